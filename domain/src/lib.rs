@@ -1,0 +1,27 @@
+//! Orgspace's rules, shared by the browser app and the server.
+//!
+//! Everything here is pure: no I/O, no async, no clock (times are passed in). The
+//! same functions decide in the browser (to disable and explain) and on the server
+//! (to enforce), so a rule is written once.
+//!
+//! - [`text`]: validated values (email, names, passwords, billing addresses).
+//! - [`catalog`]: regions, plans and countries.
+//! - [`roles`]: organization and team roles and the permission matrix.
+//! - [`rules`]: membership rules (owners, members, limits).
+//! - [`error`]: reason codes and the problem+json wire error.
+//! - [`api`]: request and response types of the HTTP API.
+
+pub mod api;
+pub mod catalog;
+pub mod error;
+pub mod ids;
+pub mod roles;
+pub mod rules;
+pub mod text;
+pub mod time;
+
+pub use catalog::{Plan, Region};
+pub use error::{Denial, ErrorCode, FieldError, Problem};
+pub use ids::{AccountId, TeamId, UserId};
+pub use roles::{AccountKind, OrgRole, Permission, TeamPermission, TeamRole};
+pub use time::Timestamp;
