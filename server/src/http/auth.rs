@@ -1,0 +1,241 @@
+//! Registration, sign-in, sign-out and `GET /api/me`.
+
+use super::accounts::create_organization;
+use super::extract::{session_token, ApiJson, AuthUser, ClientAddr, SESSION_COOKIE};
+use super::{now, AppState};
+use crate::error::{ApiError, ApiResult};
+use crate::secrets::{hash_password, random_token, token_hash, verify_password};
+use crate::store::{self, Activity, NewAccount, RateLimit, UserRow};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::api::{AuthResponse, LoginRequest, MeResponse, RegisterRequest};
+use domain::roles::AccountStatus;
+use domain::text::Email;
+use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Plan, Problem, UserId};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(register))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+}
+
+/// Sign-in failures all look alike, whether or not the email is registered.
+const WRONG_CREDENTIALS: &str = "The email or password is wrong.";
+
+/// Creates a user with their personal account (and, for `account_type:
+/// organization`, an organization they own) and signs them in.
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest, responses(
+    (status = 201, description = "Registered and signed in; sets the session cookie", body = AuthResponse),
+    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation`, listing every bad field", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json")))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> ApiResult<Response> {
+    let now = now();
+    let hourly = RateLimit {
+        max: state.config.registrations_per_hour,
+        window_seconds: 3600,
+    };
+    let by_address = format!("register:{ip}");
+    let by_email = format!("register-email:{}", request.email.trim().to_lowercase());
+    state.store.check_rate(&by_address, hourly, now).await?;
+    state.store.check_rate(&by_email, hourly, now).await?;
+    state.store.hit_rate(&by_address, now).await?;
+    state.store.hit_rate(&by_email, now).await?;
+
+    let registration = request.validate().map_err(ApiError::Invalid)?;
+    let user = UserRow {
+        id: UserId::from_uuid(uuid::Uuid::now_v7()),
+        email: registration.email.as_str().to_owned(),
+        name: registration.name.as_str().to_owned(),
+        password_hash: hash_password(registration.password.expose().to_owned()).await?,
+    };
+    let mut tx = state.store.begin_write().await?;
+    if !store::users::insert_user(&mut tx, &user, now).await? {
+        return Err(ApiError::denied(
+            ErrorCode::EmailTaken,
+            "An account with this email already exists. Sign in instead.",
+        ));
+    }
+    let personal = AccountId::from_uuid(uuid::Uuid::now_v7());
+    let status = match registration.organization {
+        None => AccountStatus::Active,
+        Some(_) => AccountStatus::Suspended,
+    };
+    store::accounts::insert_account(
+        &mut tx,
+        &NewAccount {
+            id: personal,
+            kind: AccountKind::Personal,
+            name: &user.name,
+            slug: None,
+            personal_user_id: Some(user.id),
+            status,
+            plan: Plan::PERSONAL,
+            region: None,
+            billing_address: None,
+        },
+        now,
+    )
+    .await?;
+    store::accounts::insert_membership(&mut tx, personal, user.id, OrgRole::Owner, now).await?;
+    let activity = Activity {
+        account_id: personal,
+        actor: Some(user.id),
+        event: "account.created",
+        target_type: "account",
+        target_id: personal.to_string(),
+        payload: serde_json::json!({ "kind": "personal", "status": status.id() }),
+    };
+    store::record(&mut tx, activity, now).await?;
+    if let Some(organization) = &registration.organization {
+        create_organization(&mut tx, &state, user.id, organization, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %user.id, "registered");
+    let token = start_session(&state, user.id).await?;
+    let body = auth_body(&state, &user).await?;
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    set_cookie(&mut response, &session_cookie(&state, &token));
+    Ok(response)
+}
+
+/// Signs in. Always lands in the personal account (the app's choice; the answer
+/// lists every account, personal first). The previous session, if any, ends.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, description = "Signed in; sets a new session cookie", body = AuthResponse),
+    (status = 401, description = "`unauthenticated`: wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let now = now();
+    let config = &state.config;
+    let by_address = format!("login:{ip}");
+    let attempts = RateLimit {
+        max: config.login_attempts_per_minute,
+        window_seconds: 60,
+    };
+    state.store.check_rate(&by_address, attempts, now).await?;
+    state.store.hit_rate(&by_address, now).await?;
+    let email = request.email.trim().to_lowercase();
+    let failures_key = format!("login-fail:{email}");
+    let failures = RateLimit {
+        max: config.login_failures_per_email,
+        window_seconds: config.login_failure_window,
+    };
+    state.store.check_rate(&failures_key, failures, now).await?;
+
+    let user = match Email::parse(&email) {
+        Ok(email) => state.store.user_by_email(email.as_str()).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map_or_else(
+        || state.decoy_hash.as_str().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let matches = verify_password(request.password.clone(), hash).await?;
+    let user = match (user, matches) {
+        (Some(user), true) => user,
+        _ => {
+            state.store.hit_rate(&failures_key, now).await?;
+            return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
+        }
+    };
+    if let Some(old) = session_token(&headers) {
+        state.store.delete_session(&token_hash(&old)).await?;
+    }
+    let token = start_session(&state, user.id).await?;
+    let mut response = Json(auth_body(&state, &user).await?).into_response();
+    set_cookie(&mut response, &session_cookie(&state, &token));
+    Ok(response)
+}
+
+/// Ends the session (if any) and clears the cookie.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        state.store.delete_session(&token_hash(&token)).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(
+        &mut response,
+        &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    );
+    Ok(response)
+}
+
+/// The signed-in user, their accounts (personal first) and pending invitations.
+#[utoipa::path(get, path = "/api/me", tag = "auth", responses(
+    (status = 200, description = "Who is signed in", body = MeResponse),
+    (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json")))]
+pub async fn me(
+    State(state): State<AppState>,
+    AuthUser { user }: AuthUser,
+) -> ApiResult<Json<MeResponse>> {
+    let AuthResponse { user, accounts } = auth_body(&state, &user).await?;
+    let pending_invitations = state
+        .store
+        .count_pending_invitations(&user.email, now())
+        .await?;
+    Ok(Json(MeResponse {
+        user,
+        accounts,
+        pending_invitations,
+    }))
+}
+
+async fn auth_body(state: &AppState, user: &UserRow) -> ApiResult<AuthResponse> {
+    let accounts = state.store.accounts_of(user.id).await?;
+    Ok(AuthResponse {
+        user: user.view(),
+        accounts: accounts.iter().map(|a| a.view()).collect(),
+    })
+}
+
+/// Creates a session and returns its token (only its hash is stored).
+async fn start_session(state: &AppState, user: UserId) -> ApiResult<String> {
+    let token = random_token();
+    let now = now();
+    let expires = now.plus_seconds(state.config.session_ttl);
+    state
+        .store
+        .insert_session(&token_hash(&token), user, now, expires)
+        .await?;
+    Ok(token)
+}
+
+fn session_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        state.config.session_ttl
+    )
+}
+
+fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}

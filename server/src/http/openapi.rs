@@ -1,0 +1,34 @@
+//! The OpenAPI 3.1 document at `/api/openapi.json`, generated from the handlers'
+//! annotations and `domain`'s types.
+
+use super::{accounts, auth, catalog, ops, AppState};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Orgspace API", description = "Organizations, members, roles and billing for a cloud console. Errors are RFC 9457 problem+json with a `code`."),
+    paths(
+        auth::register, auth::login, auth::logout, auth::me,
+        accounts::list_accounts, accounts::create_account, accounts::get_account,
+        accounts::update_account, accounts::delete_account, accounts::leave_account,
+        catalog::list_regions, catalog::list_plans, catalog::list_roles,
+        ops::healthz, ops::readyz, ops::metrics,
+    ),
+    tags(
+        (name = "auth", description = "Registration and sessions"),
+        (name = "accounts", description = "Personal accounts and organizations"),
+        (name = "catalogues", description = "Regions, plans and roles"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(openapi_json))
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

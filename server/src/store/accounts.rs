@@ -1,0 +1,341 @@
+//! Accounts, memberships and teams.
+
+use super::{parsed, Store, WriteTx};
+use crate::error::{ApiError, ApiResult};
+use domain::api::AccountView;
+use domain::roles::{grant, AccountStatus, Grant};
+use domain::rules::Headcount;
+use domain::text::{BillingAddress, BillingAddressInput};
+use domain::{
+    AccountId, AccountKind, OrgRole, Permission, Plan, Region, TeamId, TeamRole, Timestamp, UserId,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// An account as one member sees it: the account and that member's role.
+#[derive(Clone, Debug)]
+pub struct AccountRow {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub name: String,
+    pub slug: Option<String>,
+    pub status: AccountStatus,
+    pub credit_cents: i64,
+    pub plan: Plan,
+    pub region: Option<Region>,
+    pub billing_address: Option<BillingAddress>,
+    pub created_at: Timestamp,
+    pub role: OrgRole,
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
+    a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at, m.role";
+
+impl AccountRow {
+    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+        let region: Option<String> = row.try_get("region")?;
+        let billing_name: Option<String> = row.try_get("billing_name")?;
+        let billing_address = match billing_name {
+            None => None,
+            Some(name) => {
+                let input = BillingAddressInput {
+                    name,
+                    street: row
+                        .try_get::<Option<String>, _>("billing_street")?
+                        .unwrap_or_default(),
+                    city: row
+                        .try_get::<Option<String>, _>("billing_city")?
+                        .unwrap_or_default(),
+                    postal_code: row
+                        .try_get::<Option<String>, _>("billing_postal_code")?
+                        .unwrap_or_default(),
+                    country: row
+                        .try_get::<Option<String>, _>("billing_country")?
+                        .unwrap_or_default(),
+                };
+                Some(input.parse("").map_err(|e| {
+                    ApiError::Internal(format!("stored billing address is invalid: {e:?}"))
+                })?)
+            }
+        };
+        Ok(Self {
+            id: parsed(row, "id")?,
+            kind: parsed(row, "kind")?,
+            name: row.try_get("name")?,
+            slug: row.try_get("slug")?,
+            status: parsed(row, "status")?,
+            credit_cents: row.try_get("credit_cents")?,
+            plan: parsed(row, "plan")?,
+            region: region
+                .map(|r| {
+                    r.parse()
+                        .map_err(|_| ApiError::Internal(format!("unknown region {r:?}")))
+                })
+                .transpose()?,
+            billing_address,
+            created_at: Timestamp::from_millis(row.try_get("created_at")?),
+            role: parsed(row, "role")?,
+        })
+    }
+
+    /// The wire form; the billing address only for those who may view billing.
+    pub fn view(&self) -> AccountView {
+        let sees_billing = grant(self.role, Permission::ManageBilling) == Grant::Yes;
+        AccountView {
+            id: self.id,
+            kind: self.kind,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            role: self.role,
+            status: self.status,
+            region: self.region,
+            plan: self.plan,
+            credit_cents: self.credit_cents,
+            billing_address: self.billing_address.clone().filter(|_| sees_billing),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// A new account to insert.
+#[derive(Debug)]
+pub struct NewAccount<'a> {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub name: &'a str,
+    pub slug: Option<&'a str>,
+    pub personal_user_id: Option<UserId>,
+    pub status: AccountStatus,
+    pub plan: Plan,
+    pub region: Option<Region>,
+    pub billing_address: Option<&'a BillingAddress>,
+}
+
+impl Store {
+    /// The caller's accounts: personal first, then organizations in the order joined.
+    pub async fn accounts_of(&self, user: UserId) -> ApiResult<Vec<AccountRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE m.user_id = $1
+             ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END, m.joined_at, a.id"
+        ))
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(AccountRow::from_row).collect()
+    }
+
+    /// The account as `user` sees it, or `None` if they are not a member.
+    pub async fn account_for(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> ApiResult<Option<AccountRow>> {
+        account_for(self.pool(), account, user).await
+    }
+}
+
+async fn account_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    executor: E,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Option<AccountRow>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN memberships m ON m.account_id = a.id AND m.user_id = $2
+         WHERE a.id = $1"
+    ))
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(AccountRow::from_row).transpose()
+}
+
+/// The account as `user` sees it, read inside the transaction after its lock.
+pub async fn locked_account_for(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Option<AccountRow>> {
+    lock_account(tx, account).await?;
+    account_for(tx.conn(), account, user).await
+}
+
+/// Takes the account's row lock for the rest of the transaction.
+pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
+    sqlx::query("UPDATE accounts SET lock_version = lock_version + 1 WHERE id = $1")
+        .bind(account.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// How many organizations `user` belongs to.
+pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u32> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE m.user_id = $1 AND a.kind = 'organization'",
+    )
+    .bind(user.to_string())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Members and Owners of an account.
+pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
+    let (members, owners): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN role = 'owner' THEN 1 ELSE 0 END), 0) FROM memberships WHERE account_id = $1",
+    )
+    .bind(account.to_string())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(Headcount {
+        n_members: u32::try_from(members).unwrap_or(u32::MAX),
+        n_owners: u32::try_from(owners).unwrap_or(u32::MAX),
+    })
+}
+
+/// The slugs in use that start with `base` (`acme`, `acme-2`, …).
+pub async fn slugs_like(tx: &mut WriteTx, base: &str) -> ApiResult<Vec<String>> {
+    let slugs = sqlx::query_scalar("SELECT slug FROM accounts WHERE slug = $1 OR slug LIKE $2")
+        .bind(base)
+        .bind(format!("{base}-%"))
+        .fetch_all(tx.conn())
+        .await?;
+    Ok(slugs)
+}
+
+/// Inserts an account; `false` if its slug was taken meanwhile.
+pub async fn insert_account(
+    tx: &mut WriteTx,
+    account: &NewAccount<'_>,
+    now: Timestamp,
+) -> ApiResult<bool> {
+    let address = account.billing_address;
+    let done = sqlx::query(
+        "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region,
+            billing_name, billing_street, billing_city, billing_postal_code, billing_country, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(account.id.to_string())
+    .bind(account.kind.id())
+    .bind(account.name)
+    .bind(account.slug)
+    .bind(account.personal_user_id.map(|u| u.to_string()))
+    .bind(account.status.id())
+    .bind(account.plan.id())
+    .bind(account.region.map(Region::id))
+    .bind(address.map(|a| a.name.to_string()))
+    .bind(address.map(|a| a.street.to_string()))
+    .bind(address.map(|a| a.city.to_string()))
+    .bind(address.map(|a| a.postal_code.to_string()))
+    .bind(address.map(|a| a.country.as_str().to_owned()))
+    .bind(now.as_millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_membership(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+    role: OrgRole,
+    now: Timestamp,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .bind(role.id())
+    .bind(now.as_millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_membership(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM memberships WHERE account_id = $1 AND user_id = $2")
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Creates a team with one member in it.
+pub async fn insert_team(
+    tx: &mut WriteTx,
+    account: AccountId,
+    name: &str,
+    first_member: (UserId, TeamRole),
+    now: Timestamp,
+) -> ApiResult<TeamId> {
+    let id = TeamId::from_uuid(uuid::Uuid::now_v7());
+    sqlx::query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id.to_string())
+        .bind(account.to_string())
+        .bind(name)
+        .bind(now.as_millis())
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id.to_string())
+    .bind(account.to_string())
+    .bind(first_member.0.to_string())
+    .bind(first_member.1.id())
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_account_name(
+    tx: &mut WriteTx,
+    account: AccountId,
+    name: &str,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE accounts SET name = $2 WHERE id = $1")
+        .bind(account.to_string())
+        .bind(name)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn update_billing_address(
+    tx: &mut WriteTx,
+    account: AccountId,
+    address: &BillingAddress,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE accounts SET billing_name = $2, billing_street = $3, billing_city = $4, billing_postal_code = $5,
+            billing_country = $6 WHERE id = $1",
+    )
+    .bind(account.to_string())
+    .bind(address.name.as_str())
+    .bind(address.street.as_str())
+    .bind(address.city.as_str())
+    .bind(address.postal_code.as_str())
+    .bind(address.country.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Deletes an account; its members, teams and invitations go with it.
+pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
+    sqlx::query("DELETE FROM accounts WHERE id = $1")
+        .bind(account.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

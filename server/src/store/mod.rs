@@ -1,0 +1,190 @@
+//! The only module that knows SQL. The same portable queries run on SQLite and
+//! PostgreSQL through sqlx's `Any` driver; business rules never fork by backend.
+//!
+//! Write transactions that must not interleave take a row's write lock first
+//! (`UPDATE … SET lock_version = lock_version + 1`), which works on both backends.
+//! On SQLite, whose writers are serialized by the file anyway, a process-wide gate
+//! additionally orders writers so none fails with `SQLITE_BUSY`.
+
+pub mod accounts;
+mod rate;
+pub use rate::RateLimit;
+pub mod users;
+
+pub use accounts::{AccountRow, NewAccount};
+pub use users::UserRow;
+
+use crate::error::{ApiError, ApiResult};
+use domain::Timestamp;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite only: orders this process's writers (see the module docs).
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction; dropping it without `commit` rolls it back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> ApiResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its folder if needed) and migrates.
+    pub async fn connect(url: &str, pool_size: u32) -> ApiResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(ApiError::Internal(format!(
+                "DATABASE_URL must start with sqlite: or postgres:, not {:?}",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        ApiError::Internal(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+        }
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let store = Store {
+            pool,
+            backend,
+            write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        };
+        MIGRATOR.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> ApiResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin_write(&self) -> ApiResult<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _gate: gate })
+    }
+
+    /// Counts the pending, unexpired invitations addressed to `email`.
+    pub async fn count_pending_invitations(&self, email: &str, now: Timestamp) -> ApiResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
+        )
+        .bind(email)
+        .bind(now.as_millis())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// An activity log entry, written in the transaction of the change it records.
+#[derive(Debug)]
+pub struct Activity<'a> {
+    pub account_id: domain::AccountId,
+    pub actor: Option<domain::UserId>,
+    pub event: &'a str,
+    pub target_type: &'a str,
+    pub target_id: String,
+    pub payload: serde_json::Value,
+}
+
+/// Appends `entry` to the account's activity log.
+pub async fn record(tx: &mut WriteTx, entry: Activity<'_>, now: Timestamp) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
+         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(entry.account_id.to_string())
+    .bind(now.as_millis())
+    .bind(entry.actor.map(|a| a.to_string()))
+    .bind(entry.event)
+    .bind(entry.target_type)
+    .bind(entry.target_id)
+    .bind(entry.payload.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Reads a column that must hold a value of a `FromStr` type (an id or an enum).
+fn parsed<T: FromStr>(row: &AnyRow, column: &str) -> ApiResult<T> {
+    let text: String = row.try_get(column)?;
+    text.parse()
+        .map_err(|_| ApiError::Internal(format!("column {column} holds unexpected {text:?}")))
+}
