@@ -1,0 +1,258 @@
+//! Spawning a server and talking to it like a client.
+
+use domain::{AccountId, ErrorCode, OrgRole, UserId};
+use orgspace_server::config::Config;
+use orgspace_server::http::{app, AppState};
+use orgspace_server::store::Store;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+}
+
+/// A signed-in user with their own cookie jar.
+pub struct User {
+    pub client: Client,
+    pub id: UserId,
+    pub personal: AccountId,
+    address: String,
+}
+
+/// A database URL for one test: a new SQLite file, or a new PostgreSQL database
+/// next to the one `DATABASE_URL` names.
+async fn fresh_database() -> String {
+    match std::env::var("DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => {
+            sqlx::any::install_default_drivers();
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+                .await
+                .expect("DATABASE_URL must reach PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            let (server, _) = base
+                .rsplit_once('/')
+                .expect("DATABASE_URL has a database name");
+            format!("{server}/{name}")
+        }
+        _ => {
+            let path =
+                std::env::temp_dir().join(format!("orgspace-test-{}.db", uuid::Uuid::new_v4()));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose configuration `adjust` changes from the test defaults.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::defaults();
+        config.database_url = fresh_database().await;
+        config.app_dir = std::env::temp_dir().join("orgspace-no-app");
+        // Tests sign up many users from one address; the limits get their own tests.
+        config.registrations_per_hour = 10_000;
+        config.login_attempts_per_minute = 10_000;
+        config.db_pool_size = 5;
+        adjust(&mut config);
+        let store = Store::connect(&config.database_url, config.db_pool_size)
+            .await
+            .expect("connect test database");
+        let state = AppState::new(store.clone(), config).await.expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp { address, store }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// Registers `email` with a personal account.
+    pub async fn register(&self, email: &str) -> User {
+        self.register_with(json!({
+            "email": email, "password": PASSWORD, "name": name_of(email), "account_type": "personal"
+        }))
+        .await
+    }
+
+    /// Registers `email` choosing the organization account type; returns the user
+    /// and the organization's id.
+    pub async fn register_organization(
+        &self,
+        email: &str,
+        organization: &str,
+    ) -> (User, AccountId) {
+        let user = self
+            .register_with(json!({
+                "email": email, "password": PASSWORD, "name": name_of(email),
+                "account_type": "organization", "organization": new_organization(organization, "eu-central"),
+            }))
+            .await;
+        let accounts = user
+            .get("/api/accounts")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap();
+        let id = accounts["items"][1]["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        (user, id)
+    }
+
+    async fn register_with(&self, body: Value) -> User {
+        let client = self.anonymous();
+        let response = client
+            .post(self.url("/api/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "register {body}");
+        let body: Value = response.json().await.unwrap();
+        User {
+            client,
+            id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
+
+            personal: body["accounts"][0]["id"].as_str().unwrap().parse().unwrap(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Makes `user` a member of `account` with `role`, straight in the database
+    /// (the way an accepted invitation does).
+    pub async fn add_member(&self, account: AccountId, user: &User, role: OrgRole) {
+        sqlx::query(
+            "INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, 0)",
+        )
+        .bind(account.to_string())
+        .bind(user.id.to_string())
+        .bind(role.id())
+        .execute(self.store.pool())
+        .await
+        .unwrap();
+    }
+
+    /// How many rows `sql` (a `SELECT COUNT(*) …` with one `$1`) counts.
+    pub async fn count(&self, sql: &str, arg: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .bind(arg)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+fn name_of(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or("someone");
+    let mut name = local.to_owned();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    name
+}
+
+/// A valid `POST /api/accounts` body.
+pub fn new_organization(name: &str, region: &str) -> Value {
+    json!({
+        "name": name,
+        "region": region,
+        "billing_address": {
+            "name": format!("{name} AG"), "street": "Rue du Rhône 1", "city": "Genève",
+            "postal_code": "1204", "country": "CH"
+        }
+    })
+}
+
+impl User {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client.delete(self.url(path)).send().await.unwrap()
+    }
+
+    /// Creates an organization and returns its id.
+    pub async fn create_organization(&self, name: &str, region: &str) -> AccountId {
+        let response = self
+            .post("/api/accounts", new_organization(name, region))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().parse().unwrap()
+    }
+}
+
+/// Asserts a problem+json answer with `status` and `code`; returns its body.
+#[track_caller]
+pub fn assert_problem_head(response: &Response, status: u16) {
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "status of {}",
+        response.url()
+    );
+    let content_type = response.headers()["content-type"].to_str().unwrap();
+    assert_eq!(content_type, "application/problem+json");
+}
+
+pub async fn assert_problem(response: Response, status: u16, code: ErrorCode) -> Value {
+    assert_problem_head(&response, status);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code.as_str(), "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["type"], format!("/problems/{}", code.as_str()));
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+    body
+}

@@ -1,0 +1,8 @@
+//! HTTP integration tests: a real server on a loopback port, a fresh database per
+//! test (SQLite, or PostgreSQL when `DATABASE_URL` is set).
+
+mod accounts;
+mod auth;
+mod helpers;
+mod matrix;
+mod operations;
