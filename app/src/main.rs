@@ -1,1 +1,14 @@
-fn main() {}
+//! Orgspace's browser app: mounts [`app::App`].
+
+mod api;
+mod app;
+mod browser;
+mod components;
+mod pages;
+mod session;
+mod toast;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -234,6 +234,8 @@ pub struct MeResponse {
     /// Personal account first.
     pub accounts: Vec<AccountView>,
     pub pending_invitations: u64,
+    /// How many organizations this user may belong to (the deployment's limit).
+    pub max_organizations: u32,
 }
 
 /// One page of a list. `next_cursor` is `null` on the last page.

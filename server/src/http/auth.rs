@@ -199,6 +199,7 @@ pub async fn me(
         user,
         accounts,
         pending_invitations,
+        max_organizations: state.config.max_orgs_per_user,
     }))
 }
 

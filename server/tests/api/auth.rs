@@ -45,6 +45,7 @@ async fn a_personal_registration_is_active_and_signed_in() {
         .unwrap();
     assert_eq!(me["user"]["email"], "ana@acme.test");
     assert_eq!(me["pending_invitations"], 0);
+    assert_eq!(me["max_organizations"], 5);
     assert_eq!(me["accounts"][0]["id"], accounts[0]["id"]);
 }
 

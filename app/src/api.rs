@@ -1,0 +1,105 @@
+//! The only place that does HTTP: typed calls to the server's JSON API.
+
+use domain::api::{
+    AccountView, AuthResponse, LoginRequest, MeResponse, NewOrganizationRequest, RegisterRequest,
+    UpdateAccountRequest,
+};
+use domain::{AccountId, ErrorCode, FieldError, Problem};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The server refused, with its problem document.
+    Problem(Problem),
+    /// The server could not be reached.
+    Offline,
+    /// The server answered something the API does not promise.
+    Unexpected(String),
+}
+
+impl ApiError {
+    /// A sentence for a person.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Problem(problem) => problem.detail.clone(),
+            Self::Offline => "Orgspace cannot be reached. Check your connection and try again.".into(),
+            Self::Unexpected(what) => format!("Something unexpected happened ({what}). Try again."),
+        }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Problem(problem) => Some(problem.code),
+            _ => None,
+        }
+    }
+
+    /// The invalid fields, for forms.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Problem(problem) => problem.errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+async fn answer(response: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
+    let response = response.map_err(|_| ApiError::Offline)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem(problem)),
+        Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", response.status()))),
+    }
+}
+
+async fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    let response = answer(request.send().await).await?;
+    response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+async fn json_with<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> Result<T, ApiError> {
+    let request = request.json(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    let response = answer(request.send().await).await?;
+    response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+async fn no_content(request: RequestBuilder) -> Result<(), ApiError> {
+    answer(request.send().await).await.map(|_| ())
+}
+
+pub async fn me() -> Result<MeResponse, ApiError> {
+    json(Request::get("/api/me")).await
+}
+
+pub async fn register(body: &RegisterRequest) -> Result<AuthResponse, ApiError> {
+    json_with(Request::post("/api/auth/register"), body).await
+}
+
+pub async fn login(body: &LoginRequest) -> Result<AuthResponse, ApiError> {
+    json_with(Request::post("/api/auth/login"), body).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    no_content(Request::post("/api/auth/logout")).await
+}
+
+pub async fn create_organization(body: &NewOrganizationRequest) -> Result<AccountView, ApiError> {
+    json_with(Request::post("/api/accounts"), body).await
+}
+
+pub async fn update_account(id: AccountId, body: &UpdateAccountRequest) -> Result<AccountView, ApiError> {
+    json_with(Request::patch(&format!("/api/accounts/{id}")), body).await
+}
+
+pub async fn delete_account(id: AccountId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("/api/accounts/{id}"))).await
+}
+
+pub async fn leave_account(id: AccountId) -> Result<(), ApiError> {
+    no_content(Request::post(&format!("/api/accounts/{id}/leave"))).await
+}

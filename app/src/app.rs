@@ -1,0 +1,36 @@
+//! The router: which page answers which path.
+
+use crate::pages::account_layout::{AccountHome, AccountLayout};
+use crate::pages::login_page::LoginPage;
+use crate::pages::not_found_page::NotFoundPage;
+use crate::pages::organizations_page::OrganizationsPage;
+use crate::pages::register_page::RegisterPage;
+use crate::pages::root_page::RootPage;
+use crate::pages::settings_page::SettingsPage;
+use crate::session::provide_session;
+use crate::toast::{provide_toasts, ToastRegion};
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_session();
+    provide_toasts();
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=RootPage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/register") view=RegisterPage />
+                <ParentRoute path=path!("/a/:account_id") view=AccountLayout>
+                    <Route path=path!("") view=AccountHome />
+                    <Route path=path!("organizations") view=OrganizationsPage />
+                    <Route path=path!("settings") view=SettingsPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+        <ToastRegion />
+    }
+}

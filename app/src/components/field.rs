@@ -1,0 +1,74 @@
+//! A labelled text input with its error shown next to it.
+
+use domain::FieldError;
+use leptos::prelude::*;
+
+/// The message for `field` among `errors`, if any.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+/// A text input with a label and an inline error.
+#[component]
+pub fn TextField(
+    /// The visible label, which is also the input's accessible name.
+    label: String,
+    /// The element id (unique on the page).
+    id: String,
+    /// The request field this input fills, to find its error (`organization.name`).
+    field: String,
+    /// The value, two-way.
+    value: RwSignal<String>,
+    /// The form's current field errors.
+    errors: RwSignal<Vec<FieldError>>,
+    /// The input type.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// The `autocomplete` hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Read-only, for people who may not edit.
+    #[prop(into, default = Signal::default())]
+    readonly: Signal<bool>,
+    /// A hint under the field.
+    #[prop(optional)]
+    hint: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = {
+        let field = field.clone();
+        Memo::new(move |_| errors.with(|errors| error_for(errors, &field)))
+    };
+    let described_by = {
+        let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=field
+                type=input_type
+                autocomplete=autocomplete
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                readonly=move || readonly.get()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,8 @@
+//! Reusable parts of pages.
+
+pub mod account_switcher;
+pub mod badges;
+pub mod billing_fields;
+pub mod field;
+pub mod organization_fields;
+pub mod top_bar;

@@ -1,0 +1,141 @@
+//! `/a/{account_id}/…`: the frame of every page that acts in an account — the
+//! top bar, the section navigation and the page.
+
+use crate::components::top_bar::TopBar;
+use crate::session::{use_session, SessionState};
+use domain::api::AccountView;
+use domain::{AccountId, AccountKind};
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+/// The account the current page acts in.
+#[derive(Clone, Copy)]
+pub struct CurrentAccount(pub Memo<Option<AccountView>>);
+
+pub fn use_current_account() -> Memo<Option<AccountView>> {
+    expect_context::<CurrentAccount>().0
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Frame {
+    Loading,
+    Failed(String),
+    Missing,
+    Ready,
+}
+
+/// The sections of an account, by kind: (label, path segment).
+pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        AccountKind::Personal => &[("Organizations", "organizations"), ("Settings", "settings")],
+        AccountKind::Organization => &[("Settings", "settings")],
+    }
+}
+
+/// Top bar, navigation and the routed page.
+#[component]
+pub fn AccountLayout() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let account_id = Memo::new(move |_| params.read().get("account_id").and_then(|id| id.parse::<AccountId>().ok()));
+    let account = Memo::new(move |_| account_id.get().and_then(|id| session.account(id)));
+    provide_context(CurrentAccount(account));
+    let frame = Memo::new(move |_| match session.state.get() {
+        SessionState::Loading | SessionState::SignedOut => Frame::Loading,
+        SessionState::Failed(error) => Frame::Failed(error.message()),
+        SessionState::SignedIn(_) if account.with(Option::is_some) => Frame::Ready,
+        SessionState::SignedIn(_) => Frame::Missing,
+    });
+    Effect::new(move |_| {
+        if session.state.get() == SessionState::SignedOut {
+            navigate("/login", NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    view! {
+        <div class="shell">
+            <TopBar current=account />
+            {move || match frame.get() {
+                Frame::Loading => view! {
+                    <div class="with-nav">
+                        <nav class="sidenav skeleton" aria-hidden="true"></nav>
+                        <main class="content"><div class="skeleton block" aria-busy="true"></div></main>
+                    </div>
+                }.into_any(),
+                Frame::Failed(message) => view! {
+                    <main class="content centered">
+                        <div class="panel error-state">
+                            <h1>"Orgspace is unreachable"</h1>
+                            <p>{message}</p>
+                            <button class="button primary" on:click=move |_| session.refresh()>"Try again"</button>
+                        </div>
+                    </main>
+                }.into_any(),
+                Frame::Missing => view! {
+                    <main class="content centered">
+                        <div class="panel">
+                            <h1>"Account not found"</h1>
+                            <p>"This account does not exist, or you are not a member of it."</p>
+                            <a class="button primary" href="/">"Go to your personal account"</a>
+                        </div>
+                    </main>
+                }.into_any(),
+                Frame::Ready => view! {
+                    <div class="with-nav">
+                        <SideNav />
+                        <main class="content"><Outlet /></main>
+                    </div>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The account's sections.
+#[component]
+fn SideNav() -> impl IntoView {
+    let account = use_current_account();
+    let location = use_location();
+    view! {
+        <nav class="sidenav" aria-label="Sections">
+            {move || account.get().map(|account| {
+                let heading = match account.kind {
+                    AccountKind::Personal => "Personal account",
+                    AccountKind::Organization => "Organization",
+                };
+                view! {
+                    <p class="nav-heading">{heading}</p>
+                    <ul>
+                        {sections(account.kind).iter().map(|(label, segment)| {
+                            let href = format!("/a/{}/{segment}", account.id);
+                            let current = {
+                                let href = href.clone();
+                                move || (location.pathname.get() == href).then_some("page")
+                            };
+                            view! { <li><a href=href aria-current=current>{*label}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </nav>
+    }
+}
+
+/// `/a/{id}`: opens the account's first section.
+#[component]
+pub fn AccountHome() -> impl IntoView {
+    let account = use_current_account();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(account) = account.get() {
+            let first = sections(account.kind)[0].1;
+            navigate(
+                &format!("/a/{}/{first}", account.id),
+                NavigateOptions { replace: true, ..Default::default() },
+            );
+        }
+    });
+    view! { <div class="skeleton block" aria-busy="true"></div> }
+}

@@ -1,0 +1,74 @@
+//! `/login`: sign in with email and password.
+
+use crate::api;
+use crate::components::field::TextField;
+use crate::session::{home_path, use_session, SessionState};
+use domain::api::LoginRequest;
+use domain::FieldError;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+/// The sign-in form.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    crate::browser::set_title("Sign in");
+    let session = use_session();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    {
+        let navigate = navigate.clone();
+        Effect::new(move |_| {
+            if let SessionState::SignedIn(me) = session.state.get() {
+                navigate(&home_path(&me), Default::default());
+            }
+        });
+    }
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let mut missing = Vec::new();
+        if request.email.trim().is_empty() {
+            missing.push(FieldError::new("email", "enter your email"));
+        }
+        if request.password.is_empty() {
+            missing.push(FieldError::new("password", "enter your password"));
+        }
+        errors.set(missing.clone());
+        if !missing.is_empty() {
+            return;
+        }
+        busy.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            match api::login(&request).await {
+                // Signing in always lands in the personal account: the effect above navigates.
+                Ok(_) => session.reload().await,
+                Err(error) => failure.set(Some(error.message())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="auth">
+            <form class="panel auth-form" on:submit=submit novalidate>
+                <div class="brand-line"><span aria-hidden="true">"◆"</span>" Orgspace"</div>
+                <h1>"Sign in"</h1>
+                {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+                <TextField label="Email".into() id="login-email".into() field="email".into() value=email errors input_type="email" autocomplete="email" />
+                <TextField label="Password".into() id="login-password".into() field="password".into() value=password errors input_type="password" autocomplete="current-password" />
+                <button type="submit" class="button primary wide" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+                <p class="switch-form">"New to Orgspace? " <a href="/register">"Create an account"</a></p>
+            </form>
+        </main>
+    }
+}

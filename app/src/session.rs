@@ -1,0 +1,79 @@
+//! Who is signed in, shared by every page: `provide_session()` at the root,
+//! `use_session()` below it.
+
+use crate::api::{self, ApiError};
+use domain::api::{AccountView, MeResponse};
+use domain::AccountId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What the app knows about the signed-in user.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionState {
+    /// Asking the server.
+    Loading,
+    /// Nobody is signed in.
+    SignedOut,
+    /// Signed in.
+    SignedIn(MeResponse),
+    /// The server could not answer.
+    Failed(ApiError),
+}
+
+/// The session context; cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub state: RwSignal<SessionState>,
+}
+
+pub fn provide_session() -> Session {
+    let session = Session {
+        state: RwSignal::new(SessionState::Loading),
+    };
+    provide_context(session);
+    session.refresh();
+    session
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+impl Session {
+    /// Asks the server again (after a change to accounts, say).
+    pub fn refresh(self) {
+        spawn_local(async move {
+            self.reload().await;
+        });
+    }
+
+    /// Asks the server again and waits for the answer.
+    pub async fn reload(self) {
+        let state = match api::me().await {
+            Ok(me) => SessionState::SignedIn(me),
+            Err(error) if error.code() == Some(domain::ErrorCode::Unauthenticated) => SessionState::SignedOut,
+            Err(error) => SessionState::Failed(error),
+        };
+        self.state.set(state);
+    }
+
+    pub fn me(self) -> Option<MeResponse> {
+        match self.state.get() {
+            SessionState::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+
+    /// One of the user's accounts.
+    pub fn account(self, id: AccountId) -> Option<AccountView> {
+        self.me().and_then(|me| me.accounts.into_iter().find(|a| a.id == id))
+    }
+}
+
+/// Where a signed-in user lands: their personal account.
+pub fn home_path(me: &MeResponse) -> String {
+    match me.accounts.first() {
+        Some(personal) => format!("/a/{}/organizations", personal.id),
+        None => "/login".to_owned(),
+    }
+}
