@@ -4,6 +4,7 @@
 use crate::components::top_bar::TopBar;
 use crate::session::{use_session, SessionState};
 use domain::api::AccountView;
+use domain::roles::AccountStatus;
 use domain::{AccountId, AccountKind};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -85,11 +86,29 @@ pub fn AccountLayout() -> impl IntoView {
                 Frame::Ready => view! {
                     <div class="with-nav">
                         <SideNav />
-                        <main class="content"><Outlet /></main>
+                        <main class="content">
+                            <SuspendedBanner />
+                            <Outlet />
+                        </main>
                     </div>
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// Tells, in a suspended account, what suspended means and what to do.
+#[component]
+fn SuspendedBanner() -> impl IntoView {
+    let account = use_current_account();
+    let suspended = move || account.get().is_some_and(|a| a.status == AccountStatus::Suspended);
+    view! {
+        <Show when=suspended>
+            <p class="alert warning banner">
+                <strong>"This account is suspended. "</strong>
+                "You can view and configure it and manage its members, but resources cannot be created until funds are added."
+            </p>
+        </Show>
     }
 }
 

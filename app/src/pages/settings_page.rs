@@ -121,7 +121,9 @@ pub fn SettingsPage() -> impl IntoView {
                 <div class="field">
                     <span class="label" id="region-label">"Region"</span>
                     <p class="locked" aria-labelledby="region-label">
-                        <span aria-hidden="true">"🔒 "</span>
+                        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                            <path d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z" fill="currentColor"/>
+                        </svg>
                         {move || account.get().and_then(|a| a.region).map(|r| r.label())}
                     </p>
                     <p class="hint">"The region is chosen once, when the organization is created: its data stays in that data center. It cannot be changed."</p>

@@ -1,0 +1,77 @@
+// Helpers for the end-to-end tests: a real server on a fresh SQLite database,
+// headless Chromium through playwright-core, axe-core checks and screenshots.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = join(here, 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Starts the server binary on a free port with a fresh database; resolves to { url, stop }. */
+export async function startServer(extraEnv = {}) {
+  const bin = process.env.ORGSPACE_BIN ?? join(here, '..', 'target', 'debug', 'orgspace');
+  const dir = mkdtempSync(join(tmpdir(), 'orgspace-e2e-'));
+  const child = spawn(bin, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dir}/orgspace.db?mode=rwc`,
+      ORGSPACE_ADDR: '127.0.0.1:0',
+      ORGSPACE_APP_DIR: process.env.ORGSPACE_APP_DIR ?? join(here, '..', 'dist'),
+      ORGSPACE_MAIL_OUTBOX: join(dir, 'outbox'),
+      RUST_LOG: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 20 s')), 20_000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/running at (http:\/\/[^\s/]+)\//);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}`)); });
+  });
+  return { url, dir, stop: () => child.kill('SIGTERM') };
+}
+
+/** Headless Chromium as this machine runs it. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Saves a full-page screenshot under end2end/artifacts/. */
+export async function screenshot(page, name) {
+  // The top bar is sticky: from the top, a full-page shot shows it where it belongs.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Fails on serious or critical axe-core violations. */
+export async function assertAccessible(page, what) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(summary, [], `accessibility of ${what}`);
+}
+
+/** Fills the billing address fields. */
+export async function fillBilling(scope, { name, street, city, postalCode, country }) {
+  await scope.getByLabel('Billing name').fill(name);
+  await scope.getByLabel('Street').fill(street);
+  await scope.getByLabel('Postal code').fill(postalCode);
+  await scope.getByLabel('City').fill(city);
+  await scope.getByLabel('Country').selectOption(country);
+}

@@ -1,0 +1,174 @@
+#!/bin/sh
+# Orgspace's task runner. Two commands:
+#   ./x.sh run    install what is missing, build the app, serve it on SQLite
+#   ./x.sh test   install what is missing, run every check and test (CI runs this)
+# Installs are skipped when the pinned versions are already there.
+set -eu
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+TRUNK_VERSION=0.21.14
+NODE_BIN="$ROOT/end2end/node_modules/.bin"
+export PATH="$HOME/.cargo/bin:$NODE_BIN:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# The wasm-bindgen version Cargo.lock resolved; the CLI must be the same.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    step "Installing Trunk $TRUNK_VERSION (once; about 9 minutes on 2 cores)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+ensure_wasm_bindgen() {
+  version=$(wasm_bindgen_version)
+  if ! grep -q "wasm_bindgen = \"$version\"" Trunk.toml; then
+    echo "Trunk.toml pins another wasm-bindgen than Cargo.lock ($version): update [tools] wasm_bindgen." >&2
+    exit 1
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $version\$"; then
+    step "Installing wasm-bindgen-cli $version (once; about 3 minutes)"
+    # Not --locked: a locked dependency of the CLI is missing from the registry.
+    cargo install wasm-bindgen-cli --version "$version"
+  fi
+}
+
+ensure_node_modules() {
+  if [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d end2end/node_modules/playwright-core ] \
+    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    step "Installing npm packages (wasm-opt from binaryen, Playwright, axe-core)"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    step "Installing Chromium (Debian package)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+}
+
+# Starts a local PostgreSQL if needed and sets DATABASE_URL to a throwaway database.
+ensure_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    return
+  fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    step "Installing PostgreSQL (Debian package)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  fi
+  cluster=$(pg_lsclusters -h | awk 'NR == 1 { print $1 " " $2 }')
+  if [ -z "$cluster" ]; then
+    echo "No PostgreSQL cluster found (pg_lsclusters is empty)." >&2
+    exit 1
+  fi
+  # shellcheck disable=SC2086 # two words: version and name
+  if ! pg_lsclusters -h | awk 'NR == 1 { print $4 }' | grep -q online; then
+    step "Starting PostgreSQL $cluster"
+    as_root pg_ctlcluster $cluster start
+  fi
+  i=0
+  until pg_isready -q -h 127.0.0.1; do
+    i=$((i + 1)); [ $i -lt 60 ] || { echo "PostgreSQL did not start" >&2; exit 1; }; sleep 0.5
+  done
+  psql_admin() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAc \"$1\""; }
+  if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = 'orgspace'")" != 1 ]; then
+    psql_admin "CREATE ROLE orgspace LOGIN SUPERUSER PASSWORD 'orgspace'"
+  fi
+  # Databases left by earlier runs (t_… per test, orgspace_ci_… per run).
+  for db in $(psql_admin "SELECT datname FROM pg_database WHERE datname LIKE 't\\_%' OR datname LIKE 'orgspace\\_ci\\_%'"); do
+    psql_admin "DROP DATABASE IF EXISTS $db" >/dev/null
+  done
+  PG_DB="orgspace_ci_$$"
+  psql_admin "CREATE DATABASE $PG_DB OWNER orgspace"
+  export DATABASE_URL="postgres://orgspace:orgspace@127.0.0.1:5432/$PG_DB"
+}
+
+# Builds the app in release with wasm-opt and prints its size.
+build_app() {
+  step "Building the app (release, wasm-opt)"
+  trunk build --release --offline
+  report_app_size
+}
+
+report_app_size() {
+  wasm=$(ls dist/*.wasm) js=$(ls dist/*.js) css=$(ls dist/*.css)
+  raw=0 gz=0
+  printf '%-40s %10s %10s\n' "file" "bytes" "gzip -9"
+  for f in $wasm $js $css; do
+    r=$(wc -c < "$f"); g=$(gzip -9 -c "$f" | wc -c)
+    raw=$((raw + r)); gz=$((gz + g))
+    printf '%-40s %10d %10d\n' "$(basename "$f")" "$r" "$g"
+  done
+  printf '%-40s %10d %10d\n' "total (wasm + js + css)" "$raw" "$gz"
+}
+
+cmd_run() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_modules
+  build_app
+  step "Building the server (release)"
+  cargo build --release -p orgspace-server
+  step "Starting Orgspace on SQLite (data/orgspace.db); Ctrl-C stops it"
+  exec ./target/release/orgspace "$@"
+}
+
+cmd_test() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_modules
+  ensure_chromium
+  ensure_postgres
+
+  step "Formatting (cargo fmt --check)"
+  cargo fmt --all --check
+  step "Lints (clippy, -D warnings): domain and server natively, app for wasm32"
+  cargo clippy --workspace --exclude orgspace-app --all-targets -- -D warnings
+  cargo clippy -p orgspace-app --target wasm32-unknown-unknown -- -D warnings
+  step "domain builds for wasm32"
+  cargo check -p orgspace-domain --target wasm32-unknown-unknown
+
+  step "Rust tests on SQLite"
+  env -u DATABASE_URL cargo test --workspace --exclude orgspace-app
+  step "App logic tests (native)"
+  cargo test -p orgspace-app
+  step "Server tests on PostgreSQL ($(echo "$DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))"
+  cargo test -p orgspace-server --test api
+
+  build_app
+  step "End-to-end tests in headless Chromium"
+  cargo build -p orgspace-server
+  ORGSPACE_BIN="$ROOT/target/debug/orgspace" ORGSPACE_APP_DIR="$ROOT/dist" \
+    node --test --test-concurrency=1 end2end/tests/
+  if [ -n "${PG_DB:-}" ]; then
+    as_root su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $PG_DB'" >/dev/null 2>&1 || true
+  fi
+  step "All checks passed"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  *)
+    echo "usage: ./x.sh run | ./x.sh test" >&2
+    exit 2
+    ;;
+esac
