@@ -25,7 +25,9 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             Self::Problem(problem) => problem.detail.clone(),
-            Self::Offline => "Orgspace cannot be reached. Check your connection and try again.".into(),
+            Self::Offline => {
+                "Orgspace cannot be reached. Check your connection and try again.".into()
+            }
             Self::Unexpected(what) => format!("Something unexpected happened ({what}). Try again."),
         }
     }
@@ -59,13 +61,24 @@ async fn answer(response: Result<Response, gloo_net::Error>) -> Result<Response,
 
 async fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
     let response = answer(request.send().await).await?;
-    response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()))
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
-async fn json_with<B: Serialize, T: DeserializeOwned>(request: RequestBuilder, body: &B) -> Result<T, ApiError> {
-    let request = request.json(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+async fn json_with<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = request
+        .json(body)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let response = answer(request.send().await).await?;
-    response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()))
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 async fn no_content(request: RequestBuilder) -> Result<(), ApiError> {
@@ -92,7 +105,10 @@ pub async fn create_organization(body: &NewOrganizationRequest) -> Result<Accoun
     json_with(Request::post("/api/accounts"), body).await
 }
 
-pub async fn update_account(id: AccountId, body: &UpdateAccountRequest) -> Result<AccountView, ApiError> {
+pub async fn update_account(
+    id: AccountId,
+    body: &UpdateAccountRequest,
+) -> Result<AccountView, ApiError> {
     json_with(Request::patch(&format!("/api/accounts/{id}")), body).await
 }
 

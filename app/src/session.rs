@@ -51,7 +51,9 @@ impl Session {
     pub async fn reload(self) {
         let state = match api::me().await {
             Ok(me) => SessionState::SignedIn(me),
-            Err(error) if error.code() == Some(domain::ErrorCode::Unauthenticated) => SessionState::SignedOut,
+            Err(error) if error.code() == Some(domain::ErrorCode::Unauthenticated) => {
+                SessionState::SignedOut
+            }
             Err(error) => SessionState::Failed(error),
         };
         self.state.set(state);
@@ -66,7 +68,8 @@ impl Session {
 
     /// One of the user's accounts.
     pub fn account(self, id: AccountId) -> Option<AccountView> {
-        self.me().and_then(|me| me.accounts.into_iter().find(|a| a.id == id))
+        self.me()
+            .and_then(|me| me.accounts.into_iter().find(|a| a.id == id))
     }
 }
 

@@ -31,7 +31,10 @@ pub fn move_highlight(key: &str, current: usize, n: usize) -> Option<usize> {
 }
 
 fn initial(name: &str) -> String {
-    name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()
+    name.chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default()
 }
 
 /// The switcher button and its list.
@@ -87,12 +90,20 @@ pub fn AccountSwitcher(
         let choose = choose.clone();
         move |ev: leptos::ev::KeyboardEvent| {
             let key = ev.key();
-            if let Some(next) = move_highlight(&key, highlighted.get_untracked(), shown.get_untracked().len()) {
+            if let Some(next) = move_highlight(
+                &key,
+                highlighted.get_untracked(),
+                shown.get_untracked().len(),
+            ) {
                 ev.prevent_default();
                 highlighted.set(next);
             } else if key == "Enter" {
                 ev.prevent_default();
-                if let Some(account) = shown.get_untracked().get(highlighted.get_untracked()).cloned() {
+                if let Some(account) = shown
+                    .get_untracked()
+                    .get(highlighted.get_untracked())
+                    .cloned()
+                {
                     choose(account);
                 }
             } else if key == "Escape" {

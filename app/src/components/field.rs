@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 /// The message for `field` among `errors`, if any.
 pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
 }
 
 /// A text input with a label and an inline error.

@@ -47,7 +47,11 @@ pub fn OrganizationFields(
     /// The form's field errors.
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
-    let id_base = if prefix.is_empty() { "org".to_owned() } else { prefix.replace('.', "-") };
+    let id_base = if prefix.is_empty() {
+        "org".to_owned()
+    } else {
+        prefix.replace('.', "-")
+    };
     let suggested = time_zone().and_then(|zone| Region::suggest_for_time_zone(&zone));
     let region_field = join(&prefix, "region");
     let region_error = {

@@ -41,7 +41,12 @@ pub fn AccountLayout() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let params = use_params_map();
-    let account_id = Memo::new(move |_| params.read().get("account_id").and_then(|id| id.parse::<AccountId>().ok()));
+    let account_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("account_id")
+            .and_then(|id| id.parse::<AccountId>().ok())
+    });
     let account = Memo::new(move |_| account_id.get().and_then(|id| session.account(id)));
     provide_context(CurrentAccount(account));
     let frame = Memo::new(move |_| match session.state.get() {
@@ -52,7 +57,13 @@ pub fn AccountLayout() -> impl IntoView {
     });
     Effect::new(move |_| {
         if session.state.get() == SessionState::SignedOut {
-            navigate("/login", NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                "/login",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {
@@ -101,7 +112,11 @@ pub fn AccountLayout() -> impl IntoView {
 #[component]
 fn SuspendedBanner() -> impl IntoView {
     let account = use_current_account();
-    let suspended = move || account.get().is_some_and(|a| a.status == AccountStatus::Suspended);
+    let suspended = move || {
+        account
+            .get()
+            .is_some_and(|a| a.status == AccountStatus::Suspended)
+    };
     view! {
         <Show when=suspended>
             <p class="alert warning banner">
@@ -152,7 +167,10 @@ pub fn AccountHome() -> impl IntoView {
             let first = sections(account.kind)[0].1;
             navigate(
                 &format!("/a/{}/{first}", account.id),
-                NavigateOptions { replace: true, ..Default::default() },
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
             );
         }
     });

@@ -22,14 +22,24 @@ pub fn OrganizationsPage() -> impl IntoView {
     let organizations = Memo::new(move |_| {
         session
             .me()
-            .map(|me| me.accounts.into_iter().filter(|a| a.kind == AccountKind::Organization).collect::<Vec<_>>())
+            .map(|me| {
+                me.accounts
+                    .into_iter()
+                    .filter(|a| a.kind == AccountKind::Organization)
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
     let max = Memo::new(move |_| session.me().map(|me| me.max_organizations).unwrap_or(5));
     let limit_denial = Memo::new(move |_| {
-        check_join(organizations.with(Vec::len) as u32, Limits { max_orgs_per_user: max.get() })
-            .err()
-            .map(|d| d.message)
+        check_join(
+            organizations.with(Vec::len) as u32,
+            Limits {
+                max_orgs_per_user: max.get(),
+            },
+        )
+        .err()
+        .map(|d| d.message)
     });
     let creating = RwSignal::new(false);
     let values = OrganizationValues::new();
@@ -69,7 +79,10 @@ pub fn OrganizationsPage() -> impl IntoView {
     };
 
     let leave = move |account: AccountView| {
-        let question = format!("Leave {}? You lose access to it until someone invites you again.", account.name);
+        let question = format!(
+            "Leave {}? You lose access to it until someone invites you again.",
+            account.name
+        );
         let confirmed = web_sys::window()
             .and_then(|w| w.confirm_with_message(&question).ok())
             .unwrap_or(false);

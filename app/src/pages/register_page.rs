@@ -40,7 +40,8 @@ pub fn RegisterPage() -> impl IntoView {
             password: password.get_untracked(),
             name: name.get_untracked(),
             account_type: account_type.get_untracked(),
-            organization: (account_type.get_untracked() == "organization").then(|| organization.request()),
+            organization: (account_type.get_untracked() == "organization")
+                .then(|| organization.request()),
         };
         // The same checks as the server's, so mistakes show before sending.
         if let Err(field_errors) = request.validate() {

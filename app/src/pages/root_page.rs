@@ -11,7 +11,10 @@ pub fn RootPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        let replace = NavigateOptions { replace: true, ..Default::default() };
+        let replace = NavigateOptions {
+            replace: true,
+            ..Default::default()
+        };
         match session.state.get() {
             SessionState::SignedIn(me) => navigate(&home_path(&me), replace),
             SessionState::SignedOut => navigate("/login", replace),

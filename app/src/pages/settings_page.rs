@@ -39,23 +39,39 @@ pub fn SettingsPage() -> impl IntoView {
         }
     });
     let edit_denial = Memo::new(move |_| {
-        account.get().and_then(|a| decide(a.kind, a.role, Permission::EditOrganization).err()).map(|d| d.message)
+        account
+            .get()
+            .and_then(|a| decide(a.kind, a.role, Permission::EditOrganization).err())
+            .map(|d| d.message)
     });
     let delete_denial = Memo::new(move |_| {
-        account.get().and_then(|a| decide(a.kind, a.role, Permission::TransferOrDelete).err()).map(|d| d.message)
+        account
+            .get()
+            .and_then(|a| decide(a.kind, a.role, Permission::TransferOrDelete).err())
+            .map(|d| d.message)
     });
     let readonly = Signal::derive(move || edit_denial.get().is_some());
-    let is_organization = move || account.get().is_some_and(|a| a.kind == AccountKind::Organization);
+    let is_organization = move || {
+        account
+            .get()
+            .is_some_and(|a| a.kind == AccountKind::Organization)
+    };
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(current) = account.get_untracked() else { return };
+        let Some(current) = account.get_untracked() else {
+            return;
+        };
         let request = UpdateAccountRequest {
             name: Some(name.get_untracked()),
-            billing_address: current.billing_address.is_some().then(|| billing.input()).or_else(|| {
-                let input = billing.input();
-                (input != Default::default()).then_some(input)
-            }),
+            billing_address: current
+                .billing_address
+                .is_some()
+                .then(|| billing.input())
+                .or_else(|| {
+                    let input = billing.input();
+                    (input != Default::default()).then_some(input)
+                }),
             region: None,
         };
         if let Err(field_errors) = request.validate() {
@@ -82,7 +98,9 @@ pub fn SettingsPage() -> impl IntoView {
 
     let delete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(current) = account.get_untracked() else { return };
+        let Some(current) = account.get_untracked() else {
+            return;
+        };
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::delete_account(current.id).await {
