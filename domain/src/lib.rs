@@ -15,6 +15,7 @@ pub mod api;
 pub mod catalog;
 pub mod error;
 pub mod ids;
+pub mod invitation;
 pub mod roles;
 pub mod rules;
 pub mod text;

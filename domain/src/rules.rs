@@ -43,6 +43,51 @@ pub fn check_join(n_organizations: u32, limits: Limits) -> Result<(), Denial> {
     }
 }
 
+/// May one more person be invited to an organization on `plan` that has
+/// `n_members` members and `n_pending` pending invitations?
+pub fn check_seat(plan: crate::Plan, n_members: u32, n_pending: u32) -> Result<(), Denial> {
+    match plan.max_members() {
+        Some(max) if n_members + n_pending >= max => Err(Denial::new(
+            ErrorCode::MemberLimitReached,
+            format!(
+                "The {} plan holds {max} member{}; {} seat{} used ({n_members} member{} and {n_pending} pending invitation{}). Change the plan or revoke an invitation first.",
+                plan.label(),
+                if max == 1 { "" } else { "s" },
+                n_members + n_pending,
+                if n_members + n_pending == 1 { " is" } else { "s are" },
+                if n_members == 1 { "" } else { "s" },
+                if n_pending == 1 { "" } else { "s" },
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// May an organization with `n_members` members and `n_pending` pending
+/// invitations move to `plan`?
+pub fn check_plan_change(plan: crate::Plan, n_members: u32, n_pending: u32) -> Result<(), Denial> {
+    match plan.max_members() {
+        Some(max) if n_members + n_pending > max => Err(Denial::new(
+            ErrorCode::PlanTooSmall,
+            format!(
+                "The {} plan holds {max} member{}, but {} seats are used ({n_members} members and {n_pending} pending invitations). Remove members or revoke invitations first.",
+                plan.label(),
+                if max == 1 { "" } else { "s" },
+                n_members + n_pending,
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Seats used and the plan's seats, for "2 of 3 seats used".
+pub fn seats_label(plan: crate::Plan, used: u32) -> String {
+    match plan.max_members() {
+        Some(max) => format!("{used} of {max} seats used"),
+        None => format!("{used} seats used (unlimited)"),
+    }
+}
+
 /// May a member with `role` leave an account of `kind` with this headcount?
 pub fn check_leave(kind: AccountKind, role: OrgRole, headcount: Headcount) -> Result<(), Denial> {
     if kind == AccountKind::Personal {
@@ -163,6 +208,47 @@ mod tests {
             check_role_change(OrgRole::Admin, OrgRole::Viewer, count(3, 1)),
             Ok(())
         );
+    }
+
+    #[test]
+    fn members_and_pending_invitations_share_the_plans_seats() {
+        use crate::Plan;
+        assert_eq!(check_seat(Plan::Starter, 2, 0), Ok(()));
+        assert_eq!(
+            check_seat(Plan::Starter, 2, 1).unwrap_err().code,
+            ErrorCode::MemberLimitReached
+        );
+        assert_eq!(
+            check_seat(Plan::Starter, 3, 0).unwrap_err().code,
+            ErrorCode::MemberLimitReached
+        );
+        assert_eq!(
+            check_seat(Plan::Hobby, 1, 0).unwrap_err().code,
+            ErrorCode::MemberLimitReached
+        );
+        assert_eq!(check_seat(Plan::Enterprise, 10_000, 5_000), Ok(()));
+        let message = check_seat(Plan::Starter, 2, 1).unwrap_err().message;
+        assert!(
+            message.contains("3 seats are used (2 members and 1 pending invitation)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_plan_must_hold_members_and_pending_invitations() {
+        use crate::Plan;
+        assert_eq!(check_plan_change(Plan::Starter, 3, 0), Ok(()));
+        assert_eq!(
+            check_plan_change(Plan::Starter, 2, 2).unwrap_err().code,
+            ErrorCode::PlanTooSmall
+        );
+        assert_eq!(
+            check_plan_change(Plan::Hobby, 2, 0).unwrap_err().code,
+            ErrorCode::PlanTooSmall
+        );
+        assert_eq!(check_plan_change(Plan::Enterprise, 500, 0), Ok(()));
+        assert_eq!(seats_label(Plan::Starter, 2), "2 of 3 seats used");
+        assert_eq!(seats_label(Plan::Enterprise, 2), "2 seats used (unlimited)");
     }
 
     #[test]

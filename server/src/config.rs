@@ -83,6 +83,15 @@ pub struct Config {
     #[arg(long, env = "ORGSPACE_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// SMTP server for mail (`smtps://user:pass@smtp.example.com:465`); without it,
+    /// mail goes to `--mail-outbox`.
+    #[arg(long, env = "ORGSPACE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Orgspace's mail.
+    #[arg(long, env = "ORGSPACE_MAIL_FROM", default_value = "Orgspace <no-reply@orgspace.localhost>")]
+    pub mail_from: String,
+
     /// Database connections per server process.
     #[arg(long, env = "ORGSPACE_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
@@ -99,6 +108,14 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|url| url.starts_with("https://"))
+    }
+
+    /// The address links in mail point to.
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     /// The membership limits of `domain`.

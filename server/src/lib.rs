@@ -6,6 +6,7 @@
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod secrets;
 pub mod store;
 
@@ -13,7 +14,7 @@ use config::{Cli, Command, Config};
 use std::time::Duration;
 
 /// Starts serving and runs until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config) -> Result<(), String> {
+pub async fn serve(mut config: Config) -> Result<(), String> {
     let store = store::Store::connect(&config.database_url, config.db_pool_size)
         .await
         .map_err(|e| e.to_string())?;
@@ -21,13 +22,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    // With port 0 the system chose one; links in mail must name it.
+    config.addr = address;
     if !config.app_dir.join("index.html").exists() {
         tracing::warn!(dir = %config.app_dir.display(), "the app is not built; the API works, pages will 404 (run ./x.sh run)");
     }
     let state = http::AppState::new(store.clone(), config.clone())
         .await
         .map_err(|e| e.to_string())?;
-    tokio::spawn(housekeeping(store));
+    tokio::spawn(housekeeping(store.clone()));
     let app = http::app(state);
     tracing::info!(%address, database = %redact(&config.database_url), "serving");
     println!("Orgspace is running at http://{address}/");
@@ -59,6 +62,9 @@ async fn housekeeping(store: store::Store) {
         let now = http::now();
         if let Err(error) = store.purge_expired(now, now.plus_seconds(-24 * 3600)).await {
             tracing::warn!(%error, "housekeeping failed");
+        }
+        if let Err(error) = store.expire_invitations(now).await {
+            tracing::warn!(%error, "expiring invitations failed");
         }
     }
 }

@@ -15,7 +15,7 @@ use domain::api::{
     AccountView, NewOrganization, NewOrganizationRequest, Page, UpdateAccountRequest,
 };
 use domain::roles::{decide, AccountStatus};
-use domain::rules::{check_join, check_leave};
+use domain::rules::{check_join, check_leave, check_remove};
 use domain::text::{slug_base, slug_with_suffix, BillingAddressInput};
 use domain::{
     AccountId, AccountKind, ErrorCode, OrgRole, Permission, Plan, Problem, TeamRole, Timestamp,
@@ -291,18 +291,38 @@ pub async fn leave_account(
     let account = db::locked_account_for(&mut tx, id, user.id)
         .await?
         .ok_or(ApiError::NotFound("account"))?;
-    let headcount = db::headcount(&mut tx, id).await?;
-    check_leave(account.kind, account.role, headcount)?;
-    db::delete_membership(&mut tx, id, user.id).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: Some(user.id),
-        event: "member.left",
-        target_type: "user",
-        target_id: user.id.to_string(),
-        payload: json!({ "role": account.role.id() }),
-    };
-    store::record(&mut tx, activity, now).await?;
+    remove_member_in(&mut tx, &account, user.id, account.role, user.id, now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes `member` (with `role`) out of `account`, inside `tx` whose account lock is
+/// held: leaving when `actor` is the member, removal otherwise. Their team places go
+/// with the membership.
+pub async fn remove_member_in(
+    tx: &mut WriteTx,
+    account: &AccountRow,
+    member: UserId,
+    role: OrgRole,
+    actor: UserId,
+    now: Timestamp,
+) -> ApiResult<()> {
+    let headcount = db::headcount(tx, account.id).await?;
+    let event = if member == actor {
+        check_leave(account.kind, role, headcount)?;
+        "member.left"
+    } else {
+        check_remove(role, headcount)?;
+        "member.removed"
+    };
+    db::delete_membership(tx, account.id, member).await?;
+    let activity = Activity {
+        account_id: account.id,
+        actor: Some(actor),
+        event,
+        target_type: "user",
+        target_id: member.to_string(),
+        payload: json!({ "role": role.id() }),
+    };
+    store::record(tx, activity, now).await
 }

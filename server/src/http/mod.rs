@@ -3,6 +3,8 @@
 mod accounts;
 mod auth;
 mod catalog;
+mod invitations;
+mod members;
 pub mod extract;
 pub mod openapi;
 mod ops;
@@ -28,6 +30,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub metrics: Arc<ops::Metrics>,
+    pub mailer: crate::mail::Mailer,
     /// A real argon2id hash to verify against when an email is unknown, so a
     /// failed sign-in takes the same work either way.
     pub decoy_hash: Arc<String>,
@@ -36,10 +39,12 @@ pub struct AppState {
 impl AppState {
     pub async fn new(store: Store, config: Config) -> Result<Self, ApiError> {
         let decoy_hash = crate::secrets::hash_password(crate::secrets::random_token()).await?;
+        let mailer = crate::mail::Mailer::from_config(&config).map_err(ApiError::Internal)?;
         Ok(Self {
             store,
             config: Arc::new(config),
             metrics: Arc::new(ops::Metrics::default()),
+            mailer,
             decoy_hash: Arc::new(decoy_hash),
         })
     }
@@ -60,6 +65,8 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(accounts::router())
         .merge(catalog::router())
+        .merge(members::router())
+        .merge(invitations::router())
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

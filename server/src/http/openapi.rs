@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document at `/api/openapi.json`, generated from the handlers'
 //! annotations and `domain`'s types.
 
-use super::{accounts, auth, catalog, ops, AppState};
+use super::{accounts, auth, catalog, invitations, members, ops, AppState};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -13,12 +13,19 @@ use utoipa::OpenApi;
         auth::register, auth::login, auth::logout, auth::me,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
+        members::list_members, members::change_member_role, members::remove_member,
+        members::transfer_ownership, members::change_plan, members::list_teams,
+        invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
+        invitations::revoke_invitation, invitations::list_my_invitations, invitations::accept_invitation,
+        invitations::accept_invitation_token, invitations::preview_invitation, invitations::decline_invitation,
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
     tags(
         (name = "auth", description = "Registration and sessions"),
         (name = "accounts", description = "Personal accounts and organizations"),
+        (name = "members", description = "Members, ownership, plan and teams of an organization"),
+        (name = "invitations", description = "Inviting people and answering invitations"),
         (name = "catalogues", description = "Regions, plans and roles"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -7,12 +7,15 @@
 //! additionally orders writers so none fails with `SQLITE_BUSY`.
 
 pub mod accounts;
+pub mod invitations;
+pub mod members;
 mod rate;
 pub use rate::RateLimit;
 pub mod users;
 
 pub use accounts::{AccountRow, NewAccount};
 pub use users::UserRow;
+pub use invitations::InvitationScope;
 
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 pub struct TestApp {
     pub address: String,
     pub store: Store,
+    pub outbox: std::path::PathBuf,
 }
 
 /// A signed-in user with their own cookie jar.
@@ -63,13 +64,16 @@ impl TestApp {
         config.registrations_per_hour = 10_000;
         config.login_attempts_per_minute = 10_000;
         config.db_pool_size = 5;
+        config.mail_outbox = std::env::temp_dir().join(format!("orgspace-outbox-{}", uuid::Uuid::new_v4()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        config.public_url = Some(address.clone());
         adjust(&mut config);
+        let outbox = config.mail_outbox.clone();
         let store = Store::connect(&config.database_url, config.db_pool_size)
             .await
             .expect("connect test database");
         let state = AppState::new(store.clone(), config).await.expect("state");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -78,7 +82,42 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { address, store }
+        TestApp { address, store, outbox }
+    }
+
+    /// The link token of the newest mail to `email` in the outbox.
+    pub fn token_for(&self, email: &str) -> String {
+        let mut mails: Vec<_> = std::fs::read_dir(&self.outbox)
+            .expect("the outbox exists")
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        mails.sort();
+        let mail = mails
+            .iter()
+            .rev()
+            .map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap()))
+            .find(|text| text.contains(&format!("To: {email}")))
+            .unwrap_or_else(|| panic!("no mail to {email}"));
+        let start = mail.find("token=").expect("a link with a token") + "token=".len();
+        mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
+
+    /// Invites `email` to `account` as `role` through the API; returns the invitation.
+    pub async fn invite(&self, owner: &User, account: AccountId, email: &str, role: OrgRole) -> Value {
+        let response = owner
+            .post(&format!("/api/accounts/{account}/invitations"), json!({"email": email, "role": role.id()}))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "invite {email}");
+        response.json().await.unwrap()
+    }
+
+    /// Invites and accepts: `user` becomes a member with `role`, the real way.
+    pub async fn join(&self, owner: &User, account: AccountId, user: &User, role: OrgRole) {
+        let email = user.email().await;
+        self.invite(owner, account, &email, role).await;
+        let token = self.token_for(&email);
+        let response = user.post("/api/invitations/accept-token", json!({"token": token})).await;
+        assert_eq!(response.status(), StatusCode::OK, "accept as {email}");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -148,11 +187,12 @@ impl TestApp {
     /// (the way an accepted invitation does).
     pub async fn add_member(&self, account: AccountId, user: &User, role: OrgRole) {
         sqlx::query(
-            "INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, 0)",
+            "INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(account.to_string())
         .bind(user.id.to_string())
         .bind(role.id())
+        .bind(orgspace_server::http::now().as_millis())
         .execute(self.store.pool())
         .await
         .unwrap();
@@ -192,6 +232,16 @@ pub fn new_organization(name: &str, region: &str) -> Value {
 }
 
 impl User {
+    /// The user's email, as the server stored it.
+    pub async fn email(&self) -> String {
+        let me: Value = self.get("/api/me").await.json().await.unwrap();
+        me["user"]["email"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.client.put(self.url(path)).json(&body).send().await.unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -255,4 +305,26 @@ pub async fn assert_problem(response: Response, status: u16, code: ErrorCode) ->
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
     body
+}
+
+/// Undoes quoted-printable (soft line breaks and `=XX`), as a mail client does.
+pub fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

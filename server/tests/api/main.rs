@@ -4,5 +4,7 @@
 mod accounts;
 mod auth;
 mod helpers;
+mod invitations;
+mod members;
 mod matrix;
 mod operations;

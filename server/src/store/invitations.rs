@@ -1,0 +1,301 @@
+//! Invitations and the teams they bring.
+
+use super::members::placeholders;
+use super::{parsed, Store, WriteTx};
+use crate::error::ApiResult;
+use domain::api::{InvitationView, InviterView, TeamRoleView};
+use domain::ids::InvitationId;
+use domain::invitation::{InvitationState, InvitationStatus};
+use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+const COLUMNS: &str = "i.id, i.account_id, a.name AS account_name, i.email, i.role, i.status, i.note,
+    i.invited_by, u.name AS inviter_name, i.created_at, i.expires_at";
+const FROM: &str = "FROM invitations i JOIN accounts a ON a.id = i.account_id LEFT JOIN users u ON u.id = i.invited_by";
+
+/// A new invitation to insert.
+#[derive(Debug)]
+pub struct NewInvitationRow<'a> {
+    pub id: InvitationId,
+    pub account: AccountId,
+    pub email: &'a str,
+    pub role: OrgRole,
+    pub note: Option<&'a str>,
+    pub invited_by: UserId,
+    pub token_hash: &'a str,
+    pub expires_at: Timestamp,
+}
+
+fn from_row(row: &AnyRow) -> ApiResult<InvitationView> {
+    let inviter: Option<String> = row.try_get("invited_by")?;
+    let inviter_name: Option<String> = row.try_get("inviter_name")?;
+    Ok(InvitationView {
+        id: parsed(row, "id")?,
+        account_id: parsed(row, "account_id")?,
+        account_name: row.try_get("account_name")?,
+        email: row.try_get("email")?,
+        role: parsed(row, "role")?,
+        teams: Vec::new(),
+        status: parsed(row, "status")?,
+        note: row.try_get("note")?,
+        invited_by: match (inviter.and_then(|i| i.parse().ok()), inviter_name) {
+            (Some(user_id), Some(name)) => Some(InviterView { user_id, name }),
+            _ => None,
+        },
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        expires_at: Timestamp::from_millis(row.try_get("expires_at")?),
+    })
+}
+
+/// Which invitations to list.
+#[derive(Debug, Clone, Copy)]
+pub enum InvitationScope<'a> {
+    Account(AccountId),
+    Email(&'a str),
+}
+
+impl Store {
+    /// Marks pending invitations past their expiry as expired.
+    pub async fn expire_invitations(&self, now: Timestamp) -> ApiResult<u64> {
+        let done = sqlx::query("UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1")
+            .bind(now.as_millis())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Newest first; `status` filters; `before` is the last id of the previous page.
+    pub async fn list_invitations(
+        &self,
+        scope: InvitationScope<'_>,
+        status: Option<InvitationStatus>,
+        before: Option<InvitationId>,
+        limit: usize,
+        now: Timestamp,
+    ) -> ApiResult<(Vec<InvitationView>, Option<InvitationId>)> {
+        let mut sql = format!("SELECT {COLUMNS} {FROM} WHERE ");
+        sql.push_str(match scope {
+            InvitationScope::Account(_) => "i.account_id = $1",
+            InvitationScope::Email(_) => "i.email = $1",
+        });
+        // Status is read as of `now`: a pending invitation past its expiry is expired
+        // even before the sweep has written it.
+        let needs_now = matches!(status, Some(InvitationStatus::Pending | InvitationStatus::Expired));
+        match status {
+            None => {}
+            Some(InvitationStatus::Pending) => sql.push_str(" AND i.status = 'pending' AND i.expires_at > $2"),
+            Some(InvitationStatus::Expired) => {
+                sql.push_str(" AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= $2))")
+            }
+            Some(other) => sql.push_str(&format!(" AND i.status = '{}'", other.id())),
+        }
+        let cursor_at = if needs_now { 3 } else { 2 };
+        if before.is_some() {
+            sql.push_str(&format!(" AND i.id < ${cursor_at}"));
+        }
+        sql.push_str(&format!(" ORDER BY i.id DESC LIMIT {}", limit + 1));
+        let mut q = sqlx::query(&sql).bind(match scope {
+            InvitationScope::Account(account) => account.to_string(),
+            InvitationScope::Email(email) => email.to_owned(),
+        });
+        if needs_now {
+            q = q.bind(now.as_millis());
+        }
+        if let Some(before) = before {
+            q = q.bind(before.to_string());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|i| i.id)
+        } else {
+            None
+        };
+        for item in &mut items {
+            item.status = InvitationState::from_parts(item.status, item.expires_at).status_at(now);
+        }
+        self.attach_invitation_teams(&mut items).await?;
+        Ok((items, next))
+    }
+
+    /// One invitation, by id or by the hash of its token.
+    pub async fn invitation(&self, key: InvitationKey<'_>, now: Timestamp) -> ApiResult<Option<InvitationView>> {
+        let (condition, value) = match key {
+            InvitationKey::Id(id) => ("i.id = $1", id.to_string()),
+            InvitationKey::TokenHash(hash) => ("i.token_hash = $1", hash.to_owned()),
+        };
+        let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE {condition}"))
+            .bind(value)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut items = vec![from_row(&row)?];
+        items[0].status = InvitationState::from_parts(items[0].status, items[0].expires_at).status_at(now);
+        self.attach_invitation_teams(&mut items).await?;
+        Ok(items.pop())
+    }
+
+    async fn attach_invitation_teams(&self, items: &mut [InvitationView]) -> ApiResult<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT it.invitation_id, it.team_id, t.name, it.role FROM invitation_teams it JOIN teams t ON t.id = it.team_id
+             WHERE it.invitation_id IN ({}) ORDER BY t.created_at, t.id",
+            placeholders(1, items.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for item in items.iter() {
+            q = q.bind(item.id.to_string());
+        }
+        let mut by_invitation: HashMap<InvitationId, Vec<TeamRoleView>> = HashMap::new();
+        for row in q.fetch_all(self.pool()).await? {
+            by_invitation.entry(parsed(&row, "invitation_id")?).or_default().push(TeamRoleView {
+                team_id: parsed(&row, "team_id")?,
+                name: row.try_get("name")?,
+                role: parsed(&row, "role")?,
+            });
+        }
+        for item in items.iter_mut() {
+            item.teams = by_invitation.remove(&item.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}
+
+/// How an invitation is found.
+#[derive(Debug, Clone, Copy)]
+pub enum InvitationKey<'a> {
+    Id(InvitationId),
+    TokenHash(&'a str),
+}
+
+/// The facts a transition needs, read inside the transaction.
+#[derive(Debug, Clone)]
+pub struct InvitationFacts {
+    pub id: InvitationId,
+    pub account: AccountId,
+    pub email: String,
+    pub role: OrgRole,
+    pub state: InvitationState,
+    pub teams: Vec<(TeamId, TeamRole)>,
+}
+
+pub async fn invitation_facts(tx: &mut WriteTx, id: InvitationId) -> ApiResult<Option<InvitationFacts>> {
+    let row = sqlx::query("SELECT id, account_id, email, role, status, expires_at FROM invitations WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(tx.conn())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let teams = sqlx::query("SELECT team_id, role FROM invitation_teams WHERE invitation_id = $1")
+        .bind(id.to_string())
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| Ok((parsed(r, "team_id")?, parsed(r, "role")?)))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Some(InvitationFacts {
+        id,
+        account: parsed(&row, "account_id")?,
+        email: row.try_get("email")?,
+        role: parsed(&row, "role")?,
+        state: InvitationState::from_parts(parsed(&row, "status")?, Timestamp::from_millis(row.try_get("expires_at")?)),
+        teams,
+    }))
+}
+
+/// The id of the invitation whose token hashes to `token_hash`.
+pub async fn invitation_id_by_token(store: &Store, token_hash: &str) -> ApiResult<Option<InvitationId>> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM invitations WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(id.and_then(|id| id.parse().ok()))
+}
+
+/// Marks the account's overdue pending invitations expired, inside the transaction.
+pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) -> ApiResult<()> {
+    sqlx::query("UPDATE invitations SET status = 'expired' WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2")
+        .bind(account.to_string())
+        .bind(now.as_millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Pending invitations of an account (after `expire_due`).
+pub async fn count_pending(tx: &mut WriteTx, account: AccountId) -> ApiResult<u32> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending'")
+        .bind(account.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Inserts an invitation; `false` when the email already has a pending one.
+pub async fn insert_invitation(tx: &mut WriteTx, row: &NewInvitationRow<'_>, now: Timestamp) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO invitations (id, account_id, email, role, status, token_hash, note, invited_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+    )
+    .bind(row.id.to_string())
+    .bind(row.account.to_string())
+    .bind(row.email)
+    .bind(row.role.id())
+    .bind(row.token_hash)
+    .bind(row.note)
+    .bind(row.invited_by.to_string())
+    .bind(now.as_millis())
+    .bind(row.expires_at.as_millis())
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_invitation_team(tx: &mut WriteTx, invitation: InvitationId, team: TeamId, role: TeamRole) -> ApiResult<()> {
+    sqlx::query("INSERT INTO invitation_teams (invitation_id, team_id, role) VALUES ($1, $2, $3)")
+        .bind(invitation.to_string())
+        .bind(team.to_string())
+        .bind(role.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Stores a transition's result; with `token_hash`, a new token replaces the old.
+/// `false` when another pending invitation for the same email is in the way.
+pub async fn save_state(
+    tx: &mut WriteTx,
+    id: InvitationId,
+    state: InvitationState,
+    token_hash: Option<&str>,
+) -> ApiResult<bool> {
+    let result = match token_hash {
+        Some(hash) => {
+            sqlx::query("UPDATE invitations SET status = $2, expires_at = $3, token_hash = $4 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(state.status().id())
+                .bind(state.expires_at().as_millis())
+                .bind(hash)
+                .execute(tx.conn())
+                .await
+        }
+        None => {
+            sqlx::query("UPDATE invitations SET status = $2, expires_at = $3 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(state.status().id())
+                .bind(state.expires_at().as_millis())
+                .execute(tx.conn())
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(true),
+        // The one-pending-per-email index refused: another pending invitation exists.
+        Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

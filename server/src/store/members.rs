@@ -1,0 +1,265 @@
+//! Members and teams of an organization.
+
+use super::{parsed, Store, WriteTx};
+use crate::error::ApiResult;
+use domain::api::{MemberView, TeamRoleView, TeamView};
+use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// `$from, $from+1, …` for `n` values.
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` escaped.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Where a page of members starts: after this (joined_at, user_id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberCursor {
+    pub joined_at: i64,
+    pub user_id: String,
+}
+
+impl MemberCursor {
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.joined_at, self.user_id)
+    }
+
+    pub fn decode(text: &str) -> Option<Self> {
+        let (joined_at, user_id) = text.split_once('_')?;
+        user_id.parse::<UserId>().ok()?;
+        Some(Self { joined_at: joined_at.parse().ok()?, user_id: user_id.to_owned() })
+    }
+}
+
+fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
+    Ok(MemberView {
+        user_id: parsed(row, "user_id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: parsed(row, "role")?,
+        joined_at: Timestamp::from_millis(row.try_get("joined_at")?),
+        teams: Vec::new(),
+    })
+}
+
+impl Store {
+    /// A page of members in the order they joined, optionally those whose name or
+    /// email contains `query`; `limit + 1` rows are read to know if more follow.
+    pub async fn list_members(
+        &self,
+        account: AccountId,
+        query: Option<&str>,
+        after: Option<&MemberCursor>,
+        limit: usize,
+    ) -> ApiResult<(Vec<MemberView>, Option<MemberCursor>)> {
+        let mut sql = String::from(
+            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+        );
+        let mut n = 1;
+        if query.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"));
+        }
+        if after.is_some() {
+            sql.push_str(&format!(
+                " AND (m.joined_at > ${a} OR (m.joined_at = ${a} AND m.user_id > ${b}))",
+                a = n + 1,
+                b = n + 2
+            ));
+        }
+        sql.push_str(&format!(" ORDER BY m.joined_at, m.user_id LIMIT {}", limit + 1));
+        let mut q = sqlx::query(&sql).bind(account.to_string());
+        if let Some(query) = query {
+            q = q.bind(contains_pattern(query));
+        }
+        if let Some(cursor) = after {
+            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut members = rows.iter().map(member_from_row).collect::<ApiResult<Vec<_>>>()?;
+        let next = if members.len() > limit {
+            members.truncate(limit);
+            members.last().map(|m| MemberCursor { joined_at: m.joined_at.as_millis(), user_id: m.user_id.to_string() })
+        } else {
+            None
+        };
+        self.attach_teams(account, &mut members).await?;
+        Ok((members, next))
+    }
+
+    /// One member, with their teams.
+    pub async fn member(&self, account: AccountId, user: UserId) -> ApiResult<Option<MemberView>> {
+        let row = sqlx::query(
+            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND m.user_id = $2",
+        )
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut members = vec![member_from_row(&row)?];
+        self.attach_teams(account, &mut members).await?;
+        Ok(members.pop())
+    }
+
+    async fn attach_teams(&self, account: AccountId, members: &mut [MemberView]) -> ApiResult<()> {
+        if members.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT tm.user_id, tm.team_id, t.name, tm.role FROM team_members tm JOIN teams t ON t.id = tm.team_id
+             WHERE tm.account_id = $1 AND tm.user_id IN ({}) ORDER BY t.created_at, t.id",
+            placeholders(2, members.len())
+        );
+        let mut q = sqlx::query(&sql).bind(account.to_string());
+        for member in members.iter() {
+            q = q.bind(member.user_id.to_string());
+        }
+        let mut by_user: HashMap<UserId, Vec<TeamRoleView>> = HashMap::new();
+        for row in q.fetch_all(self.pool()).await? {
+            by_user.entry(parsed(&row, "user_id")?).or_default().push(TeamRoleView {
+                team_id: parsed(&row, "team_id")?,
+                name: row.try_get("name")?,
+                role: parsed(&row, "role")?,
+            });
+        }
+        for member in members.iter_mut() {
+            member.teams = by_user.remove(&member.user_id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// The organization's teams, oldest first, with how many members each has.
+    pub async fn list_teams(&self, account: AccountId) -> ApiResult<Vec<TeamView>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, COUNT(tm.user_id) AS members_count FROM teams t
+             LEFT JOIN team_members tm ON tm.team_id = t.id
+             WHERE t.account_id = $1 GROUP BY t.id, t.name, t.created_at ORDER BY t.created_at, t.id",
+        )
+        .bind(account.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TeamView {
+                    id: parsed(row, "id")?,
+                    name: row.try_get("name")?,
+                    members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The role of `user` in `account`, read inside the transaction.
+pub async fn member_role(tx: &mut WriteTx, account: AccountId, user: UserId) -> ApiResult<Option<OrgRole>> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2")
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(role.and_then(|r| r.parse().ok()))
+}
+
+/// Whether someone with `email` is a member of `account`.
+pub async fn is_member_by_email(tx: &mut WriteTx, account: AccountId, email: &str) -> ApiResult<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND u.email = $2",
+    )
+    .bind(account.to_string())
+    .bind(email)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn set_member_role(tx: &mut WriteTx, account: AccountId, user: UserId, role: OrgRole) -> ApiResult<()> {
+    sqlx::query("UPDATE memberships SET role = $3 WHERE account_id = $1 AND user_id = $2")
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .bind(role.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The organization's first team ("My Team").
+pub async fn first_team(tx: &mut WriteTx, account: AccountId) -> ApiResult<Option<TeamId>> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1")
+        .bind(account.to_string())
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(id.and_then(|id| id.parse().ok()))
+}
+
+/// Which of `teams` belong to `account`.
+pub async fn teams_of_account(tx: &mut WriteTx, account: AccountId, teams: &[TeamId]) -> ApiResult<Vec<TeamId>> {
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT id FROM teams WHERE account_id = $1 AND id IN ({})", placeholders(2, teams.len()));
+    let mut q = sqlx::query_scalar::<_, String>(&sql).bind(account.to_string());
+    for team in teams {
+        q = q.bind(team.to_string());
+    }
+    Ok(q.fetch_all(tx.conn()).await?.into_iter().filter_map(|id| id.parse().ok()).collect())
+}
+
+/// Puts `user` in `team` with `role` (an organization member already).
+pub async fn add_team_member(tx: &mut WriteTx, account: AccountId, team: TeamId, user: UserId, role: TeamRole) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(team.to_string())
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .bind(role.id())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_plan(tx: &mut WriteTx, account: AccountId, plan: domain::Plan) -> ApiResult<()> {
+    sqlx::query("UPDATE accounts SET plan = $2 WHERE id = $1")
+        .bind(account.to_string())
+        .bind(plan.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("Ana"), "%ana%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+
+    #[test]
+    fn member_cursors_round_trip_and_refuse_garbage() {
+        let cursor = MemberCursor { joined_at: 42, user_id: "01a207f5-955f-748a-9b01-2fdcb3148a8b".into() };
+        assert_eq!(MemberCursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(MemberCursor::decode("nonsense"), None);
+        assert_eq!(MemberCursor::decode("x_01a207f5-955f-748a-9b01-2fdcb3148a8b"), None);
+        assert_eq!(MemberCursor::decode("1_not-a-uuid"), None);
+    }
+}
