@@ -89,7 +89,11 @@ pub struct Config {
     pub smtp_url: Option<String>,
 
     /// The sender of Orgspace's mail.
-    #[arg(long, env = "ORGSPACE_MAIL_FROM", default_value = "Orgspace <no-reply@orgspace.localhost>")]
+    #[arg(
+        long,
+        env = "ORGSPACE_MAIL_FROM",
+        default_value = "Orgspace <no-reply@orgspace.localhost>"
+    )]
     pub mail_from: String,
 
     /// Database connections per server process.

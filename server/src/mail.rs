@@ -46,8 +46,14 @@ impl Mailer {
     /// Sends `mail` from `from`.
     pub async fn send(&self, from: &str, mail: Mail) -> ApiResult<()> {
         let message = Message::builder()
-            .from(from.parse().map_err(|e| ApiError::Internal(format!("mail from: {e}")))?)
-            .to(mail.to.parse().map_err(|e| ApiError::Internal(format!("mail to: {e}")))?)
+            .from(
+                from.parse()
+                    .map_err(|e| ApiError::Internal(format!("mail from: {e}")))?,
+            )
+            .to(mail
+                .to
+                .parse()
+                .map_err(|e| ApiError::Internal(format!("mail to: {e}")))?)
             .subject(mail.subject)
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text)
@@ -64,7 +70,11 @@ impl Mailer {
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|e| ApiError::Internal(format!("outbox {}: {e}", dir.display())))?;
-                let name = format!("{}-{}.eml", crate::http::now().as_millis(), uuid::Uuid::now_v7());
+                let name = format!(
+                    "{}-{}.eml",
+                    crate::http::now().as_millis(),
+                    uuid::Uuid::now_v7()
+                );
                 let path = dir.join(name);
                 tokio::fs::write(&path, message.formatted())
                     .await

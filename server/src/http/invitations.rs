@@ -16,7 +16,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use domain::api::{AccountView, CreateInvitationRequest, InvitationTokenRequest, InvitationView, Page};
+use domain::api::{
+    AccountView, CreateInvitationRequest, InvitationTokenRequest, InvitationView, Page,
+};
 use domain::ids::InvitationId;
 use domain::invitation::{check_invitee, InvitationStatus};
 use domain::roles::decide;
@@ -27,14 +29,29 @@ use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/accounts/{id}/invitations", get(list_invitations).post(create_invitation))
-        .route("/accounts/{id}/invitations/{invitation_id}/resend", post(resend_invitation))
-        .route("/accounts/{id}/invitations/{invitation_id}", delete(revoke_invitation))
+        .route(
+            "/accounts/{id}/invitations",
+            get(list_invitations).post(create_invitation),
+        )
+        .route(
+            "/accounts/{id}/invitations/{invitation_id}/resend",
+            post(resend_invitation),
+        )
+        .route(
+            "/accounts/{id}/invitations/{invitation_id}",
+            delete(revoke_invitation),
+        )
         .route("/invitations", get(list_my_invitations))
         .route("/invitations/accept-token", post(accept_invitation_token))
         .route("/invitations/preview", post(preview_invitation))
-        .route("/invitations/{invitation_id}/accept", post(accept_invitation))
-        .route("/invitations/{invitation_id}/decline", post(decline_invitation))
+        .route(
+            "/invitations/{invitation_id}/accept",
+            post(accept_invitation),
+        )
+        .route(
+            "/invitations/{invitation_id}/decline",
+            post(decline_invitation),
+        )
 }
 
 /// `?status=&limit=&cursor=` of invitation lists.
@@ -47,7 +64,11 @@ pub struct InvitationsQuery {
 
 impl InvitationsQuery {
     fn parse(&self) -> ApiResult<(Option<InvitationStatus>, Option<InvitationId>, usize)> {
-        let paging = PageParams { limit: self.limit.clone(), cursor: self.cursor.clone() }.parse()?;
+        let paging = PageParams {
+            limit: self.limit.clone(),
+            cursor: self.cursor.clone(),
+        }
+        .parse()?;
         let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(raw) => Some(raw.parse().map_err(|_| {
@@ -60,7 +81,10 @@ impl InvitationsQuery {
         let cursor = match paging.cursor.as_deref() {
             None => None,
             Some(raw) => Some(raw.parse().map_err(|_| {
-                ApiError::Invalid(vec![FieldError::new("cursor", "is not a cursor this list gave")])
+                ApiError::Invalid(vec![FieldError::new(
+                    "cursor",
+                    "is not a cursor this list gave",
+                )])
             })?),
         };
         Ok((status, cursor, paging.limit))
@@ -69,12 +93,26 @@ impl InvitationsQuery {
 
 /// Sends the invitation mail with its link. A mail failure is logged, not
 /// returned: the invitation exists and an Owner can resend it.
-async fn send_invitation_mail(state: &AppState, invitation: &InvitationView, inviter: &UserRow, token: &str) {
-    let link = format!("{}/invitations/accept?token={token}", state.config.base_url());
+async fn send_invitation_mail(
+    state: &AppState,
+    invitation: &InvitationView,
+    inviter: &UserRow,
+    token: &str,
+) {
+    let link = format!(
+        "{}/invitations/accept?token={token}",
+        state.config.base_url()
+    );
     let note = invitation
         .note
         .as_deref()
-        .map(|note| format!("\n{} wrote:\n\n    {}\n", inviter.name, note.replace('\n', "\n    ")))
+        .map(|note| {
+            format!(
+                "\n{} wrote:\n\n    {}\n",
+                inviter.name,
+                note.replace('\n', "\n    ")
+            )
+        })
         .unwrap_or_default();
     let days = (invitation.expires_at.as_millis() - now().as_millis()) / 86_400_000;
     let text = format!(
@@ -91,7 +129,10 @@ async fn send_invitation_mail(state: &AppState, invitation: &InvitationView, inv
     );
     let mail = Mail {
         to: invitation.email.clone(),
-        subject: format!("{} invited you to {} on Orgspace", inviter.name, invitation.account_name),
+        subject: format!(
+            "{} invited you to {} on Orgspace",
+            inviter.name, invitation.account_name
+        ),
         text,
     };
     if let Err(error) = state.mailer.send(&state.config.mail_from, mail).await {
@@ -126,13 +167,18 @@ pub async fn create_invitation(
 ) -> ApiResult<Response> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let invite = request.validate().map_err(ApiError::Invalid)?;
     let teams = if invite.teams.is_empty() {
-        let first = members_db::first_team(&mut tx, id)
-            .await?
-            .ok_or_else(|| ApiError::Invalid(vec![FieldError::new("teams", "this organization has no team; name one")]))?;
+        let first = members_db::first_team(&mut tx, id).await?.ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "teams",
+                "this organization has no team; name one",
+            )])
+        })?;
         vec![(first, TeamRole::TeamMember)]
     } else {
         let ids: Vec<_> = invite.teams.iter().map(|(t, _)| *t).collect();
@@ -141,7 +187,12 @@ pub async fn create_invitation(
             .iter()
             .enumerate()
             .filter(|(_, t)| !known.contains(t))
-            .map(|(i, _)| FieldError::new(format!("teams[{i}].team_id"), "is not a team of this organization"))
+            .map(|(i, _)| {
+                FieldError::new(
+                    format!("teams[{i}].team_id"),
+                    "is not a team of this organization",
+                )
+            })
             .collect();
         if !errors.is_empty() {
             return Err(ApiError::Invalid(errors));
@@ -149,7 +200,10 @@ pub async fn create_invitation(
         invite.teams.clone()
     };
     if members_db::is_member_by_email(&mut tx, id, invite.email.as_str()).await? {
-        return Err(ApiError::denied(ErrorCode::AlreadyMember, format!("{} is already a member of {}.", invite.email, account.name)));
+        return Err(ApiError::denied(
+            ErrorCode::AlreadyMember,
+            format!("{} is already a member of {}.", invite.email, account.name),
+        ));
     }
     invitations_db::expire_due(&mut tx, id, now).await?;
     let headcount = db::headcount(&mut tx, id).await?;
@@ -171,7 +225,10 @@ pub async fn create_invitation(
     if !invitations_db::insert_invitation(&mut tx, &row, now).await? {
         return Err(ApiError::denied(
             ErrorCode::InvitationPending,
-            format!("{} already has a pending invitation to {}. Resend it instead.", invite.email, account.name),
+            format!(
+                "{} already has a pending invitation to {}. Resend it instead.",
+                invite.email, account.name
+            ),
         ));
     }
     check_seat(account.plan, headcount.n_members, pending)?;
@@ -194,7 +251,10 @@ pub async fn create_invitation(
     tx.commit().await?;
     let view = invitation_view(&state, invitation_id).await?;
     send_invitation_mail(&state, &view, &user, &token).await;
-    Ok(created(format!("/api/accounts/{id}/invitations/{invitation_id}"), view))
+    Ok(created(
+        format!("/api/accounts/{id}/invitations/{invitation_id}"),
+        view,
+    ))
 }
 
 /// The organization's invitations, newest first, optionally of one status (Owners).
@@ -215,14 +275,21 @@ pub async fn list_invitations(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
-    let account = state.store.account_for(id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = state
+        .store
+        .account_for(id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
     let (items, next) = state
         .store
         .list_invitations(InvitationScope::Account(id), status, cursor, limit, now())
         .await?;
-    Ok(Json(Page { items, next_cursor: next.map(|id| id.to_string()) }))
+    Ok(Json(Page {
+        items,
+        next_cursor: next.map(|id| id.to_string()),
+    }))
 }
 
 /// Sends an invitation again with a new link and a new expiry (Owners). An
@@ -242,7 +309,9 @@ pub async fn resend_invitation(
 ) -> ApiResult<Json<InvitationView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
         .await?
@@ -251,17 +320,29 @@ pub async fn resend_invitation(
     let renewed = facts.state.resend(now, state.config.invitation_ttl)?;
     if !facts.state.holds_seat(now) {
         if members_db::is_member_by_email(&mut tx, id, &facts.email).await? {
-            return Err(ApiError::denied(ErrorCode::AlreadyMember, format!("{} is already a member.", facts.email)));
+            return Err(ApiError::denied(
+                ErrorCode::AlreadyMember,
+                format!("{} is already a member.", facts.email),
+            ));
         }
         invitations_db::expire_due(&mut tx, id, now).await?;
         let headcount = db::headcount(&mut tx, id).await?;
-        check_seat(account.plan, headcount.n_members, invitations_db::count_pending(&mut tx, id).await?)?;
+        check_seat(
+            account.plan,
+            headcount.n_members,
+            invitations_db::count_pending(&mut tx, id).await?,
+        )?;
     }
     let token = random_token();
-    if !invitations_db::save_state(&mut tx, invitation_id, renewed, Some(&token_hash(&token))).await? {
+    if !invitations_db::save_state(&mut tx, invitation_id, renewed, Some(&token_hash(&token)))
+        .await?
+    {
         return Err(ApiError::denied(
             ErrorCode::InvitationPending,
-            format!("{} has another pending invitation to this organization.", facts.email),
+            format!(
+                "{} has another pending invitation to this organization.",
+                facts.email
+            ),
         ));
     }
     let activity = Activity {
@@ -296,7 +377,9 @@ pub async fn revoke_invitation(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
         .await?
@@ -334,27 +417,52 @@ pub async fn list_my_invitations(
     let (status, cursor, limit) = query.parse()?;
     let (items, next) = state
         .store
-        .list_invitations(InvitationScope::Email(&user.email), status, cursor, limit, now())
+        .list_invitations(
+            InvitationScope::Email(&user.email),
+            status,
+            cursor,
+            limit,
+            now(),
+        )
         .await?;
-    Ok(Json(Page { items, next_cursor: next.map(|id| id.to_string()) }))
+    Ok(Json(Page {
+        items,
+        next_cursor: next.map(|id| id.to_string()),
+    }))
 }
 
 /// Accepts `invitation_id` as `user`: the email must match, the invitation be
 /// pending and unexpired, and the user under the organization limit. Race-free:
 /// the organization's and the user's row locks order concurrent accepts, and the
 /// membership's primary key admits one row.
-async fn accept(state: &AppState, user: &UserRow, invitation_id: InvitationId, now: Timestamp) -> ApiResult<AccountView> {
+async fn accept(
+    state: &AppState,
+    user: &UserRow,
+    invitation_id: InvitationId,
+    now: Timestamp,
+) -> ApiResult<AccountView> {
     let view = invitation_view(state, invitation_id).await?;
     check_invitee(&view.email, &user.email)?;
     let mut tx = state.store.begin_write().await?;
     db::lock_account(&mut tx, view.account_id).await?;
     users::lock_user(&mut tx, user.id).await?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id).await?.ok_or(ApiError::NotFound("invitation"))?;
+    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))?;
     let accepted = facts.state.accept(now)?;
-    if members_db::member_role(&mut tx, facts.account, user.id).await?.is_some() {
-        return Err(ApiError::denied(ErrorCode::AlreadyMember, format!("You are already a member of {}.", view.account_name)));
+    if members_db::member_role(&mut tx, facts.account, user.id)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::denied(
+            ErrorCode::AlreadyMember,
+            format!("You are already a member of {}.", view.account_name),
+        ));
     }
-    check_join(db::count_organizations(&mut tx, user.id).await?, state.config.limits())?;
+    check_join(
+        db::count_organizations(&mut tx, user.id).await?,
+        state.config.limits(),
+    )?;
     db::insert_membership(&mut tx, facts.account, user.id, facts.role, now).await?;
     for (team, role) in &facts.teams {
         members_db::add_team_member(&mut tx, facts.account, *team, user.id, *role).await?;
@@ -369,7 +477,9 @@ async fn accept(state: &AppState, user: &UserRow, invitation_id: InvitationId, n
         payload: json!({ "invitation_id": invitation_id.to_string(), "role": facts.role.id() }),
     };
     store::record(&mut tx, activity, now).await?;
-    let account = db::locked_account_for(&mut tx, facts.account, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, facts.account, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     tx.commit().await?;
     Ok(account.view())
 }
@@ -406,9 +516,10 @@ pub async fn accept_invitation_token(
     AuthUser { user }: AuthUser,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let id = invitations_db::invitation_id_by_token(&state.store, &token_hash(request.token.trim()))
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
+    let id =
+        invitations_db::invitation_id_by_token(&state.store, &token_hash(request.token.trim()))
+            .await?
+            .ok_or(ApiError::NotFound("invitation"))?;
     accept(&state, &user, id, now()).await.map(Json)
 }
 
@@ -425,7 +536,10 @@ pub async fn preview_invitation(
 ) -> ApiResult<Json<InvitationView>> {
     let view = state
         .store
-        .invitation(InvitationKey::TokenHash(&token_hash(request.token.trim())), now())
+        .invitation(
+            InvitationKey::TokenHash(&token_hash(request.token.trim())),
+            now(),
+        )
         .await?
         .ok_or(ApiError::NotFound("invitation"))?;
     Ok(Json(view))
@@ -451,7 +565,9 @@ pub async fn decline_invitation(
     check_invitee(&view.email, &user.email)?;
     let mut tx = state.store.begin_write().await?;
     db::lock_account(&mut tx, view.account_id).await?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id).await?.ok_or(ApiError::NotFound("invitation"))?;
+    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))?;
     let declined = facts.state.decline(now)?;
     invitations_db::save_state(&mut tx, invitation_id, declined, None).await?;
     let activity = Activity {

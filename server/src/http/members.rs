@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use domain::api::{
-    parse_plan, parse_role, AccountView, ChangePlanRequest, ChangeRoleRequest, MemberView, Page, TeamView,
-    TransferOwnershipRequest,
+    parse_plan, parse_role, AccountView, ChangePlanRequest, ChangeRoleRequest, MemberView, Page,
+    TeamView, TransferOwnershipRequest,
 };
 use domain::roles::decide;
 use domain::rules::{check_plan_change, check_role_change};
@@ -25,8 +25,14 @@ use serde_json::json;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/accounts/{id}/members", get(list_members))
-        .route("/accounts/{id}/members/{user_id}", patch(change_member_role).delete(remove_member))
-        .route("/accounts/{id}/transfer-ownership", post(transfer_ownership))
+        .route(
+            "/accounts/{id}/members/{user_id}",
+            patch(change_member_role).delete(remove_member),
+        )
+        .route(
+            "/accounts/{id}/transfer-ownership",
+            post(transfer_ownership),
+        )
         .route("/accounts/{id}/plan", put(change_plan))
         .route("/accounts/{id}/teams", get(list_teams))
 }
@@ -56,18 +62,35 @@ pub async fn list_members(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
-    let account = state.store.account_for(id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = state
+        .store
+        .account_for(id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
-    let paging = PageParams { limit: query.limit, cursor: query.cursor }.parse()?;
+    let paging = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
     let after = match paging.cursor.as_deref() {
         None => None,
         Some(text) => Some(MemberCursor::decode(text).ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new("cursor", "is not a cursor this list gave")])
+            ApiError::Invalid(vec![FieldError::new(
+                "cursor",
+                "is not a cursor this list gave",
+            )])
         })?),
     };
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let (items, next) = state.store.list_members(id, search, after.as_ref(), paging.limit).await?;
-    Ok(Json(Page { items, next_cursor: next.map(|c| c.encode()) }))
+    let (items, next) = state
+        .store
+        .list_members(id, search, after.as_ref(), paging.limit)
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: next.map(|c| c.encode()),
+    }))
 }
 
 /// Changes a member's role (Owners). The last Owner cannot be demoted.
@@ -88,10 +111,14 @@ pub async fn change_member_role(
 ) -> ApiResult<Json<MemberView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageMembers)?;
     let role = parse_role("role", &request.role).map_err(ApiError::Invalid)?;
-    let from = members_db::member_role(&mut tx, id, member).await?.ok_or(ApiError::NotFound("member"))?;
+    let from = members_db::member_role(&mut tx, id, member)
+        .await?
+        .ok_or(ApiError::NotFound("member"))?;
     if from != role {
         check_role_change(from, role, db::headcount(&mut tx, id).await?)?;
         members_db::set_member_role(&mut tx, id, member, role).await?;
@@ -106,7 +133,11 @@ pub async fn change_member_role(
         store::record(&mut tx, activity, now).await?;
     }
     tx.commit().await?;
-    let view = state.store.member(id, member).await?.ok_or(ApiError::NotFound("member"))?;
+    let view = state
+        .store
+        .member(id, member)
+        .await?
+        .ok_or(ApiError::NotFound("member"))?;
     Ok(Json(view))
 }
 
@@ -126,11 +157,15 @@ pub async fn remove_member(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     if member != user.id {
         decide(account.kind, account.role, Permission::ManageMembers)?;
     }
-    let role = members_db::member_role(&mut tx, id, member).await?.ok_or(ApiError::NotFound("member"))?;
+    let role = members_db::member_role(&mut tx, id, member)
+        .await?
+        .ok_or(ApiError::NotFound("member"))?;
     remove_member_in(&mut tx, &account, member, role, user.id, now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -154,7 +189,9 @@ pub async fn transfer_ownership(
 ) -> ApiResult<Json<AccountView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::TransferOrDelete)?;
     let mut errors = Vec::new();
     let target = request.user_id.trim().parse::<UserId>().ok();
@@ -163,17 +200,27 @@ pub async fn transfer_ownership(
     }
     let new_role = match request.new_role.as_deref() {
         None => Some(OrgRole::Admin),
-        Some(raw) => parse_role("new_role", raw).map_err(|e| errors.extend(e)).ok(),
+        Some(raw) => parse_role("new_role", raw)
+            .map_err(|e| errors.extend(e))
+            .ok(),
     };
     let (Some(target), Some(new_role)) = (target, new_role) else {
         return Err(ApiError::Invalid(errors));
     };
     if target == user.id {
-        return Err(ApiError::Invalid(vec![FieldError::new("user_id", "choose another member than yourself")]));
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "user_id",
+            "choose another member than yourself",
+        )]));
     }
-    let target_role = members_db::member_role(&mut tx, id, target).await?.ok_or_else(|| {
-        ApiError::Invalid(vec![FieldError::new("user_id", "is not a member of this organization")])
-    })?;
+    let target_role = members_db::member_role(&mut tx, id, target)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "user_id",
+                "is not a member of this organization",
+            )])
+        })?;
     members_db::set_member_role(&mut tx, id, target, OrgRole::Owner).await?;
     members_db::set_member_role(&mut tx, id, user.id, new_role).await?;
     let activity = Activity {
@@ -185,7 +232,9 @@ pub async fn transfer_ownership(
         payload: json!({ "to": target.to_string(), "their_previous_role": target_role.id(), "from": user.id.to_string(), "caller_new_role": new_role.id() }),
     };
     store::record(&mut tx, activity, now).await?;
-    let updated = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let updated = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     tx.commit().await?;
     Ok(Json(updated.view()))
 }
@@ -209,7 +258,9 @@ pub async fn change_plan(
 ) -> ApiResult<Json<AccountView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ManageBilling)?;
     let plan = parse_plan(&request.plan).map_err(ApiError::Invalid)?;
     if plan != account.plan {
@@ -228,7 +279,9 @@ pub async fn change_plan(
         };
         store::record(&mut tx, activity, now).await?;
     }
-    let updated = db::locked_account_for(&mut tx, id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let updated = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     tx.commit().await?;
     Ok(Json(updated.view()))
 }
@@ -246,7 +299,11 @@ pub async fn list_teams(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<TeamView>>> {
-    let account = state.store.account_for(id, user.id).await?.ok_or(ApiError::NotFound("account"))?;
+    let account = state
+        .store
+        .account_for(id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = params.parse()?;
     let teams = state.store.list_teams(id).await?;

@@ -3,9 +3,9 @@
 mod accounts;
 mod auth;
 mod catalog;
+pub mod extract;
 mod invitations;
 mod members;
-pub mod extract;
 pub mod openapi;
 mod ops;
 mod pagination;

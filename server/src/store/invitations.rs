@@ -11,7 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
-const COLUMNS: &str = "i.id, i.account_id, a.name AS account_name, i.email, i.role, i.status, i.note,
+const COLUMNS: &str =
+    "i.id, i.account_id, a.name AS account_name, i.email, i.role, i.status, i.note,
     i.invited_by, u.name AS inviter_name, i.created_at, i.expires_at";
 const FROM: &str = "FROM invitations i JOIN accounts a ON a.id = i.account_id LEFT JOIN users u ON u.id = i.invited_by";
 
@@ -82,13 +83,18 @@ impl Store {
         });
         // Status is read as of `now`: a pending invitation past its expiry is expired
         // even before the sweep has written it.
-        let needs_now = matches!(status, Some(InvitationStatus::Pending | InvitationStatus::Expired));
+        let needs_now = matches!(
+            status,
+            Some(InvitationStatus::Pending | InvitationStatus::Expired)
+        );
         match status {
             None => {}
-            Some(InvitationStatus::Pending) => sql.push_str(" AND i.status = 'pending' AND i.expires_at > $2"),
-            Some(InvitationStatus::Expired) => {
-                sql.push_str(" AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= $2))")
+            Some(InvitationStatus::Pending) => {
+                sql.push_str(" AND i.status = 'pending' AND i.expires_at > $2")
             }
+            Some(InvitationStatus::Expired) => sql.push_str(
+                " AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= $2))",
+            ),
             Some(other) => sql.push_str(&format!(" AND i.status = '{}'", other.id())),
         }
         let cursor_at = if needs_now { 3 } else { 2 };
@@ -122,7 +128,11 @@ impl Store {
     }
 
     /// One invitation, by id or by the hash of its token.
-    pub async fn invitation(&self, key: InvitationKey<'_>, now: Timestamp) -> ApiResult<Option<InvitationView>> {
+    pub async fn invitation(
+        &self,
+        key: InvitationKey<'_>,
+        now: Timestamp,
+    ) -> ApiResult<Option<InvitationView>> {
         let (condition, value) = match key {
             InvitationKey::Id(id) => ("i.id = $1", id.to_string()),
             InvitationKey::TokenHash(hash) => ("i.token_hash = $1", hash.to_owned()),
@@ -133,7 +143,8 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let mut items = vec![from_row(&row)?];
-        items[0].status = InvitationState::from_parts(items[0].status, items[0].expires_at).status_at(now);
+        items[0].status =
+            InvitationState::from_parts(items[0].status, items[0].expires_at).status_at(now);
         self.attach_invitation_teams(&mut items).await?;
         Ok(items.pop())
     }
@@ -153,11 +164,14 @@ impl Store {
         }
         let mut by_invitation: HashMap<InvitationId, Vec<TeamRoleView>> = HashMap::new();
         for row in q.fetch_all(self.pool()).await? {
-            by_invitation.entry(parsed(&row, "invitation_id")?).or_default().push(TeamRoleView {
-                team_id: parsed(&row, "team_id")?,
-                name: row.try_get("name")?,
-                role: parsed(&row, "role")?,
-            });
+            by_invitation
+                .entry(parsed(&row, "invitation_id")?)
+                .or_default()
+                .push(TeamRoleView {
+                    team_id: parsed(&row, "team_id")?,
+                    name: row.try_get("name")?,
+                    role: parsed(&row, "role")?,
+                });
         }
         for item in items.iter_mut() {
             item.teams = by_invitation.remove(&item.id).unwrap_or_default();
@@ -184,11 +198,16 @@ pub struct InvitationFacts {
     pub teams: Vec<(TeamId, TeamRole)>,
 }
 
-pub async fn invitation_facts(tx: &mut WriteTx, id: InvitationId) -> ApiResult<Option<InvitationFacts>> {
-    let row = sqlx::query("SELECT id, account_id, email, role, status, expires_at FROM invitations WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(tx.conn())
-        .await?;
+pub async fn invitation_facts(
+    tx: &mut WriteTx,
+    id: InvitationId,
+) -> ApiResult<Option<InvitationFacts>> {
+    let row = sqlx::query(
+        "SELECT id, account_id, email, role, status, expires_at FROM invitations WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let teams = sqlx::query("SELECT team_id, role FROM invitation_teams WHERE invitation_id = $1")
         .bind(id.to_string())
@@ -202,13 +221,19 @@ pub async fn invitation_facts(tx: &mut WriteTx, id: InvitationId) -> ApiResult<O
         account: parsed(&row, "account_id")?,
         email: row.try_get("email")?,
         role: parsed(&row, "role")?,
-        state: InvitationState::from_parts(parsed(&row, "status")?, Timestamp::from_millis(row.try_get("expires_at")?)),
+        state: InvitationState::from_parts(
+            parsed(&row, "status")?,
+            Timestamp::from_millis(row.try_get("expires_at")?),
+        ),
         teams,
     }))
 }
 
 /// The id of the invitation whose token hashes to `token_hash`.
-pub async fn invitation_id_by_token(store: &Store, token_hash: &str) -> ApiResult<Option<InvitationId>> {
+pub async fn invitation_id_by_token(
+    store: &Store,
+    token_hash: &str,
+) -> ApiResult<Option<InvitationId>> {
     let id: Option<String> = sqlx::query_scalar("SELECT id FROM invitations WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(store.pool())
@@ -228,15 +253,21 @@ pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) ->
 
 /// Pending invitations of an account (after `expire_due`).
 pub async fn count_pending(tx: &mut WriteTx, account: AccountId) -> ApiResult<u32> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending'")
-        .bind(account.to_string())
-        .fetch_one(tx.conn())
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending'",
+    )
+    .bind(account.to_string())
+    .fetch_one(tx.conn())
+    .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Inserts an invitation; `false` when the email already has a pending one.
-pub async fn insert_invitation(tx: &mut WriteTx, row: &NewInvitationRow<'_>, now: Timestamp) -> ApiResult<bool> {
+pub async fn insert_invitation(
+    tx: &mut WriteTx,
+    row: &NewInvitationRow<'_>,
+    now: Timestamp,
+) -> ApiResult<bool> {
     let done = sqlx::query(
         "INSERT INTO invitations (id, account_id, email, role, status, token_hash, note, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
@@ -255,7 +286,12 @@ pub async fn insert_invitation(tx: &mut WriteTx, row: &NewInvitationRow<'_>, now
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn insert_invitation_team(tx: &mut WriteTx, invitation: InvitationId, team: TeamId, role: TeamRole) -> ApiResult<()> {
+pub async fn insert_invitation_team(
+    tx: &mut WriteTx,
+    invitation: InvitationId,
+    team: TeamId,
+    role: TeamRole,
+) -> ApiResult<()> {
     sqlx::query("INSERT INTO invitation_teams (invitation_id, team_id, role) VALUES ($1, $2, $3)")
         .bind(invitation.to_string())
         .bind(team.to_string())
@@ -274,15 +310,15 @@ pub async fn save_state(
     token_hash: Option<&str>,
 ) -> ApiResult<bool> {
     let result = match token_hash {
-        Some(hash) => {
-            sqlx::query("UPDATE invitations SET status = $2, expires_at = $3, token_hash = $4 WHERE id = $1")
-                .bind(id.to_string())
-                .bind(state.status().id())
-                .bind(state.expires_at().as_millis())
-                .bind(hash)
-                .execute(tx.conn())
-                .await
-        }
+        Some(hash) => sqlx::query(
+            "UPDATE invitations SET status = $2, expires_at = $3, token_hash = $4 WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(state.status().id())
+        .bind(state.expires_at().as_millis())
+        .bind(hash)
+        .execute(tx.conn())
+        .await,
         None => {
             sqlx::query("UPDATE invitations SET status = $2, expires_at = $3 WHERE id = $1")
                 .bind(id.to_string())
@@ -295,7 +331,9 @@ pub async fn save_state(
     match result {
         Ok(_) => Ok(true),
         // The one-pending-per-email index refused: another pending invitation exists.
-        Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => Ok(false),
+        Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+            Ok(false)
+        }
         Err(e) => Err(e.into()),
     }
 }

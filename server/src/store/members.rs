@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 /// `$from, $from+1, …` for `n` values.
 pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` escaped.
@@ -41,7 +44,10 @@ impl MemberCursor {
     pub fn decode(text: &str) -> Option<Self> {
         let (joined_at, user_id) = text.split_once('_')?;
         user_id.parse::<UserId>().ok()?;
-        Some(Self { joined_at: joined_at.parse().ok()?, user_id: user_id.to_owned() })
+        Some(Self {
+            joined_at: joined_at.parse().ok()?,
+            user_id: user_id.to_owned(),
+        })
     }
 }
 
@@ -73,7 +79,9 @@ impl Store {
         let mut n = 1;
         if query.is_some() {
             n += 1;
-            sql.push_str(&format!(" AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"));
+            sql.push_str(&format!(
+                " AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"
+            ));
         }
         if after.is_some() {
             sql.push_str(&format!(
@@ -82,7 +90,10 @@ impl Store {
                 b = n + 2
             ));
         }
-        sql.push_str(&format!(" ORDER BY m.joined_at, m.user_id LIMIT {}", limit + 1));
+        sql.push_str(&format!(
+            " ORDER BY m.joined_at, m.user_id LIMIT {}",
+            limit + 1
+        ));
         let mut q = sqlx::query(&sql).bind(account.to_string());
         if let Some(query) = query {
             q = q.bind(contains_pattern(query));
@@ -91,10 +102,16 @@ impl Store {
             q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
         }
         let rows = q.fetch_all(self.pool()).await?;
-        let mut members = rows.iter().map(member_from_row).collect::<ApiResult<Vec<_>>>()?;
+        let mut members = rows
+            .iter()
+            .map(member_from_row)
+            .collect::<ApiResult<Vec<_>>>()?;
         let next = if members.len() > limit {
             members.truncate(limit);
-            members.last().map(|m| MemberCursor { joined_at: m.joined_at.as_millis(), user_id: m.user_id.to_string() })
+            members.last().map(|m| MemberCursor {
+                joined_at: m.joined_at.as_millis(),
+                user_id: m.user_id.to_string(),
+            })
         } else {
             None
         };
@@ -133,11 +150,14 @@ impl Store {
         }
         let mut by_user: HashMap<UserId, Vec<TeamRoleView>> = HashMap::new();
         for row in q.fetch_all(self.pool()).await? {
-            by_user.entry(parsed(&row, "user_id")?).or_default().push(TeamRoleView {
-                team_id: parsed(&row, "team_id")?,
-                name: row.try_get("name")?,
-                role: parsed(&row, "role")?,
-            });
+            by_user
+                .entry(parsed(&row, "user_id")?)
+                .or_default()
+                .push(TeamRoleView {
+                    team_id: parsed(&row, "team_id")?,
+                    name: row.try_get("name")?,
+                    role: parsed(&row, "role")?,
+                });
         }
         for member in members.iter_mut() {
             member.teams = by_user.remove(&member.user_id).unwrap_or_default();
@@ -160,7 +180,8 @@ impl Store {
                 Ok(TeamView {
                     id: parsed(row, "id")?,
                     name: row.try_get("name")?,
-                    members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
+                    members_count: u64::try_from(row.try_get::<i64, _>("members_count")?)
+                        .unwrap_or(0),
                 })
             })
             .collect()
@@ -168,17 +189,26 @@ impl Store {
 }
 
 /// The role of `user` in `account`, read inside the transaction.
-pub async fn member_role(tx: &mut WriteTx, account: AccountId, user: UserId) -> ApiResult<Option<OrgRole>> {
-    let role: Option<String> = sqlx::query_scalar("SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2")
-        .bind(account.to_string())
-        .bind(user.to_string())
-        .fetch_optional(tx.conn())
-        .await?;
+pub async fn member_role(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Option<OrgRole>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2")
+            .bind(account.to_string())
+            .bind(user.to_string())
+            .fetch_optional(tx.conn())
+            .await?;
     Ok(role.and_then(|r| r.parse().ok()))
 }
 
 /// Whether someone with `email` is a member of `account`.
-pub async fn is_member_by_email(tx: &mut WriteTx, account: AccountId, email: &str) -> ApiResult<bool> {
+pub async fn is_member_by_email(
+    tx: &mut WriteTx,
+    account: AccountId,
+    email: &str,
+) -> ApiResult<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND u.email = $2",
     )
@@ -189,7 +219,12 @@ pub async fn is_member_by_email(tx: &mut WriteTx, account: AccountId, email: &st
     Ok(n > 0)
 }
 
-pub async fn set_member_role(tx: &mut WriteTx, account: AccountId, user: UserId, role: OrgRole) -> ApiResult<()> {
+pub async fn set_member_role(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+    role: OrgRole,
+) -> ApiResult<()> {
     sqlx::query("UPDATE memberships SET role = $3 WHERE account_id = $1 AND user_id = $2")
         .bind(account.to_string())
         .bind(user.to_string())
@@ -201,28 +236,47 @@ pub async fn set_member_role(tx: &mut WriteTx, account: AccountId, user: UserId,
 
 /// The organization's first team ("My Team").
 pub async fn first_team(tx: &mut WriteTx, account: AccountId) -> ApiResult<Option<TeamId>> {
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1")
-        .bind(account.to_string())
-        .fetch_optional(tx.conn())
-        .await?;
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(account.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
     Ok(id.and_then(|id| id.parse().ok()))
 }
 
 /// Which of `teams` belong to `account`.
-pub async fn teams_of_account(tx: &mut WriteTx, account: AccountId, teams: &[TeamId]) -> ApiResult<Vec<TeamId>> {
+pub async fn teams_of_account(
+    tx: &mut WriteTx,
+    account: AccountId,
+    teams: &[TeamId],
+) -> ApiResult<Vec<TeamId>> {
     if teams.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!("SELECT id FROM teams WHERE account_id = $1 AND id IN ({})", placeholders(2, teams.len()));
+    let sql = format!(
+        "SELECT id FROM teams WHERE account_id = $1 AND id IN ({})",
+        placeholders(2, teams.len())
+    );
     let mut q = sqlx::query_scalar::<_, String>(&sql).bind(account.to_string());
     for team in teams {
         q = q.bind(team.to_string());
     }
-    Ok(q.fetch_all(tx.conn()).await?.into_iter().filter_map(|id| id.parse().ok()).collect())
+    Ok(q.fetch_all(tx.conn())
+        .await?
+        .into_iter()
+        .filter_map(|id| id.parse().ok())
+        .collect())
 }
 
 /// Puts `user` in `team` with `role` (an organization member already).
-pub async fn add_team_member(tx: &mut WriteTx, account: AccountId, team: TeamId, user: UserId, role: TeamRole) -> ApiResult<()> {
+pub async fn add_team_member(
+    tx: &mut WriteTx,
+    account: AccountId,
+    team: TeamId,
+    user: UserId,
+    role: TeamRole,
+) -> ApiResult<()> {
     sqlx::query(
         "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
@@ -256,10 +310,16 @@ mod tests {
 
     #[test]
     fn member_cursors_round_trip_and_refuse_garbage() {
-        let cursor = MemberCursor { joined_at: 42, user_id: "01a207f5-955f-748a-9b01-2fdcb3148a8b".into() };
+        let cursor = MemberCursor {
+            joined_at: 42,
+            user_id: "01a207f5-955f-748a-9b01-2fdcb3148a8b".into(),
+        };
         assert_eq!(MemberCursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(MemberCursor::decode("nonsense"), None);
-        assert_eq!(MemberCursor::decode("x_01a207f5-955f-748a-9b01-2fdcb3148a8b"), None);
+        assert_eq!(
+            MemberCursor::decode("x_01a207f5-955f-748a-9b01-2fdcb3148a8b"),
+            None
+        );
         assert_eq!(MemberCursor::decode("1_not-a-uuid"), None);
     }
 }

@@ -14,8 +14,8 @@ pub use rate::RateLimit;
 pub mod users;
 
 pub use accounts::{AccountRow, NewAccount};
-pub use users::UserRow;
 pub use invitations::InvitationScope;
+pub use users::UserRow;
 
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;

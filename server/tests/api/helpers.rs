@@ -13,6 +13,14 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub outbox: std::path::PathBuf,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    /// Stops the server, so its database connections close with the test.
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 /// A signed-in user with their own cookie jar.
@@ -57,6 +65,14 @@ impl TestApp {
 
     /// A server whose configuration `adjust` changes from the test defaults.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        // Server errors show in a failing test's output (RUST_LOG overrides).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let mut config = Config::defaults();
         config.database_url = fresh_database().await;
         config.app_dir = std::env::temp_dir().join("orgspace-no-app");
@@ -64,7 +80,8 @@ impl TestApp {
         config.registrations_per_hour = 10_000;
         config.login_attempts_per_minute = 10_000;
         config.db_pool_size = 5;
-        config.mail_outbox = std::env::temp_dir().join(format!("orgspace-outbox-{}", uuid::Uuid::new_v4()));
+        config.mail_outbox =
+            std::env::temp_dir().join(format!("orgspace-outbox-{}", uuid::Uuid::new_v4()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         config.public_url = Some(address.clone());
@@ -74,7 +91,7 @@ impl TestApp {
             .await
             .expect("connect test database");
         let state = AppState::new(store.clone(), config).await.expect("state");
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             axum::serve(
                 listener,
                 app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -82,7 +99,12 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp { address, store, outbox }
+        TestApp {
+            address,
+            store,
+            outbox,
+            server,
+        }
     }
 
     /// The link token of the newest mail to `email` in the outbox.
@@ -99,13 +121,25 @@ impl TestApp {
             .find(|text| text.contains(&format!("To: {email}")))
             .unwrap_or_else(|| panic!("no mail to {email}"));
         let start = mail.find("token=").expect("a link with a token") + "token=".len();
-        mail[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 
     /// Invites `email` to `account` as `role` through the API; returns the invitation.
-    pub async fn invite(&self, owner: &User, account: AccountId, email: &str, role: OrgRole) -> Value {
+    pub async fn invite(
+        &self,
+        owner: &User,
+        account: AccountId,
+        email: &str,
+        role: OrgRole,
+    ) -> Value {
         let response = owner
-            .post(&format!("/api/accounts/{account}/invitations"), json!({"email": email, "role": role.id()}))
+            .post(
+                &format!("/api/accounts/{account}/invitations"),
+                json!({"email": email, "role": role.id()}),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::CREATED, "invite {email}");
         response.json().await.unwrap()
@@ -116,7 +150,9 @@ impl TestApp {
         let email = user.email().await;
         self.invite(owner, account, &email, role).await;
         let token = self.token_for(&email);
-        let response = user.post("/api/invitations/accept-token", json!({"token": token})).await;
+        let response = user
+            .post("/api/invitations/accept-token", json!({"token": token}))
+            .await;
         assert_eq!(response.status(), StatusCode::OK, "accept as {email}");
     }
 
@@ -238,8 +274,24 @@ impl User {
         me["user"]["email"].as_str().unwrap().to_owned()
     }
 
+    /// Any method with an owned path, so many calls can be in flight at once.
+    pub async fn request(&self, method: &str, path: String, body: Value) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        self.client
+            .request(method, self.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn put(&self, path: &str, body: Value) -> Response {
-        self.client.put(self.url(path)).json(&body).send().await.unwrap()
+        self.client
+            .put(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -314,7 +366,10 @@ pub fn decode_quoted_printable(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'=', Some(byte)) => {
                 out.push(byte);

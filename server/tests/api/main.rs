@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod helpers;
 mod invitations;
-mod members;
 mod matrix;
+mod members;
 mod operations;
+mod races;

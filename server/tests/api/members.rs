@@ -34,15 +34,44 @@ async fn members_page_with_a_cursor_and_search_by_name_or_email() {
     unique.dedup();
     assert_eq!(unique.len(), 6, "no member twice across pages");
 
-    let by_name: Value = olga.get(&format!("{path}?q=DOR")).await.json().await.unwrap();
+    let by_name: Value = olga
+        .get(&format!("{path}?q=DOR"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(by_name["items"].as_array().unwrap().len(), 1);
     assert_eq!(by_name["items"][0]["name"], "Dora");
-    let by_email: Value = olga.get(&format!("{path}?q=bert@")).await.json().await.unwrap();
+    let by_email: Value = olga
+        .get(&format!("{path}?q=bert@"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(by_email["items"][0]["email"], "bert@acme.test");
-    let wildcard: Value = olga.get(&format!("{path}?q=_x")).await.json().await.unwrap();
-    assert_eq!(wildcard["items"].as_array().unwrap().len(), 1, "_ is a character, not a wildcard");
-    assert_problem(olga.get(&format!("{path}?cursor=garbage")).await, 422, ErrorCode::Validation).await;
-    assert_problem(olga.get(&format!("{path}?limit=500")).await, 422, ErrorCode::Validation).await;
+    let wildcard: Value = olga
+        .get(&format!("{path}?q=_x"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        wildcard["items"].as_array().unwrap().len(),
+        1,
+        "_ is a character, not a wildcard"
+    );
+    assert_problem(
+        olga.get(&format!("{path}?cursor=garbage")).await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert_problem(
+        olga.get(&format!("{path}?limit=500")).await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -52,13 +81,33 @@ async fn a_role_change_takes_effect_on_the_next_request() {
     let bob = app.register("bob@acme.test").await;
     app.join(&olga, org, &bob, OrgRole::Viewer).await;
     let account = format!("/api/accounts/{org}");
-    assert_problem(bob.patch(&account, json!({"name": "By Bob"})).await, 403, ErrorCode::Forbidden).await;
-    let changed = olga.patch(&format!("{account}/members/{}", bob.id), json!({"role": "admin"})).await;
+    assert_problem(
+        bob.patch(&account, json!({"name": "By Bob"})).await,
+        403,
+        ErrorCode::Forbidden,
+    )
+    .await;
+    let changed = olga
+        .patch(
+            &format!("{account}/members/{}", bob.id),
+            json!({"role": "admin"}),
+        )
+        .await;
     assert_eq!(changed.status(), StatusCode::OK);
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(changed["role"], "admin");
-    assert_eq!(bob.patch(&account, json!({"name": "By Bob"})).await.status(), StatusCode::OK);
-    let logged = app.count("SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.role_changed'", &org.to_string()).await;
+    assert_eq!(
+        bob.patch(&account, json!({"name": "By Bob"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let logged = app
+        .count(
+            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.role_changed'",
+            &org.to_string(),
+        )
+        .await;
     assert_eq!(logged, 1);
 }
 
@@ -69,15 +118,53 @@ async fn role_changes_are_checked() {
     let bob = app.register("bob@acme.test").await;
     app.join(&olga, org, &bob, OrgRole::Admin).await;
     let member = |user: &User| format!("/api/accounts/{org}/members/{}", user.id);
-    assert_problem(olga.patch(&member(&olga), json!({"role": "admin"})).await, 409, ErrorCode::LastOwner).await;
-    assert_problem(bob.patch(&member(&olga), json!({"role": "viewer"})).await, 403, ErrorCode::Forbidden).await;
-    assert_problem(olga.patch(&member(&bob), json!({"role": "emperor"})).await, 422, ErrorCode::Validation).await;
+    assert_problem(
+        olga.patch(&member(&olga), json!({"role": "admin"})).await,
+        409,
+        ErrorCode::LastOwner,
+    )
+    .await;
+    assert_problem(
+        bob.patch(&member(&olga), json!({"role": "viewer"})).await,
+        403,
+        ErrorCode::Forbidden,
+    )
+    .await;
+    assert_problem(
+        olga.patch(&member(&bob), json!({"role": "emperor"})).await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
     let stranger = app.register("eve@evil.test").await;
-    assert_problem(olga.patch(&member(&stranger), json!({"role": "viewer"})).await, 404, ErrorCode::NotFound).await;
-    assert_problem(stranger.patch(&member(&bob), json!({"role": "viewer"})).await, 404, ErrorCode::NotFound).await;
+    assert_problem(
+        olga.patch(&member(&stranger), json!({"role": "viewer"}))
+            .await,
+        404,
+        ErrorCode::NotFound,
+    )
+    .await;
+    assert_problem(
+        stranger
+            .patch(&member(&bob), json!({"role": "viewer"}))
+            .await,
+        404,
+        ErrorCode::NotFound,
+    )
+    .await;
     // With a second Owner, the first may step down.
-    assert_eq!(olga.patch(&member(&bob), json!({"role": "owner"})).await.status(), StatusCode::OK);
-    assert_eq!(olga.patch(&member(&olga), json!({"role": "viewer"})).await.status(), StatusCode::OK);
+    assert_eq!(
+        olga.patch(&member(&bob), json!({"role": "owner"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        olga.patch(&member(&olga), json!({"role": "viewer"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -89,9 +176,22 @@ async fn owners_remove_members_but_never_the_last_owner() {
     let member = |user: &User| format!("/api/accounts/{org}/members/{}", user.id);
     assert_problem(bob.delete(&member(&olga)).await, 403, ErrorCode::Forbidden).await;
     assert_problem(olga.delete(&member(&olga)).await, 409, ErrorCode::LastOwner).await;
-    assert_eq!(olga.delete(&member(&bob)).await.status(), StatusCode::NO_CONTENT);
-    assert_problem(bob.get(&format!("/api/accounts/{org}")).await, 404, ErrorCode::NotFound).await;
-    let teams = app.count("SELECT COUNT(*) FROM team_members WHERE user_id = $1", &bob.id.to_string()).await;
+    assert_eq!(
+        olga.delete(&member(&bob)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        bob.get(&format!("/api/accounts/{org}")).await,
+        404,
+        ErrorCode::NotFound,
+    )
+    .await;
+    let teams = app
+        .count(
+            "SELECT COUNT(*) FROM team_members WHERE user_id = $1",
+            &bob.id.to_string(),
+        )
+        .await;
     assert_eq!(teams, 0, "removed members leave their teams");
     assert_problem(olga.delete(&member(&bob)).await, 404, ErrorCode::NotFound).await;
 }
@@ -103,25 +203,70 @@ async fn ownership_transfers_in_one_step() {
     let bob = app.register("bob@acme.test").await;
     app.join(&olga, org, &bob, OrgRole::Tech).await;
     let path = format!("/api/accounts/{org}/transfer-ownership");
-    assert_problem(bob.post(&path, json!({"user_id": bob.id.to_string()})).await, 403, ErrorCode::Forbidden).await;
-    assert_problem(olga.post(&path, json!({"user_id": olga.id.to_string()})).await, 422, ErrorCode::Validation).await;
+    assert_problem(
+        bob.post(&path, json!({"user_id": bob.id.to_string()}))
+            .await,
+        403,
+        ErrorCode::Forbidden,
+    )
+    .await;
+    assert_problem(
+        olga.post(&path, json!({"user_id": olga.id.to_string()}))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
     let stranger = app.register("eve@evil.test").await;
-    assert_problem(olga.post(&path, json!({"user_id": stranger.id.to_string()})).await, 422, ErrorCode::Validation).await;
-    assert_problem(olga.post(&path, json!({"user_id": bob.id.to_string(), "new_role": "king"})).await, 422, ErrorCode::Validation).await;
-    let done = olga.post(&path, json!({"user_id": bob.id.to_string()})).await;
+    assert_problem(
+        olga.post(&path, json!({"user_id": stranger.id.to_string()}))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert_problem(
+        olga.post(
+            &path,
+            json!({"user_id": bob.id.to_string(), "new_role": "king"}),
+        )
+        .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    let done = olga
+        .post(&path, json!({"user_id": bob.id.to_string()}))
+        .await;
     assert_eq!(done.status(), StatusCode::OK);
     let mine: Value = done.json().await.unwrap();
     assert_eq!(mine["role"], "admin", "the caller becomes Admin by default");
-    let bobs: Value = bob.get(&format!("/api/accounts/{org}")).await.json().await.unwrap();
+    let bobs: Value = bob
+        .get(&format!("/api/accounts/{org}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(bobs["role"], "owner");
     // Now the previous Owner may leave; the new one may not (last owner).
     let leave = format!("/api/accounts/{org}/leave");
     assert_problem(bob.post(&leave, json!({})).await, 409, ErrorCode::LastOwner).await;
-    assert_eq!(olga.post(&leave, json!({})).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        olga.post(&leave, json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
     // Transfer with a chosen role.
     let carol = app.register("carol@acme.test").await;
     app.join(&bob, org, &carol, OrgRole::Viewer).await;
-    let done: Value = bob.post(&path, json!({"user_id": carol.id.to_string(), "new_role": "viewer"})).await.json().await.unwrap();
+    let done: Value = bob
+        .post(
+            &path,
+            json!({"user_id": carol.id.to_string(), "new_role": "viewer"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(done["role"], "viewer");
 }
 
@@ -131,7 +276,12 @@ async fn teams_are_listed_with_their_member_counts() {
     let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
     let bob = app.register("bob@acme.test").await;
     app.join(&olga, org, &bob, OrgRole::Tech).await;
-    let teams: Value = bob.get(&format!("/api/accounts/{org}/teams")).await.json().await.unwrap();
+    let teams: Value = bob
+        .get(&format!("/api/accounts/{org}/teams"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(teams["items"][0]["name"], "My Team");
     assert_eq!(teams["items"][0]["members_count"], 2);
 }

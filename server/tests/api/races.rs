@@ -1,0 +1,267 @@
+//! Concurrent conflicting requests at the real server, then the invariants checked
+//! in the database. Each scenario repeats `ORGSPACE_RACE_ROUNDS` times (CI: 20).
+
+use crate::helpers::*;
+use domain::{AccountId, OrgRole};
+use futures::future::join_all;
+use reqwest::StatusCode;
+use serde_json::json;
+
+const CONCURRENT: usize = 24;
+
+fn rounds() -> usize {
+    std::env::var("ORGSPACE_RACE_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+}
+
+async fn assert_owners_and_members(app: &TestApp, org: AccountId) {
+    let owners = app
+        .count(
+            "SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner'",
+            &org.to_string(),
+        )
+        .await;
+    let members = app
+        .count(
+            "SELECT COUNT(*) FROM memberships WHERE account_id = $1",
+            &org.to_string(),
+        )
+        .await;
+    assert!(owners >= 1, "an organization kept {owners} owners");
+    assert!(members >= 1, "an organization kept {members} members");
+}
+
+#[tokio::test]
+async fn concurrent_accepts_of_one_invitation_make_one_membership() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn().await;
+        let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+        let bob = app.register("bob@acme.test").await;
+        let invitation = app.invite(&olga, org, "bob@acme.test", OrgRole::Tech).await;
+        let id = invitation["id"].as_str().unwrap().to_owned();
+        let token = app.token_for("bob@acme.test");
+        let attempts = (0..CONCURRENT).map(|i| {
+            if i % 2 == 0 {
+                bob.request("POST", format!("/api/invitations/{id}/accept"), json!({}))
+            } else {
+                bob.request(
+                    "POST",
+                    "/api/invitations/accept-token".into(),
+                    json!({"token": token}),
+                )
+            }
+        });
+        let statuses: Vec<u16> = join_all(attempts)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| matches!(s, 200 | 409)),
+            "{statuses:?}"
+        );
+        let memberships = app
+            .count(
+                "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND role = 'tech'",
+                &bob.id.to_string(),
+            )
+            .await;
+        assert_eq!(memberships, 1);
+        let joined = app
+            .count(
+                "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.joined'",
+                &org.to_string(),
+            )
+            .await;
+        assert_eq!(joined, 1, "one activity entry for the one change");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_accepts_never_pass_the_organization_limit() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn_with(|c| c.max_orgs_per_user = 2).await;
+        let bob = app.register("bob@acme.test").await;
+        let mut invitations = Vec::new();
+        for i in 0..CONCURRENT / 2 {
+            let (owner, first) = app
+                .register_organization(&format!("owner{i}@acme.test"), &format!("Org {i}a"))
+                .await;
+            let second = owner
+                .create_organization(&format!("Org {i}b"), "us-east")
+                .await;
+            for org in [first, second] {
+                let invitation = app
+                    .invite(&owner, org, "bob@acme.test", OrgRole::Viewer)
+                    .await;
+                invitations.push(invitation["id"].as_str().unwrap().to_owned());
+            }
+        }
+        let attempts = invitations
+            .iter()
+            .map(|id| bob.request("POST", format!("/api/invitations/{id}/accept"), json!({})));
+        let statuses: Vec<u16> = join_all(attempts)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        assert_eq!(statuses.len(), CONCURRENT);
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            2,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            CONCURRENT - 2,
+            "{statuses:?}"
+        );
+        let n = app
+            .count(
+                "SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.user_id = $1 AND a.kind = 'organization'",
+                &bob.id.to_string(),
+            )
+            .await;
+        assert_eq!(n, 2);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_invitations_never_pass_the_member_limit() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn().await;
+        let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+        let path = format!("/api/accounts/{org}/invitations");
+        let attempts = (0..CONCURRENT).map(|i| {
+            olga.request(
+                "POST",
+                path.clone(),
+                json!({"email": format!("p{i}@acme.test"), "role": "viewer"}),
+            )
+        });
+        let statuses: Vec<u16> = join_all(attempts)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 201).count(),
+            2,
+            "starter holds 3: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| matches!(s, 201 | 409)),
+            "{statuses:?}"
+        );
+        let members = app
+            .count(
+                "SELECT COUNT(*) FROM memberships WHERE account_id = $1",
+                &org.to_string(),
+            )
+            .await;
+        let pending = app
+            .count(
+                "SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending'",
+                &org.to_string(),
+            )
+            .await;
+        assert_eq!(members + pending, 3);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_demotions_removals_leaves_and_transfers_keep_an_owner() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn().await;
+        let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+        sqlx::query("UPDATE accounts SET plan = 'business' WHERE id = $1")
+            .bind(org.to_string())
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let mut owners = vec![olga];
+        for i in 0..CONCURRENT - 1 {
+            let user = app.register(&format!("owner{i}@acme.test")).await;
+            app.add_member(org, &user, OrgRole::Owner).await;
+            owners.push(user);
+        }
+        let n = owners.len();
+        let attempts = owners.iter().enumerate().map(|(i, owner)| {
+            let next = &owners[(i + 1) % n];
+            let base = format!("/api/accounts/{org}");
+            match i % 4 {
+                0 => owner.request(
+                    "PATCH",
+                    format!("{base}/members/{}", next.id),
+                    json!({"role": "viewer"}),
+                ),
+                1 => owner.request("DELETE", format!("{base}/members/{}", next.id), json!({})),
+                2 => owner.request("POST", format!("{base}/leave"), json!({})),
+                _ => owner.request(
+                    "POST",
+                    format!("{base}/transfer-ownership"),
+                    json!({"user_id": next.id.to_string(), "new_role": "tech"}),
+                ),
+            }
+        });
+        let statuses: Vec<u16> = join_all(attempts)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        assert!(
+            statuses
+                .iter()
+                .all(|s| matches!(s, 200 | 204 | 403 | 404 | 409 | 422)),
+            "{statuses:?}"
+        );
+        assert!(
+            statuses.iter().any(|s| *s == 200 || *s == 204),
+            "some changes went through: {statuses:?}"
+        );
+        assert_owners_and_members(&app, org).await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_role_changes_of_two_last_owners_keep_one() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn().await;
+        let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+        let bob = app.register("bob@acme.test").await;
+        app.join(&olga, org, &bob, OrgRole::Owner).await;
+        // Each tries to demote the other and themselves, many times over.
+        let attempts = (0..CONCURRENT).map(|i| {
+            let (caller, target) = match i % 4 {
+                0 => (&olga, &bob),
+                1 => (&bob, &olga),
+                2 => (&olga, &olga),
+                _ => (&bob, &bob),
+            };
+            caller.request(
+                "PATCH",
+                format!("/api/accounts/{org}/members/{}", target.id),
+                json!({"role": "admin"}),
+            )
+        });
+        let responses = join_all(attempts).await;
+        assert!(responses.iter().all(|r| matches!(
+            r.status(),
+            StatusCode::OK | StatusCode::CONFLICT | StatusCode::FORBIDDEN
+        )));
+        let owners = app
+            .count(
+                "SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner'",
+                &org.to_string(),
+            )
+            .await;
+        assert_eq!(owners, 1, "exactly one demotion went through");
+    }
+}
