@@ -15,28 +15,98 @@ enum Caller {
     SignedOut,
 }
 
-/// An endpoint and the permission `domain` checks for it.
+/// An endpoint and the permission `domain` checks for it. In paths, `{org}`,
+/// `{target}` (another member, a Viewer) and `{invitation}` (a pending one) are
+/// filled in per case.
 struct Endpoint {
     method: &'static str,
     path: &'static str,
+    body: fn() -> serde_json::Value,
     permission: Permission,
+}
+
+fn no_body() -> serde_json::Value {
+    json!({})
 }
 
 const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         method: "GET",
-        path: "",
+        path: "/api/accounts/{org}",
+        body: no_body,
         permission: Permission::ViewOrganization,
     },
     Endpoint {
         method: "PATCH",
-        path: "",
+        path: "/api/accounts/{org}",
+        body: || json!({"name": "Renamed"}),
         permission: Permission::EditOrganization,
     },
     Endpoint {
         method: "DELETE",
-        path: "",
+        path: "/api/accounts/{org}",
+        body: no_body,
         permission: Permission::TransferOrDelete,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/members",
+        body: no_body,
+        permission: Permission::ViewOrganization,
+    },
+    Endpoint {
+        method: "PATCH",
+        path: "/api/accounts/{org}/members/{target}",
+        body: || json!({"role": "tech"}),
+        permission: Permission::ManageMembers,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/members/{target}",
+        body: no_body,
+        permission: Permission::ManageMembers,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/transfer-ownership",
+        body: || json!({"user_id": "{target}"}),
+        permission: Permission::TransferOrDelete,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/api/accounts/{org}/plan",
+        body: || json!({"plan": "enterprise"}),
+        permission: Permission::ManageBilling,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/teams",
+        body: no_body,
+        permission: Permission::ViewOrganization,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/invitations",
+        body: no_body,
+        permission: Permission::ManageInvitations,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/invitations",
+        body: || json!({"email": "new@acme.test", "role": "viewer"}),
+        permission: Permission::ManageInvitations,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/invitations/{invitation}/resend",
+        body: no_body,
+        permission: Permission::ManageInvitations,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/invitations/{invitation}",
+        body: no_body,
+        permission: Permission::ManageInvitations,
     },
 ];
 
@@ -63,9 +133,19 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
     ];
     for endpoint in ENDPOINTS {
         for caller in callers {
-            // A fresh organization per cell, so a permitted DELETE does not spoil the next.
+            // A fresh organization per cell, so a permitted change does not spoil the next.
             let app = TestApp::spawn().await;
             let (owner, org) = app.register_organization("olga@acme.test", "Acme").await;
+            sqlx::query("UPDATE accounts SET plan = 'business' WHERE id = $1")
+                .bind(org.to_string())
+                .execute(app.store.pool())
+                .await
+                .unwrap();
+            let target = app.register("tara@acme.test").await;
+            app.add_member(org, &target, OrgRole::Viewer).await;
+            let invitation = app
+                .invite(&owner, org, "pending@acme.test", OrgRole::Viewer)
+                .await;
             let client = match caller {
                 Caller::Member(OrgRole::Owner) => owner.client.clone(),
                 Caller::Member(role) => {
@@ -76,14 +156,21 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
                 Caller::Foreign => app.register("eve@evil.test").await.client,
                 Caller::SignedOut => app.anonymous(),
             };
-            let url = app.url(&format!("/api/accounts/{org}{}", endpoint.path));
-            let request = match endpoint.method {
-                "GET" => client.get(url),
-                "PATCH" => client.patch(url).json(&json!({"name": "Renamed"})),
-                "DELETE" => client.delete(url),
-                other => panic!("no such method {other}"),
+            let fill = |text: &str| {
+                text.replace("{org}", &org.to_string())
+                    .replace("{target}", &target.id.to_string())
+                    .replace("{invitation}", invitation["id"].as_str().unwrap())
             };
-            let response = request.send().await.unwrap();
+            let path = fill(endpoint.path);
+            let body: serde_json::Value =
+                serde_json::from_str(&fill(&(endpoint.body)().to_string())).unwrap();
+            let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).unwrap();
+            let response = client
+                .request(method, app.url(&path))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             let (status, code) = expected(caller, endpoint.permission);
             let what = format!("{} {} as {caller:?}", endpoint.method, endpoint.path);
             match code {
