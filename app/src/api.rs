@@ -119,3 +119,136 @@ pub async fn delete_account(id: AccountId) -> Result<(), ApiError> {
 pub async fn leave_account(id: AccountId) -> Result<(), ApiError> {
     no_content(Request::post(&format!("/api/accounts/{id}/leave"))).await
 }
+
+pub async fn members(
+    id: AccountId,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<domain::api::Page<domain::api::MemberView>, ApiError> {
+    let mut url = format!("/api/accounts/{id}/members?limit=50");
+    if !query.trim().is_empty() {
+        url.push_str(&format!(
+            "&q={}",
+            js_sys::encode_uri_component(query.trim())
+        ));
+    }
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+    }
+    json(Request::get(&url)).await
+}
+
+pub async fn change_role(
+    id: AccountId,
+    user: domain::UserId,
+    role: domain::OrgRole,
+) -> Result<domain::api::MemberView, ApiError> {
+    let body = domain::api::ChangeRoleRequest {
+        role: role.id().to_owned(),
+    };
+    json_with(
+        Request::patch(&format!("/api/accounts/{id}/members/{user}")),
+        &body,
+    )
+    .await
+}
+
+pub async fn remove_member(id: AccountId, user: domain::UserId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/members/{user}"
+    )))
+    .await
+}
+
+pub async fn transfer_ownership(
+    id: AccountId,
+    body: &domain::api::TransferOwnershipRequest,
+) -> Result<AccountView, ApiError> {
+    json_with(
+        Request::post(&format!("/api/accounts/{id}/transfer-ownership")),
+        body,
+    )
+    .await
+}
+
+pub async fn teams(id: AccountId) -> Result<domain::api::Page<domain::api::TeamView>, ApiError> {
+    json(Request::get(&format!("/api/accounts/{id}/teams"))).await
+}
+
+pub async fn invitations(
+    id: AccountId,
+    status: Option<domain::invitation::InvitationStatus>,
+) -> Result<domain::api::Page<domain::api::InvitationView>, ApiError> {
+    let filter = status
+        .map(|s| format!("&status={}", s.id()))
+        .unwrap_or_default();
+    json(Request::get(&format!(
+        "/api/accounts/{id}/invitations?limit=200{filter}"
+    )))
+    .await
+}
+
+pub async fn invite(
+    id: AccountId,
+    body: &domain::api::CreateInvitationRequest,
+) -> Result<domain::api::InvitationView, ApiError> {
+    json_with(
+        Request::post(&format!("/api/accounts/{id}/invitations")),
+        body,
+    )
+    .await
+}
+
+pub async fn resend_invitation(
+    id: AccountId,
+    invitation: domain::ids::InvitationId,
+) -> Result<domain::api::InvitationView, ApiError> {
+    json(Request::post(&format!(
+        "/api/accounts/{id}/invitations/{invitation}/resend"
+    )))
+    .await
+}
+
+pub async fn revoke_invitation(
+    id: AccountId,
+    invitation: domain::ids::InvitationId,
+) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/invitations/{invitation}"
+    )))
+    .await
+}
+
+pub async fn my_invitations() -> Result<domain::api::Page<domain::api::InvitationView>, ApiError> {
+    json(Request::get("/api/invitations?status=pending&limit=200")).await
+}
+
+pub async fn accept_invitation(
+    invitation: domain::ids::InvitationId,
+) -> Result<AccountView, ApiError> {
+    json(Request::post(&format!(
+        "/api/invitations/{invitation}/accept"
+    )))
+    .await
+}
+
+pub async fn decline_invitation(invitation: domain::ids::InvitationId) -> Result<(), ApiError> {
+    no_content(Request::post(&format!(
+        "/api/invitations/{invitation}/decline"
+    )))
+    .await
+}
+
+pub async fn preview_invitation(token: &str) -> Result<domain::api::InvitationView, ApiError> {
+    let body = domain::api::InvitationTokenRequest {
+        token: token.to_owned(),
+    };
+    json_with(Request::post("/api/invitations/preview"), &body).await
+}
+
+pub async fn accept_invitation_token(token: &str) -> Result<AccountView, ApiError> {
+    let body = domain::api::InvitationTokenRequest {
+        token: token.to_owned(),
+    };
+    json_with(Request::post("/api/invitations/accept-token"), &body).await
+}

@@ -821,3 +821,17 @@ mod invitation_request_tests {
         assert_eq!(fields, ["email", "role"]);
     }
 }
+
+/// `GET /api/accounts/{id}/billing`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BillingView {
+    pub status: AccountStatus,
+    pub credit_cents: i64,
+    pub plan: Plan,
+    /// `null` is unlimited.
+    pub max_members: Option<u32>,
+    pub members: u32,
+    pub pending_invitations: u32,
+    pub billing_address: Option<BillingAddress>,
+}

@@ -380,6 +380,48 @@ pub fn decide_in_team(
     }
 }
 
+/// What a member gains and loses when their role goes from `from` to `to`: the
+/// permissions whose grant rises (`No` → `Team` → `Yes`) and falls.
+pub fn role_change_effect(from: OrgRole, to: OrgRole) -> RoleChangeEffect {
+    let rank = |g: Grant| match g {
+        Grant::No => 0,
+        Grant::Team => 1,
+        Grant::Yes => 2,
+    };
+    let mut effect = RoleChangeEffect::default();
+    for permission in Permission::ALL {
+        let (before, after) = (grant(from, permission), grant(to, permission));
+        if rank(after) > rank(before) {
+            effect.gains.push((permission, after));
+        } else if rank(after) < rank(before) {
+            effect.losses.push((permission, before));
+        }
+    }
+    effect
+}
+
+/// The difference between two roles, for "Bob will lose: …".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoleChangeEffect {
+    /// Permissions gained, with the new grant.
+    pub gains: Vec<(Permission, Grant)>,
+    /// Permissions lost, with the grant held before.
+    pub losses: Vec<(Permission, Grant)>,
+}
+
+impl RoleChangeEffect {
+    /// A line per change, like "create and delete resources (in their teams)".
+    pub fn describe(items: &[(Permission, Grant)]) -> Vec<String> {
+        items
+            .iter()
+            .map(|(permission, grant)| match grant {
+                Grant::Team => format!("{} (in their teams)", permission.label().to_lowercase()),
+                _ => permission.label().to_lowercase(),
+            })
+            .collect()
+    }
+}
+
 const fn team_permission_phrase(permission: TeamPermission) -> &'static str {
     match permission {
         TeamPermission::ViewTeamResources => "view this team's resources",
@@ -599,6 +641,35 @@ mod tests {
         ] {
             assert_eq!(decide(Personal, OrgRole::Owner, permission), Ok(()));
         }
+    }
+
+    #[test]
+    fn a_role_change_lists_what_is_gained_and_lost() {
+        let effect = role_change_effect(OrgRole::Tech, OrgRole::Admin);
+        let gains: Vec<_> = effect.gains.iter().map(|(p, _)| *p).collect();
+        let losses: Vec<_> = effect.losses.iter().map(|(p, _)| *p).collect();
+        assert_eq!(
+            gains,
+            [Permission::EditOrganization, Permission::ManageBilling]
+        );
+        assert_eq!(
+            losses,
+            [Permission::ViewResources, Permission::ManageResources]
+        );
+        assert_eq!(
+            RoleChangeEffect::describe(&effect.losses),
+            [
+                "view resources (in their teams)",
+                "create and delete resources (in their teams)"
+            ]
+        );
+        assert_eq!(
+            role_change_effect(OrgRole::Viewer, OrgRole::Viewer),
+            RoleChangeEffect::default()
+        );
+        let to_owner = role_change_effect(OrgRole::Viewer, OrgRole::Owner);
+        assert!(to_owner.losses.is_empty());
+        assert_eq!(to_owner.gains.len(), 10);
     }
 
     #[test]

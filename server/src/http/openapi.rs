@@ -14,7 +14,7 @@ use utoipa::OpenApi;
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         members::list_members, members::change_member_role, members::remove_member,
-        members::transfer_ownership, members::change_plan, members::list_teams,
+        members::transfer_ownership, members::change_plan, members::list_teams, members::get_billing,
         invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
         invitations::revoke_invitation, invitations::list_my_invitations, invitations::accept_invitation,
         invitations::accept_invitation_token, invitations::preview_invitation, invitations::decline_invitation,

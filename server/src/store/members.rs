@@ -165,6 +165,22 @@ impl Store {
         Ok(())
     }
 
+    /// Members and unexpired pending invitations: the seats in use.
+    pub async fn seats(&self, account: AccountId, now: Timestamp) -> ApiResult<(u32, u32)> {
+        let (members, pending): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM memberships WHERE account_id = $1),
+                    (SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending' AND expires_at > $2)",
+        )
+        .bind(account.to_string())
+        .bind(now.as_millis())
+        .fetch_one(self.pool())
+        .await?;
+        Ok((
+            u32::try_from(members).unwrap_or(u32::MAX),
+            u32::try_from(pending).unwrap_or(u32::MAX),
+        ))
+    }
+
     /// The organization's teams, oldest first, with how many members each has.
     pub async fn list_teams(&self, account: AccountId) -> ApiResult<Vec<TeamView>> {
         let rows = sqlx::query(
