@@ -2,7 +2,7 @@
 // headless Chromium through playwright-core, axe-core checks and screenshots.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,4 +74,31 @@ export async function fillBilling(scope, { name, street, city, postalCode, count
   await scope.getByLabel('Postal code').fill(postalCode);
   await scope.getByLabel('City').fill(city);
   await scope.getByLabel('Country').selectOption(country);
+}
+
+/** Undoes quoted-printable, as a mail client does. */
+export function decodeQuotedPrintable(text) {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The invitation link of the newest mail to `email` in the server's outbox. */
+export function invitationLink(server, email) {
+  const dir = join(server.dir, 'outbox');
+  const mails = readdirSync(dir).sort().reverse().map((f) => decodeQuotedPrintable(readFileSync(join(dir, f), 'utf8')));
+  const mail = mails.find((text) => text.includes(`To: ${email}`));
+  assert.ok(mail, `a mail to ${email} in the outbox`);
+  const match = mail.match(/https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+/);
+  assert.ok(match, 'the mail holds an invitation link');
+  return match[0];
 }

@@ -252,3 +252,7 @@ pub async fn accept_invitation_token(token: &str) -> Result<AccountView, ApiErro
     };
     json_with(Request::post("/api/invitations/accept-token"), &body).await
 }
+
+pub async fn billing(id: AccountId) -> Result<domain::api::BillingView, ApiError> {
+    json(Request::get(&format!("/api/accounts/{id}/billing"))).await
+}

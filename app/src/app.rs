@@ -1,7 +1,10 @@
 //! The router: which page answers which path.
 
+use crate::pages::accept_invitation_page::AcceptInvitationPage;
 use crate::pages::account_layout::{AccountHome, AccountLayout};
+use crate::pages::invitations_page::InvitationsPage;
 use crate::pages::login_page::LoginPage;
+use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::organizations_page::OrganizationsPage;
 use crate::pages::register_page::RegisterPage;
@@ -24,9 +27,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/invitations/accept") view=AcceptInvitationPage />
                 <ParentRoute path=path!("/a/:account_id") view=AccountLayout>
                     <Route path=path!("") view=AccountHome />
                     <Route path=path!("organizations") view=OrganizationsPage />
+                    <Route path=path!("members") view=MembersPage />
+                    <Route path=path!("invitations") view=InvitationsPage />
                     <Route path=path!("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>

@@ -80,3 +80,14 @@ pub fn home_path(me: &MeResponse) -> String {
         None => "/login".to_owned(),
     }
 }
+
+/// Where to go after signing in: `next` when it is a path of this app (never
+/// another site), else the personal account.
+pub fn after_sign_in(me: &MeResponse, next: Option<String>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => home_path(me),
+    }
+}

@@ -19,9 +19,9 @@ after(async () => {
   server?.stop();
 });
 
-const expect = async (locator, what) => {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
-    throw new Error(`not visible: ${what}`);
+const visible = async (locator, what) => {
+  await locator.waitFor({ state: 'visible', timeout: 15_000 }).catch((error) => {
+    throw new Error(`not visible: ${what} (${error.message.split('\n')[0]})`);
   });
 };
 
@@ -32,7 +32,7 @@ test('an organization sign-up lands in the personal account and switches by keyb
   page.on('pageerror', (e) => errors.push(e.message));
 
   await page.goto(`${server.url}/register`);
-  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' }), 'sign-up heading');
+  await visible(page.getByRole('heading', { level: 1, name: 'Create your account' }), 'sign-up heading');
   await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
   await page.getByLabel('Email').fill('olga@acme.test');
   await page.getByLabel('Password').fill('correct horse battery staple');
@@ -50,37 +50,43 @@ test('an organization sign-up lands in the personal account and switches by keyb
   // Lands in the personal account, which is suspended because an organization was chosen.
   await page.waitForURL(/\/a\/[0-9a-f-]+\/organizations$/);
   const personalUrl = page.url();
-  await expect(page.getByRole('heading', { level: 1, name: 'Organizations' }), 'organizations heading');
+  await visible(page.getByRole('heading', { level: 1, name: 'Organizations' }), 'organizations heading');
   const switcher = page.getByRole('button', { name: 'Switch account' });
   assert.match(await switcher.innerText(), /Olga Owner/);
-  await expect(page.getByText('This account is suspended.'), 'suspended banner');
-  await expect(page.getByRole('link', { name: 'Acme Corp', exact: true }), 'the organization in the list');
+  await visible(page.getByText('This account is suspended.'), 'suspended banner');
+  await visible(page.getByRole('link', { name: 'Acme Corp', exact: true }), 'the organization in the list');
 
   // Switch with the keyboard only.
   await switcher.focus();
   await page.keyboard.press('ArrowDown');
-  await expect(page.getByRole('listbox', { name: 'Accounts' }), 'switcher list');
+  await visible(page.getByRole('listbox', { name: 'Accounts' }), 'switcher list');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id), 'switcher-search');
   await page.keyboard.press('ArrowDown');
   await screenshot(page, 'switcher-open');
   await assertAccessible(page, 'the open switcher');
   await page.keyboard.press('Enter');
-  await page.waitForURL(/\/a\/[0-9a-f-]+\/settings$/);
+  await page.waitForURL(/\/a\/[0-9a-f-]+\/members$/);
   assert.notEqual(page.url(), personalUrl, 'the URL carries the new context');
   assert.match(await switcher.innerText(), /Acme Corp/);
   assert.match(await switcher.innerText(), /Owner/);
+  for (const section of ['Members', 'Invitations', 'Settings']) {
+    await visible(page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }), `${section} in the organization's menu`);
+  }
+  assert.equal(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Organizations' }).count(), 0);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
+  await page.waitForURL(/\/a\/[0-9a-f-]+\/settings$/);
 
   // Edit the organization's name; the region is shown locked.
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' }), 'settings heading');
+  await visible(page.getByRole('heading', { level: 1, name: 'Settings' }), 'settings heading');
   const name = page.getByLabel('Organization name');
   await name.fill('Acme Cloud');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status').getByText('Saved the settings of Acme Cloud.'), 'saved toast');
+  await visible(page.getByRole('status').getByText('Saved the settings of Acme Cloud.'), 'saved toast');
   assert.match(await switcher.innerText(), /Acme Cloud/);
   const locked = page.locator('.locked');
   assert.match(await locked.innerText(), /Switzerland \(Geneva\)/);
   assert.equal(await page.getByRole('combobox', { name: 'Region' }).count(), 0, 'no control changes the region');
-  await expect(page.getByText('It cannot be changed.'), 'region explanation');
+  await visible(page.getByText('It cannot be changed.'), 'region explanation');
   const deleteButton = page.getByRole('button', { name: 'Delete organization' });
   assert.equal(await deleteButton.isDisabled(), true, 'delete waits for the typed name');
   await screenshot(page, 'settings');
@@ -96,12 +102,12 @@ test('an organization sign-up lands in the personal account and switches by keyb
   await form.getByLabel('Region').selectOption({ label: 'United States (Oregon)' });
   await fillBilling(form, { name: 'Beta Labs Inc', street: '1 Main St', city: 'Portland', postalCode: '97201', country: 'US' });
   await form.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page.getByRole('link', { name: 'Beta Labs', exact: true }), 'the new organization in the list');
-  await expect(page.getByRole('status').getByText(/Beta Labs was created in United States \(Oregon\)/), 'created toast');
+  await visible(page.getByRole('link', { name: 'Beta Labs', exact: true }), 'the new organization in the list');
+  await visible(page.getByRole('status').getByText(/Beta Labs was created in United States \(Oregon\)/), 'created toast');
 
   // Both organizations are in the switcher with their role.
   await switcher.click();
-  const options = page.getByRole('option');
+  const options = page.getByRole('listbox', { name: 'Accounts' }).getByRole('option');
   const texts = await options.allInnerTexts();
   assert.equal(texts.length, 3);
   assert.match(texts[0], /Olga Owner[\s\S]*Personal/);
@@ -126,15 +132,15 @@ test('sign-in lands in the personal account and a narrow screen still works', as
   const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/login`);
-  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' }), 'sign-in heading');
+  await visible(page.getByRole('heading', { level: 1, name: 'Sign in' }), 'sign-in heading');
   await page.getByLabel('Email').fill('nina@narrow.test');
   await page.getByLabel('Password').fill('wrong password here');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert').getByText('The email or password is wrong.'), 'sign-in failure');
+  await visible(page.getByRole('alert').getByText('The email or password is wrong.'), 'sign-in failure');
   await page.getByLabel('Password').fill('correct horse battery staple');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/a\/[0-9a-f-]+\/organizations$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Organizations' }), 'organizations heading');
+  await visible(page.getByRole('heading', { level: 1, name: 'Organizations' }), 'organizations heading');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 375, `no horizontal scrolling of the page at 375 px (scrollWidth ${width})`);
   await screenshot(page, 'organizations-375');

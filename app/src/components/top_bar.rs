@@ -33,6 +33,21 @@ pub fn TopBar(
             </a>
             <AccountSwitcher current />
             <div class="spacer"></div>
+            {move || session.me().map(|me| {
+                let n = me.pending_invitations;
+                let href = me.accounts.first().map(|p| format!("/a/{}/invitations", p.id)).unwrap_or_default();
+                let label = match n {
+                    0 => "My invitations".to_owned(),
+                    1 => "My invitations, 1 pending".to_owned(),
+                    n => format!("My invitations, {n} pending"),
+                };
+                view! {
+                    <a class="invitations-link" href=href aria-label=label>
+                        <span aria-hidden="true">"Invitations"</span>
+                        {(n > 0).then(|| view! { <span class="count" aria-hidden="true">{n}</span> })}
+                    </a>
+                }
+            })}
             <span class="user-name">{move || session.me().map(|me| me.user.name).unwrap_or_default()}</span>
             <button type="button" class="button secondary small" on:click=sign_out>
                 "Sign out"

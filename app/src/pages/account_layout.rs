@@ -30,8 +30,16 @@ enum Frame {
 /// The sections of an account, by kind: (label, path segment).
 pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
     match kind {
-        AccountKind::Personal => &[("Organizations", "organizations"), ("Settings", "settings")],
-        AccountKind::Organization => &[("Settings", "settings")],
+        AccountKind::Personal => &[
+            ("Organizations", "organizations"),
+            ("Invitations", "invitations"),
+            ("Settings", "settings"),
+        ],
+        AccountKind::Organization => &[
+            ("Members", "members"),
+            ("Invitations", "invitations"),
+            ("Settings", "settings"),
+        ],
     }
 }
 

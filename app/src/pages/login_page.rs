@@ -2,12 +2,12 @@
 
 use crate::api;
 use crate::components::field::TextField;
-use crate::session::{home_path, use_session, SessionState};
+use crate::session::{after_sign_in, use_session, SessionState};
 use domain::api::LoginRequest;
 use domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The sign-in form.
 #[component]
@@ -20,11 +20,15 @@ pub fn LoginPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let query = use_query_map();
     {
         let navigate = navigate.clone();
         Effect::new(move |_| {
             if let SessionState::SignedIn(me) = session.state.get() {
-                navigate(&home_path(&me), Default::default());
+                navigate(
+                    &after_sign_in(&me, query.read_untracked().get("next")),
+                    Default::default(),
+                );
             }
         });
     }

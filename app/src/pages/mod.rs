@@ -1,7 +1,10 @@
 //! One module per page.
 
+pub mod accept_invitation_page;
 pub mod account_layout;
+pub mod invitations_page;
 pub mod login_page;
+pub mod members_page;
 pub mod not_found_page;
 pub mod organizations_page;
 pub mod register_page;

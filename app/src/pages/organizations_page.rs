@@ -78,6 +78,8 @@ pub fn OrganizationsPage() -> impl IntoView {
         });
     };
 
+    // When leaving is blocked, what to do instead, with the organization in question.
+    let blocked = RwSignal::new(None::<(AccountView, domain::ErrorCode, String)>);
     let leave = move |account: AccountView| {
         let question = format!(
             "Leave {}? You lose access to it until someone invites you again.",
@@ -95,7 +97,12 @@ pub fn OrganizationsPage() -> impl IntoView {
                     session.reload().await;
                     toasts.show(format!("You left {}.", account.name));
                 }
-                Err(error) => toasts.show(error.message()),
+                Err(error) => match error.code() {
+                    Some(code @ (domain::ErrorCode::LastOwner | domain::ErrorCode::LastMember)) => {
+                        blocked.set(Some((account, code, error.message())));
+                    }
+                    _ => toasts.show(error.message()),
+                },
             }
         });
     };
@@ -121,6 +128,19 @@ pub fn OrganizationsPage() -> impl IntoView {
             </button>
         </div>
         {move || limit_denial.get().map(|reason| view! { <p class="alert info">{reason}</p> })}
+        {move || blocked.get().map(|(account, code, message)| view! {
+            <section class="panel guided" role="alert" aria-labelledby="blocked-title">
+                <h2 id="blocked-title">{format!("You cannot leave {} yet", account.name)}</h2>
+                <p>{message}</p>
+                <div class="actions start">
+                    {(code == domain::ErrorCode::LastOwner).then(|| view! {
+                        <a class="button primary" href=format!("/a/{}/members?transfer=1", account.id)>"Transfer ownership"</a>
+                    })}
+                    <a class="button danger-outline" href=format!("/a/{}/settings", account.id)>"Delete organization"</a>
+                    <button type="button" class="button secondary" on:click=move |_| blocked.set(None)>"Not now"</button>
+                </div>
+            </section>
+        })}
         <Show when=move || creating.get()>
             <form id="create-organization" class="panel form" on:submit=submit novalidate>
                 <h2>"New organization"</h2>

@@ -3,12 +3,12 @@
 use crate::api;
 use crate::components::field::TextField;
 use crate::components::organization_fields::{OrganizationFields, OrganizationValues};
-use crate::session::{home_path, use_session, SessionState};
+use crate::session::{after_sign_in, use_session, SessionState};
 use domain::api::RegisterRequest;
 use domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The sign-up form.
 #[component]
@@ -24,15 +24,25 @@ pub fn RegisterPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let query = use_query_map();
     {
         let navigate = navigate.clone();
         Effect::new(move |_| {
             if let SessionState::SignedIn(me) = session.state.get() {
-                navigate(&home_path(&me), Default::default());
+                navigate(
+                    &after_sign_in(&me, query.read_untracked().get("next")),
+                    Default::default(),
+                );
             }
         });
     }
     let is_organization = move || account_type.get() == "organization";
+    // From an invitation link: the invited email, fixed.
+    let fixed_email = query.read_untracked().get("email");
+    let email_is_fixed = fixed_email.is_some();
+    if let Some(invited) = fixed_email {
+        email.set(invited);
+    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = RegisterRequest {
@@ -70,7 +80,9 @@ pub fn RegisterPage() -> impl IntoView {
                 <h1>"Create your account"</h1>
                 {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
                 <TextField label="Name".into() id="register-name".into() field="name".into() value=name errors autocomplete="name" />
-                <TextField label="Email".into() id="register-email".into() field="email".into() value=email errors input_type="email" autocomplete="email" />
+                <TextField label="Email".into() id="register-email".into() field="email".into() value=email errors input_type="email" autocomplete="email"
+                    readonly=email_is_fixed
+                    hint=if email_is_fixed { "The invitation was sent to this email.".to_owned() } else { "We never share it.".to_owned() } />
                 <TextField
                     label="Password".into()
                     id="register-password".into()
