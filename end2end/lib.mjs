@@ -102,3 +102,10 @@ export function invitationLink(server, email) {
   assert.ok(match, 'the mail holds an invitation link');
   return match[0];
 }
+
+/** Waits until `locator` is visible; the failure names `what` and the cause. */
+export async function visible(locator, what) {
+  await locator.waitFor({ state: 'visible', timeout: 15_000 }).catch((error) => {
+    throw new Error(`not visible: ${what} (${error.message.split('\n')[0]})`);
+  });
+}

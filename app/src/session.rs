@@ -91,3 +91,18 @@ pub fn after_sign_in(me: &MeResponse, next: Option<String>) -> String {
         _ => home_path(me),
     }
 }
+
+/// On the sign-in and sign-up pages: once signed in, go on to `?next=` or home.
+pub fn leave_when_signed_in() {
+    let session = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        if let SessionState::SignedIn(me) = session.state.get() {
+            navigate(
+                &after_sign_in(&me, query.read_untracked().get("next")),
+                Default::default(),
+            );
+        }
+    });
+}

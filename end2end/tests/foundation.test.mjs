@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, assertAccessible, fillBilling } from '../lib.mjs';
+import { startServer, launchBrowser, screenshot, assertAccessible, fillBilling, visible } from '../lib.mjs';
 
 let server;
 let browser;
@@ -18,12 +18,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-const visible = async (locator, what) => {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 }).catch((error) => {
-    throw new Error(`not visible: ${what} (${error.message.split('\n')[0]})`);
-  });
-};
 
 test('an organization sign-up lands in the personal account and switches by keyboard', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Zurich' });

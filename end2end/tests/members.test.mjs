@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, assertAccessible, invitationLink } from '../lib.mjs';
+import { startServer, launchBrowser, screenshot, assertAccessible, invitationLink, visible } from '../lib.mjs';
 
 let server;
 let browser;
@@ -19,12 +19,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-const visible = async (locator, what) => {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 }).catch((error) => {
-    throw new Error(`not visible: ${what} (${error.message.split('\n')[0]})`);
-  });
-};
 
 const PASSWORD = 'correct horse battery staple';
 

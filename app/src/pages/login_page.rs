@@ -2,36 +2,23 @@
 
 use crate::api;
 use crate::components::field::TextField;
-use crate::session::{after_sign_in, use_session, SessionState};
+use crate::session::{leave_when_signed_in, use_session};
 use domain::api::LoginRequest;
 use domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The sign-in form.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     crate::browser::set_title("Sign in");
     let session = use_session();
-    let navigate = use_navigate();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let query = use_query_map();
-    {
-        let navigate = navigate.clone();
-        Effect::new(move |_| {
-            if let SessionState::SignedIn(me) = session.state.get() {
-                navigate(
-                    &after_sign_in(&me, query.read_untracked().get("next")),
-                    Default::default(),
-                );
-            }
-        });
-    }
+    leave_when_signed_in();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = LoginRequest {

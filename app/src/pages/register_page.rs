@@ -3,19 +3,17 @@
 use crate::api;
 use crate::components::field::TextField;
 use crate::components::organization_fields::{OrganizationFields, OrganizationValues};
-use crate::session::{after_sign_in, use_session, SessionState};
+use crate::session::{leave_when_signed_in, use_session};
 use domain::api::RegisterRequest;
 use domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The sign-up form.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     crate::browser::set_title("Create account");
     let session = use_session();
-    let navigate = use_navigate();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -24,21 +22,12 @@ pub fn RegisterPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let query = use_query_map();
-    {
-        let navigate = navigate.clone();
-        Effect::new(move |_| {
-            if let SessionState::SignedIn(me) = session.state.get() {
-                navigate(
-                    &after_sign_in(&me, query.read_untracked().get("next")),
-                    Default::default(),
-                );
-            }
-        });
-    }
+    leave_when_signed_in();
     let is_organization = move || account_type.get() == "organization";
     // From an invitation link: the invited email, fixed.
-    let fixed_email = query.read_untracked().get("email");
+    let fixed_email = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("email");
     let email_is_fixed = fixed_email.is_some();
     if let Some(invited) = fixed_email {
         email.set(invited);
