@@ -221,3 +221,70 @@ async fn the_billing_address_is_shown_to_those_who_may_view_billing() {
         assert_eq!(body["role"], role.id());
     }
 }
+
+#[tokio::test]
+async fn invitee_endpoints_answer_the_invitee_a_stranger_and_the_signed_out() {
+    let app = TestApp::spawn().await;
+    let (owner, org) = app.register_organization("olga@acme.test", "Acme").await;
+    let invitation = app
+        .invite(&owner, org, "bob@acme.test", OrgRole::Viewer)
+        .await;
+    let id = invitation["id"].as_str().unwrap().to_owned();
+    let token = app.token_for("bob@acme.test");
+    let bob = app.register("bob@acme.test").await;
+    let stranger = app.register("eve@evil.test").await;
+    let anonymous = app.anonymous();
+    // (method, path, body): every endpoint an invitee uses.
+    let endpoints = [
+        ("GET", "/api/invitations".to_owned(), json!({})),
+        ("POST", format!("/api/invitations/{id}/decline"), json!({})),
+        ("POST", format!("/api/invitations/{id}/accept"), json!({})),
+        (
+            "POST",
+            "/api/invitations/accept-token".to_owned(),
+            json!({"token": token}),
+        ),
+    ];
+    for (method, path, body) in &endpoints {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let signed_out = anonymous
+            .request(method.clone(), app.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            signed_out.status().as_u16(),
+            401,
+            "{method} {path} signed out"
+        );
+        let foreign = stranger
+            .client
+            .request(method.clone(), app.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let expected = if path == "/api/invitations" { 200 } else { 403 };
+        assert_eq!(
+            foreign.status().as_u16(),
+            expected,
+            "{method} {path} as a stranger"
+        );
+        if expected == 200 {
+            let mine: serde_json::Value = foreign.json().await.unwrap();
+            assert!(
+                mine["items"].as_array().unwrap().is_empty(),
+                "a stranger sees none of bob's invitations"
+            );
+        }
+    }
+    let mine: serde_json::Value = bob.get("/api/invitations").await.json().await.unwrap();
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+    assert_eq!(
+        bob.post(&format!("/api/invitations/{id}/accept"), json!({}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
