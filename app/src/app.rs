@@ -10,6 +10,7 @@ use crate::pages::organizations_page::OrganizationsPage;
 use crate::pages::register_page::RegisterPage;
 use crate::pages::root_page::RootPage;
 use crate::pages::settings_page::SettingsPage;
+use crate::pages::teams_page::TeamsPage;
 use crate::session::provide_session;
 use crate::toast::{provide_toasts, ToastRegion};
 use leptos::prelude::*;
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations") view=OrganizationsPage />
                     <Route path=path!("members") view=MembersPage />
                     <Route path=path!("invitations") view=InvitationsPage />
+                    <Route path=path!("teams") view=TeamsPage />
                     <Route path=path!("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>

@@ -37,6 +37,7 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
         ],
         AccountKind::Organization => &[
             ("Members", "members"),
+            ("Teams", "teams"),
             ("Invitations", "invitations"),
             ("Settings", "settings"),
         ],

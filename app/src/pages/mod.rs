@@ -10,3 +10,4 @@ pub mod organizations_page;
 pub mod register_page;
 pub mod root_page;
 pub mod settings_page;
+pub mod teams_page;
