@@ -835,3 +835,38 @@ pub struct BillingView {
     pub pending_invitations: u32,
     pub billing_address: Option<BillingAddress>,
 }
+
+/// `POST /api/accounts/{id}/teams` and `PATCH …/teams/{team_id}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct TeamNameRequest {
+    pub name: String,
+}
+
+impl TeamNameRequest {
+    pub fn validate(&self) -> Result<crate::text::TeamName, Vec<FieldError>> {
+        crate::text::TeamName::parse(&self.name)
+            .map_err(|e| vec![FieldError::new("name", e.to_string())])
+    }
+}
+
+/// `PUT /api/accounts/{id}/teams/{team_id}/members/{user_id}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct TeamMemberRequest {
+    /// `team_admin`, `team_member` or `team_viewer`.
+    pub role: String,
+}
+
+impl TeamMemberRequest {
+    pub fn validate(&self) -> Result<TeamRole, Vec<FieldError>> {
+        self.role.parse().map_err(|_| {
+            vec![FieldError::new(
+                "role",
+                "must be team_admin, team_member or team_viewer",
+            )]
+        })
+    }
+}

@@ -103,6 +103,11 @@ line_type!(
     max = 64
 );
 line_type!(
+    /// A team's name: 1–64 characters, trimmed, no control characters.
+    TeamName,
+    max = 64
+);
+line_type!(
     /// The name on a billing address.
     BillingName,
     max = 100

@@ -10,6 +10,7 @@ pub mod openapi;
 mod ops;
 mod pagination;
 mod security;
+mod teams;
 
 use crate::config::Config;
 use crate::error::{problem_response, ApiError};
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .merge(catalog::router())
         .merge(members::router())
         .merge(invitations::router())
+        .merge(teams::router())
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document at `/api/openapi.json`, generated from the handlers'
 //! annotations and `domain`'s types.
 
-use super::{accounts, auth, catalog, invitations, members, ops, AppState};
+use super::{accounts, auth, catalog, invitations, members, ops, teams, AppState};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
         invitations::revoke_invitation, invitations::list_my_invitations, invitations::accept_invitation,
         invitations::accept_invitation_token, invitations::preview_invitation, invitations::decline_invitation,
+        teams::create_team, teams::rename_team, teams::delete_team, teams::set_team_member, teams::remove_team_member,
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -26,6 +27,7 @@ use utoipa::OpenApi;
         (name = "accounts", description = "Personal accounts and organizations"),
         (name = "members", description = "Members, ownership, plan and teams of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),
+        (name = "teams", description = "Teams and team roles"),
         (name = "catalogues", description = "Regions, plans and roles"),
         (name = "operations", description = "Health and metrics"),
     )

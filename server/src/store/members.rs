@@ -314,6 +314,118 @@ pub async fn set_plan(tx: &mut WriteTx, account: AccountId, plan: domain::Plan) 
     Ok(())
 }
 
+/// The name of `team` if it belongs to `account`.
+pub async fn team_name(
+    tx: &mut WriteTx,
+    account: AccountId,
+    team: TeamId,
+) -> ApiResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM teams WHERE id = $1 AND account_id = $2")
+            .bind(team.to_string())
+            .bind(account.to_string())
+            .fetch_optional(tx.conn())
+            .await?,
+    )
+}
+
+/// `user`'s role in `team`, if any.
+pub async fn team_role(
+    tx: &mut WriteTx,
+    team: TeamId,
+    user: UserId,
+) -> ApiResult<Option<TeamRole>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team.to_string())
+            .bind(user.to_string())
+            .fetch_optional(tx.conn())
+            .await?;
+    Ok(role.and_then(|r| r.parse().ok()))
+}
+
+/// Creates an empty team.
+pub async fn create_team(
+    tx: &mut WriteTx,
+    account: AccountId,
+    name: &str,
+    now: Timestamp,
+) -> ApiResult<TeamId> {
+    let id = TeamId::from_uuid(uuid::Uuid::now_v7());
+    sqlx::query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id.to_string())
+        .bind(account.to_string())
+        .bind(name)
+        .bind(now.as_millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(id)
+}
+
+pub async fn rename_team(tx: &mut WriteTx, team: TeamId, name: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE teams SET name = $2 WHERE id = $1")
+        .bind(team.to_string())
+        .bind(name)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Deletes a team; its memberships and invitation places go with it.
+pub async fn delete_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<()> {
+    sqlx::query("DELETE FROM teams WHERE id = $1")
+        .bind(team.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Sets `user`'s role in `team`, adding them if needed.
+pub async fn set_team_member(
+    tx: &mut WriteTx,
+    account: AccountId,
+    team: TeamId,
+    user: UserId,
+    role: TeamRole,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(team.to_string())
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .bind(role.id())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_team_member(tx: &mut WriteTx, team: TeamId, user: UserId) -> ApiResult<()> {
+    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+        .bind(team.to_string())
+        .bind(user.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// A team as listed, read inside the transaction.
+pub async fn team_view(tx: &mut WriteTx, team: TeamId) -> ApiResult<TeamView> {
+    let row = sqlx::query(
+        "SELECT t.id, t.name, (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = t.id) AS members_count
+         FROM teams t WHERE t.id = $1",
+    )
+    .bind(team.to_string())
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(TeamView {
+        id: parsed(&row, "id")?,
+        name: row.try_get("name")?,
+        members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,3 +9,4 @@ mod matrix;
 mod members;
 mod operations;
 mod races;
+mod teams;

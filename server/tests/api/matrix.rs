@@ -16,8 +16,9 @@ enum Caller {
 }
 
 /// An endpoint and the permission `domain` checks for it. In paths, `{org}`,
-/// `{target}` (another member, a Viewer) and `{invitation}` (a pending one) are
-/// filled in per case.
+/// `{target}` (another member, a Viewer), `{invitation}` (a pending one) and
+/// `{team}` (a team nobody is in) are filled in per case. Team membership
+/// endpoints depend on team roles too: `teams.rs` covers them.
 struct Endpoint {
     method: &'static str,
     path: &'static str,
@@ -146,6 +147,16 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
             let invitation = app
                 .invite(&owner, org, "pending@acme.test", OrgRole::Viewer)
                 .await;
+            let team: serde_json::Value = owner
+                .post(
+                    &format!("/api/accounts/{org}/teams"),
+                    json!({"name": "Extra"}),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            let team = team["id"].as_str().unwrap().to_owned();
             let client = match caller {
                 Caller::Member(OrgRole::Owner) => owner.client.clone(),
                 Caller::Member(role) => {
@@ -160,6 +171,7 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
                 text.replace("{org}", &org.to_string())
                     .replace("{target}", &target.id.to_string())
                     .replace("{invitation}", invitation["id"].as_str().unwrap())
+                    .replace("{team}", &team)
             };
             let path = fill(endpoint.path);
             let body: serde_json::Value =
