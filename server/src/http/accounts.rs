@@ -1,10 +1,12 @@
 //! Accounts: list, create organization, view, edit, delete, leave.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::{page_in_memory, PageParams};
 use super::{created, now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::store::accounts as db;
+use crate::store::members as members_db;
 use crate::store::{self, AccountRow, Activity, NewAccount, WriteTx};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -81,7 +83,8 @@ pub async fn create_organization(
     }
     let slug = slug.ok_or_else(|| ApiError::Internal(format!("no free slug for {base}")))?;
     db::insert_membership(tx, id, owner, OrgRole::Owner, now).await?;
-    let team = db::insert_team(tx, id, FIRST_TEAM, (owner, TeamRole::TeamAdmin), now).await?;
+    let team = members_db::create_team(tx, id, FIRST_TEAM, now).await?;
+    members_db::set_team_member(tx, id, team, owner, TeamRole::TeamAdmin).await?;
     let activity = Activity {
         account_id: id,
         actor: Some(owner),
@@ -104,7 +107,7 @@ pub async fn create_organization(
     params(("limit" = Option<u32>, Query, description = "1 to 200, default 50"), ("cursor" = Option<String>, Query, description = "From `next_cursor`")),
     responses(
         (status = 200, description = "My accounts", body = Page<AccountView>),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "`validation` (limit out of range)", body = Problem, content_type = "application/problem+json")))]
 pub async fn list_accounts(
     State(state): State<AppState>,
@@ -121,9 +124,9 @@ pub async fn list_accounts(
 /// with no credit until funds are added.
 #[utoipa::path(post, path = "/api/accounts", tag = "accounts", request_body = NewOrganizationRequest, responses(
     (status = 201, description = "Created", body = AccountView),
-    (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    Unauthenticated,
     (status = 409, description = "`org_limit_reached`", body = Problem, content_type = "application/problem+json"),
-    (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+    Invalid))]
 pub async fn create_account(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -147,7 +150,7 @@ pub async fn create_account(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "The account", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "`not_found`, also for non-members", body = Problem, content_type = "application/problem+json")))]
 pub async fn get_account(
     State(state): State<AppState>,
@@ -169,9 +172,9 @@ pub async fn get_account(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "The updated account", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 422, description = "`validation` or `region_immutable`", body = Problem, content_type = "application/problem+json")))]
 pub async fn update_account(
     State(state): State<AppState>,
@@ -243,9 +246,9 @@ pub async fn update_account(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden` (not an Owner, or a personal account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json")))]
+        NotFound))]
 pub async fn delete_account(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -277,9 +280,9 @@ pub async fn delete_account(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 204, description = "Left"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden` (a personal account)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`last_owner` or `last_member`", body = Problem, content_type = "application/problem+json")))]
 pub async fn leave_account(
     State(state): State<AppState>,

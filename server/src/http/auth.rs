@@ -2,6 +2,7 @@
 
 use super::accounts::create_organization;
 use super::extract::{session_token, ApiJson, AuthUser, ClientAddr, SESSION_COOKIE};
+use super::openapi::problems::Unauthenticated;
 use super::{now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::{hash_password, random_token, token_hash, verify_password};
@@ -185,7 +186,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 /// The signed-in user, their accounts (personal first) and pending invitations.
 #[utoipa::path(get, path = "/api/me", tag = "auth", responses(
     (status = 200, description = "Who is signed in", body = MeResponse),
-    (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json")))]
+    Unauthenticated))]
 pub async fn me(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,

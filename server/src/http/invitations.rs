@@ -2,6 +2,7 @@
 //! when signed in or by the token from the mail link.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::PageParams;
 use super::{created, now, AppState};
 use crate::error::{ApiError, ApiResult};
@@ -140,6 +141,15 @@ async fn send_invitation_mail(
     }
 }
 
+/// The invitation whose link carries `token` (only the token's hash is stored).
+async fn invitation_by_token(state: &AppState, token: &str) -> ApiResult<InvitationView> {
+    state
+        .store
+        .invitation(InvitationKey::TokenHash(&token_hash(token.trim())), now())
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))
+}
+
 async fn invitation_view(state: &AppState, id: InvitationId) -> ApiResult<InvitationView> {
     state
         .store
@@ -154,11 +164,11 @@ async fn invitation_view(state: &AppState, id: InvitationId) -> ApiResult<Invita
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 201, description = "Invited; the mail is sent", body = InvitationView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`already_member`, `invitation_pending` or `member_limit_reached`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 pub async fn create_invitation(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -265,10 +275,10 @@ pub async fn create_invitation(
         ("cursor" = Option<String>, Query, description = "From `next_cursor`")),
     responses(
         (status = 200, description = "A page of invitations", body = Page<InvitationView>),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Invalid))]
 pub async fn list_invitations(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -298,9 +308,9 @@ pub async fn list_invitations(
     params(("id" = AccountId, Path, description = "Account id"), ("invitation_id" = InvitationId, Path, description = "Invitation id")),
     responses(
         (status = 200, description = "Pending again, with a new expiry", body = InvitationView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`already_member`, `invitation_pending` or `member_limit_reached`", body = Problem, content_type = "application/problem+json")))]
 pub async fn resend_invitation(
     State(state): State<AppState>,
@@ -365,9 +375,9 @@ pub async fn resend_invitation(
     params(("id" = AccountId, Path, description = "Account id"), ("invitation_id" = InvitationId, Path, description = "Invitation id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`already_member` (it was accepted)", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_revoked` (declined or revoked already)", body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_invitation(
@@ -407,8 +417,8 @@ pub async fn revoke_invitation(
         ("cursor" = Option<String>, Query, description = "From `next_cursor`")),
     responses(
         (status = 200, description = "My invitations", body = Page<InvitationView>),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Invalid))]
 pub async fn list_my_invitations(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -489,9 +499,9 @@ async fn accept(
     params(("invitation_id" = InvitationId, Path, description = "Invitation id")),
     responses(
         (status = 200, description = "Joined; the organization as the new member sees it", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`already_member` or `org_limit_reached`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept_invitation(
@@ -506,7 +516,7 @@ pub async fn accept_invitation(
 #[utoipa::path(post, path = "/api/invitations/accept-token", tag = "invitations", request_body = InvitationTokenRequest,
     responses(
         (status = 200, description = "Joined", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no invitation has this token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_member` or `org_limit_reached`", body = Problem, content_type = "application/problem+json"),
@@ -516,11 +526,8 @@ pub async fn accept_invitation_token(
     AuthUser { user }: AuthUser,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let id =
-        invitations_db::invitation_id_by_token(&state.store, &token_hash(request.token.trim()))
-            .await?
-            .ok_or(ApiError::NotFound("invitation"))?;
-    accept(&state, &user, id, now()).await.map(Json)
+    let invitation = invitation_by_token(&state, &request.token).await?;
+    accept(&state, &user, invitation.id, now()).await.map(Json)
 }
 
 /// Shows the invitation behind a link token, without signing in, so the invitee
@@ -534,14 +541,7 @@ pub async fn preview_invitation(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<InvitationView>> {
-    let view = state
-        .store
-        .invitation(
-            InvitationKey::TokenHash(&token_hash(request.token.trim())),
-            now(),
-        )
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
+    let view = invitation_by_token(&state, &request.token).await?;
     Ok(Json(view))
 }
 
@@ -550,9 +550,9 @@ pub async fn preview_invitation(
     params(("invitation_id" = InvitationId, Path, description = "Invitation id")),
     responses(
         (status = 204, description = "Declined"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`already_member`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
 pub async fn decline_invitation(

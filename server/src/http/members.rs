@@ -2,6 +2,7 @@
 
 use super::accounts::remove_member_in;
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::PageParams;
 use super::{now, AppState};
 use crate::error::{ApiError, ApiResult};
@@ -54,9 +55,9 @@ pub struct MembersQuery {
         ("cursor" = Option<String>, Query, description = "From `next_cursor`")),
     responses(
         (status = 200, description = "A page of members", body = Page<MemberView>),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound,
+        Invalid))]
 pub async fn list_members(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -99,11 +100,11 @@ pub async fn list_members(
     params(("id" = AccountId, Path, description = "Account id"), ("user_id" = UserId, Path, description = "Member's user id")),
     responses(
         (status = 200, description = "The member with the new role", body = MemberView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`last_owner`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 pub async fn change_member_role(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -147,9 +148,9 @@ pub async fn change_member_role(
     params(("id" = AccountId, Path, description = "Account id"), ("user_id" = UserId, Path, description = "Member's user id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`last_owner` or `last_member`", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_member(
     State(state): State<AppState>,
@@ -178,10 +179,10 @@ pub async fn remove_member(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "The account with the caller's new role", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Invalid))]
 pub async fn transfer_ownership(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -246,11 +247,11 @@ pub async fn transfer_ownership(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "The account on its new plan", body = AccountView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`plan_too_small`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 pub async fn change_plan(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -292,8 +293,8 @@ pub async fn change_plan(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "Teams, oldest first", body = Page<TeamView>),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        NotFound))]
 pub async fn list_teams(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -316,9 +317,9 @@ pub async fn list_teams(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 200, description = "Billing and seats", body = BillingView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 pub async fn get_billing(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,

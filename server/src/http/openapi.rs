@@ -41,3 +41,29 @@ pub fn router() -> Router<AppState> {
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+/// The errors most endpoints share, documented once (RFC 9457 problem+json).
+pub mod problems {
+    use domain::Problem;
+    use utoipa::IntoResponses;
+
+    /// `unauthenticated`: no valid session.
+    #[derive(IntoResponses)]
+    #[response(status = 401, content_type = "application/problem+json")]
+    pub struct Unauthenticated(#[allow(dead_code)] pub Problem);
+
+    /// `forbidden`: a member lacking the permission; the detail says who may.
+    #[derive(IntoResponses)]
+    #[response(status = 403, content_type = "application/problem+json")]
+    pub struct Forbidden(#[allow(dead_code)] pub Problem);
+
+    /// `not_found`: missing, or not visible to the caller (non-members get this, never 403).
+    #[derive(IntoResponses)]
+    #[response(status = 404, content_type = "application/problem+json")]
+    pub struct NotFound(#[allow(dead_code)] pub Problem);
+
+    /// `validation`: every invalid field is listed in `errors`.
+    #[derive(IntoResponses)]
+    #[response(status = 422, content_type = "application/problem+json")]
+    pub struct Invalid(#[allow(dead_code)] pub Problem);
+}

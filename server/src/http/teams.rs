@@ -2,6 +2,7 @@
 //! and each team's admins for their own team).
 
 use super::extract::{ApiJson, ApiPath, AuthUser};
+use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::{created, now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::store::accounts as db;
@@ -51,10 +52,7 @@ async fn team_in(
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
         (status = 201, description = "Created", body = TeamView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn create_team(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -88,10 +86,10 @@ pub async fn create_team(
     params(("id" = AccountId, Path, description = "Account id"), ("team_id" = TeamId, Path, description = "Team id")),
     responses(
         (status = 200, description = "Renamed", body = TeamView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Invalid))]
 pub async fn rename_team(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -125,9 +123,9 @@ pub async fn rename_team(
     params(("id" = AccountId, Path, description = "Account id"), ("team_id" = TeamId, Path, description = "Team id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json")))]
+        Unauthenticated,
+        Forbidden,
+        NotFound))]
 pub async fn delete_team(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -171,10 +169,10 @@ async fn check_team_admin(
         ("user_id" = UserId, Path, description = "An organization member's user id")),
     responses(
         (status = 200, description = "The member with their teams", body = MemberView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
         (status = 404, description = "`not_found` (account, team or member)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation`", body = Problem, content_type = "application/problem+json")))]
+        Invalid))]
 pub async fn set_team_member(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -217,8 +215,8 @@ pub async fn set_team_member(
         ("user_id" = UserId, Path, description = "A team member's user id")),
     responses(
         (status = 204, description = "Removed from the team"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
         (status = 404, description = "`not_found` (account, team or team member)", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_team_member(
     State(state): State<AppState>,

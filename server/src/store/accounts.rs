@@ -6,9 +6,7 @@ use domain::api::AccountView;
 use domain::roles::{grant, AccountStatus, Grant};
 use domain::rules::Headcount;
 use domain::text::{BillingAddress, BillingAddressInput};
-use domain::{
-    AccountId, AccountKind, OrgRole, Permission, Plan, Region, TeamId, TeamRole, Timestamp, UserId,
-};
+use domain::{AccountId, AccountKind, OrgRole, Permission, Plan, Region, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -268,34 +266,6 @@ pub async fn delete_membership(
         .execute(tx.conn())
         .await?;
     Ok(())
-}
-
-/// Creates a team with one member in it.
-pub async fn insert_team(
-    tx: &mut WriteTx,
-    account: AccountId,
-    name: &str,
-    first_member: (UserId, TeamRole),
-    now: Timestamp,
-) -> ApiResult<TeamId> {
-    let id = TeamId::from_uuid(uuid::Uuid::now_v7());
-    sqlx::query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .bind(name)
-        .bind(now.as_millis())
-        .execute(tx.conn())
-        .await?;
-    sqlx::query(
-        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id.to_string())
-    .bind(account.to_string())
-    .bind(first_member.0.to_string())
-    .bind(first_member.1.id())
-    .execute(tx.conn())
-    .await?;
-    Ok(id)
 }
 
 pub async fn update_account_name(

@@ -229,18 +229,6 @@ pub async fn invitation_facts(
     }))
 }
 
-/// The id of the invitation whose token hashes to `token_hash`.
-pub async fn invitation_id_by_token(
-    store: &Store,
-    token_hash: &str,
-) -> ApiResult<Option<InvitationId>> {
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM invitations WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(store.pool())
-        .await?;
-    Ok(id.and_then(|id| id.parse().ok()))
-}
-
 /// Marks the account's overdue pending invitations expired, inside the transaction.
 pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) -> ApiResult<()> {
     sqlx::query("UPDATE invitations SET status = 'expired' WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2")
