@@ -47,13 +47,15 @@ pub enum ErrorCode {
     RateLimited,
     /// The email is already registered (409).
     EmailTaken,
+    /// A team that still owns resources cannot be deleted (409).
+    TeamNotEmpty,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -72,6 +74,7 @@ impl ErrorCode {
         Self::Unauthenticated,
         Self::RateLimited,
         Self::EmailTaken,
+        Self::TeamNotEmpty,
         Self::Internal,
     ];
 
@@ -88,7 +91,8 @@ impl ErrorCode {
             | Self::AccountSuspended
             | Self::AlreadyMember
             | Self::InvitationPending
-            | Self::EmailTaken => 409,
+            | Self::EmailTaken
+            | Self::TeamNotEmpty => 409,
             Self::InvitationExpired | Self::InvitationRevoked => 410,
             Self::Validation | Self::RegionImmutable => 422,
             Self::NotFound => 404,
@@ -119,6 +123,7 @@ impl ErrorCode {
             Self::Unauthenticated => "unauthenticated",
             Self::RateLimited => "rate_limited",
             Self::EmailTaken => "email_taken",
+            Self::TeamNotEmpty => "team_not_empty",
             Self::Internal => "internal",
         }
     }
@@ -144,6 +149,7 @@ impl ErrorCode {
             Self::Unauthenticated => "Sign-in required",
             Self::RateLimited => "Too many requests",
             Self::EmailTaken => "Email already registered",
+            Self::TeamNotEmpty => "Team still owns resources",
             Self::Internal => "Server error",
         }
     }
@@ -274,6 +280,7 @@ mod tests {
             (ErrorCode::Unauthenticated, 401),
             (ErrorCode::RateLimited, 429),
             (ErrorCode::EmailTaken, 409),
+            (ErrorCode::TeamNotEmpty, 409),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -56,3 +56,7 @@ id_type!(
     /// An invitation to an organization.
     InvitationId
 );
+id_type!(
+    /// An instance (the resource of SPEC §9).
+    InstanceId
+);

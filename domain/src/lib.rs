@@ -7,15 +7,20 @@
 //! - [`text`]: validated values (email, names, passwords, billing addresses).
 //! - [`catalog`]: regions, plans and countries.
 //! - [`roles`]: organization and team roles and the permission matrix.
+//! - [`resources`]: instances and who reaches them.
+//! - [`preview`]: the role preview matrix (what a role may do, and why not).
 //! - [`rules`]: membership rules (owners, members, limits).
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
 pub mod api;
+pub mod billing;
 pub mod catalog;
 pub mod error;
 pub mod ids;
 pub mod invitation;
+pub mod preview;
+pub mod resources;
 pub mod roles;
 pub mod rules;
 pub mod text;
@@ -23,6 +28,6 @@ pub mod time;
 
 pub use catalog::{Plan, Region};
 pub use error::{Denial, ErrorCode, FieldError, Problem};
-pub use ids::{AccountId, TeamId, UserId};
+pub use ids::{AccountId, InstanceId, TeamId, UserId};
 pub use roles::{AccountKind, OrgRole, Permission, TeamPermission, TeamRole};
 pub use time::Timestamp;

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod mail;
+pub mod payments;
 pub mod secrets;
 pub mod store;
 

@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use domain::api::{
-    parse_plan, parse_role, AccountView, BillingView, ChangePlanRequest, ChangeRoleRequest,
-    MemberView, Page, TeamView, TransferOwnershipRequest,
+    parse_plan, parse_role, AccountView, ChangePlanRequest, ChangeRoleRequest, MemberView, Page,
+    TeamView, TransferOwnershipRequest,
 };
 use domain::roles::decide;
 use domain::rules::{check_plan_change, check_role_change};
@@ -36,7 +36,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/accounts/{id}/plan", put(change_plan))
         .route("/accounts/{id}/teams", get(list_teams))
-        .route("/accounts/{id}/billing", get(get_billing))
 }
 
 /// `?q=&limit=&cursor=` of the members list.
@@ -308,37 +307,6 @@ pub async fn list_teams(
         .ok_or(ApiError::NotFound("account"))?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = params.parse()?;
-    let teams = state.store.list_teams(id).await?;
+    let teams = state.store.list_teams(id, user.id).await?;
     Ok(Json(super::pagination::page_in_memory(teams, &paging)?))
-}
-
-/// Status, credit, plan and seats (Owners and Admins).
-#[utoipa::path(get, path = "/api/accounts/{id}/billing", tag = "members",
-    params(("id" = AccountId, Path, description = "Account id")),
-    responses(
-        (status = 200, description = "Billing and seats", body = BillingView),
-        Unauthenticated,
-        Forbidden,
-        NotFound))]
-pub async fn get_billing(
-    State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
-    ApiPath(id): ApiPath<AccountId>,
-) -> ApiResult<Json<BillingView>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
-    decide(account.kind, account.role, Permission::ManageBilling)?;
-    let (members, pending) = state.store.seats(id, now()).await?;
-    Ok(Json(BillingView {
-        status: account.status,
-        credit_cents: account.credit_cents,
-        plan: account.plan,
-        max_members: account.plan.max_members(),
-        members,
-        pending_invitations: pending,
-        billing_address: account.billing_address,
-    }))
 }

@@ -2,8 +2,10 @@
 
 mod accounts;
 mod auth;
+mod billing;
 mod catalog;
 pub mod extract;
+mod instances;
 mod invitations;
 mod members;
 pub mod openapi;
@@ -35,6 +37,8 @@ pub struct AppState {
     /// A real argon2id hash to verify against when an email is unknown, so a
     /// failed sign-in takes the same work either way.
     pub decoy_hash: Arc<String>,
+    /// Takes the payments that add funds.
+    pub payments: Arc<dyn crate::payments::PaymentProvider>,
 }
 
 impl AppState {
@@ -47,6 +51,7 @@ impl AppState {
             metrics: Arc::new(ops::Metrics::default()),
             mailer,
             decoy_hash: Arc::new(decoy_hash),
+            payments: Arc::new(crate::payments::SimulatedProvider),
         })
     }
 }
@@ -69,6 +74,8 @@ pub fn app(state: AppState) -> Router {
         .merge(members::router())
         .merge(invitations::router())
         .merge(teams::router())
+        .merge(instances::router())
+        .merge(billing::router())
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document at `/api/openapi.json`, generated from the handlers'
 //! annotations and `domain`'s types.
 
-use super::{accounts, auth, catalog, invitations, members, ops, teams, AppState};
+use super::{
+    accounts, auth, billing, catalog, instances, invitations, members, ops, teams, AppState,
+};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -14,11 +16,13 @@ use utoipa::OpenApi;
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         members::list_members, members::change_member_role, members::remove_member,
-        members::transfer_ownership, members::change_plan, members::list_teams, members::get_billing,
+        members::transfer_ownership, members::change_plan, members::list_teams,
         invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
         invitations::revoke_invitation, invitations::list_my_invitations, invitations::accept_invitation,
         invitations::accept_invitation_token, invitations::preview_invitation, invitations::decline_invitation,
         teams::create_team, teams::rename_team, teams::delete_team, teams::set_team_member, teams::remove_team_member,
+        instances::list_instances, instances::create_instance, instances::delete_instance,
+        billing::get_billing, billing::add_funds,
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -28,6 +32,8 @@ use utoipa::OpenApi;
         (name = "members", description = "Members, ownership, plan and teams of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),
         (name = "teams", description = "Teams and team roles"),
+        (name = "billing", description = "Status, credit, funds and seats"),
+        (name = "instances", description = "Instances, the resources teams own"),
         (name = "catalogues", description = "Regions, plans and roles"),
         (name = "operations", description = "Health and metrics"),
     )

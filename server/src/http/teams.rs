@@ -6,6 +6,7 @@ use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::{created, now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::store::accounts as db;
+use crate::store::instances as instances_db;
 use crate::store::members as members_db;
 use crate::store::{self, AccountRow, Activity, WriteTx};
 use axum::extract::State;
@@ -15,7 +16,7 @@ use axum::routing::{patch, post, put};
 use axum::{Json, Router};
 use domain::api::{MemberView, TeamMemberRequest, TeamNameRequest, TeamView};
 use domain::roles::{decide, decide_in_team};
-use domain::{AccountId, Permission, Problem, TeamId, TeamPermission, UserId};
+use domain::{AccountId, ErrorCode, Permission, Problem, TeamId, TeamPermission, UserId};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -76,7 +77,7 @@ pub async fn create_team(
         payload: json!({ "name": name.as_str() }),
     };
     store::record(&mut tx, activity, now).await?;
-    let view = members_db::team_view(&mut tx, team).await?;
+    let view = members_db::team_view(&mut tx, team, user.id).await?;
     tx.commit().await?;
     Ok(created(format!("/api/accounts/{id}/teams/{team}"), view))
 }
@@ -113,19 +114,21 @@ pub async fn rename_team(
         };
         store::record(&mut tx, activity, now).await?;
     }
-    let view = members_db::team_view(&mut tx, team).await?;
+    let view = members_db::team_view(&mut tx, team, user.id).await?;
     tx.commit().await?;
     Ok(Json(view))
 }
 
-/// Deletes a team (Owners); its members stay in the organization.
+/// Deletes a team (Owners); its members stay in the organization. A team that
+/// still owns instances is not deleted (409 `team_not_empty`).
 #[utoipa::path(delete, path = "/api/accounts/{id}/teams/{team_id}", tag = "teams",
     params(("id" = AccountId, Path, description = "Account id"), ("team_id" = TeamId, Path, description = "Team id")),
     responses(
         (status = 204, description = "Deleted"),
         Unauthenticated,
         Forbidden,
-        NotFound))]
+        NotFound,
+        (status = 409, description = "`team_not_empty`: the team still owns instances", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_team(
     State(state): State<AppState>,
     AuthUser { user }: AuthUser,
@@ -135,6 +138,17 @@ pub async fn delete_team(
     let mut tx = state.store.begin_write().await?;
     let (account, name) = team_in(&mut tx, id, team, user.id).await?;
     decide(account.kind, account.role, Permission::ManageTeams)?;
+    let instances = instances_db::count_in_team(&mut tx, team).await?;
+    if instances > 0 {
+        return Err(ApiError::denied(
+            ErrorCode::TeamNotEmpty,
+            format!(
+                "The team {name} still owns {instances} instance{}: delete {} first, then the team.",
+                if instances == 1 { "" } else { "s" },
+                if instances == 1 { "it" } else { "them" }
+            ),
+        ));
+    }
     members_db::delete_team(&mut tx, team).await?;
     let activity = Activity {
         account_id: id,

@@ -309,3 +309,57 @@ pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<(
         .await?;
     Ok(())
 }
+
+/// The amount of the account's payment made with `key`, if any.
+pub async fn payment_amount(
+    tx: &mut WriteTx,
+    account: AccountId,
+    key: &str,
+) -> ApiResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT amount_cents FROM payments WHERE account_id = $1 AND idempotency_key = $2",
+    )
+    .bind(account.to_string())
+    .bind(key)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// A payment the provider took.
+pub struct Payment<'a> {
+    pub account: AccountId,
+    pub amount_cents: i64,
+    pub idempotency_key: Option<&'a str>,
+    pub reference: &'a str,
+    pub paid_by: UserId,
+}
+
+/// Records `payment` and sets the account's new credit and status.
+pub async fn record_payment(
+    tx: &mut WriteTx,
+    payment: Payment<'_>,
+    credit_cents: i64,
+    status: AccountStatus,
+    now: Timestamp,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (id, account_id, amount_cents, idempotency_key, provider_reference, paid_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(payment.account.to_string())
+    .bind(payment.amount_cents)
+    .bind(payment.idempotency_key)
+    .bind(payment.reference)
+    .bind(payment.paid_by.to_string())
+    .bind(now.as_millis())
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE accounts SET credit_cents = $2, status = $3 WHERE id = $1")
+        .bind(payment.account.to_string())
+        .bind(credit_cents)
+        .bind(status.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

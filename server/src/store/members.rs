@@ -182,26 +182,32 @@ impl Store {
     }
 
     /// The organization's teams, oldest first, with how many members each has.
-    pub async fn list_teams(&self, account: AccountId) -> ApiResult<Vec<TeamView>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.name, COUNT(tm.user_id) AS members_count FROM teams t
-             LEFT JOIN team_members tm ON tm.team_id = t.id
-             WHERE t.account_id = $1 GROUP BY t.id, t.name, t.created_at ORDER BY t.created_at, t.id",
-        )
+    pub async fn list_teams(&self, account: AccountId, viewer: UserId) -> ApiResult<Vec<TeamView>> {
+        let rows = sqlx::query(&format!(
+            "{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"
+        ))
         .bind(account.to_string())
+        .bind(viewer.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(TeamView {
-                    id: parsed(row, "id")?,
-                    name: row.try_get("name")?,
-                    members_count: u64::try_from(row.try_get::<i64, _>("members_count")?)
-                        .unwrap_or(0),
-                })
-            })
-            .collect()
+        rows.iter().map(team_from_row).collect()
     }
+}
+
+/// A team as `$2` sees it.
+const TEAM_VIEW: &str = "SELECT t.id, t.name,
+    (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = t.id) AS members_count,
+    (SELECT me.role FROM team_members me WHERE me.team_id = t.id AND me.user_id = $2) AS my_role
+    FROM teams t";
+
+fn team_from_row(row: &AnyRow) -> ApiResult<TeamView> {
+    let my_role: Option<String> = row.try_get("my_role")?;
+    Ok(TeamView {
+        id: parsed(row, "id")?,
+        name: row.try_get("name")?,
+        members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
+        my_role: my_role.and_then(|r| r.parse().ok()),
+    })
 }
 
 /// The role of `user` in `account`, read inside the transaction.
@@ -410,20 +416,14 @@ pub async fn remove_team_member(tx: &mut WriteTx, team: TeamId, user: UserId) ->
     Ok(())
 }
 
-/// A team as listed, read inside the transaction.
-pub async fn team_view(tx: &mut WriteTx, team: TeamId) -> ApiResult<TeamView> {
-    let row = sqlx::query(
-        "SELECT t.id, t.name, (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = t.id) AS members_count
-         FROM teams t WHERE t.id = $1",
-    )
-    .bind(team.to_string())
-    .fetch_one(tx.conn())
-    .await?;
-    Ok(TeamView {
-        id: parsed(&row, "id")?,
-        name: row.try_get("name")?,
-        members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
-    })
+/// A team as `viewer` sees it, read inside the transaction.
+pub async fn team_view(tx: &mut WriteTx, team: TeamId, viewer: UserId) -> ApiResult<TeamView> {
+    let row = sqlx::query(&format!("{TEAM_VIEW} WHERE t.id = $1"))
+        .bind(team.to_string())
+        .bind(viewer.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+    team_from_row(&row)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! additionally orders writers so none fails with `SQLITE_BUSY`.
 
 pub mod accounts;
+pub mod instances;
 pub mod invitations;
 pub mod members;
 mod rate;

@@ -325,6 +325,43 @@ impl User {
     }
 
     /// Creates an organization and returns its id.
+    /// Adds funds to `account` (which makes it active) as this user.
+    pub async fn fund(&self, account: AccountId, amount_cents: i64) {
+        let response = self
+            .post(
+                &format!("/api/accounts/{account}/funds"),
+                json!({ "amount_cents": amount_cents }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "add funds");
+    }
+
+    /// Creates a team in `account`; returns its id.
+    pub async fn create_team(&self, account: AccountId, name: &str) -> String {
+        let response = self
+            .post(
+                &format!("/api/accounts/{account}/teams"),
+                json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create team {name}");
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Puts `member` in `team` with `role` (e.g. `team_member`).
+    pub async fn set_team_role(&self, account: AccountId, team: &str, member: &User, role: &str) {
+        let response = self
+            .put(
+                &format!("/api/accounts/{account}/teams/{team}/members/{}", member.id),
+                json!({ "role": role }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "set team role {role}");
+    }
+
     pub async fn create_organization(&self, name: &str, region: &str) -> AccountId {
         let response = self
             .post("/api/accounts", new_organization(name, region))

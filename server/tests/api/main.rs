@@ -3,7 +3,9 @@
 
 mod accounts;
 mod auth;
+mod billing;
 mod helpers;
+mod instances;
 mod invitations;
 mod matrix;
 mod members;

@@ -1,32 +1,49 @@
-//! Every endpoint of an account × every role × a foreign user × signed out: the
-//! server's answer must be what `domain` decides.
+//! Every endpoint of an account × every organization role × every team role (in
+//! the team the request concerns) × a foreign user × signed out: the server's
+//! answer must be what `domain` decides.
 
 use crate::helpers::*;
-use domain::roles::decide;
-use domain::{AccountKind, ErrorCode, OrgRole, Permission};
+use domain::resources::{resource_access, ResourceAccess};
+use domain::roles::{decide, decide_in_team, grant, Grant};
+use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Permission, TeamPermission, TeamRole};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
-/// Who calls.
+/// Who calls: a member with an organization role and maybe a role in team `{team}`.
 #[derive(Clone, Copy, Debug)]
 enum Caller {
-    Member(OrgRole),
+    Member(OrgRole, Option<TeamRole>),
     Foreign,
     SignedOut,
 }
 
-/// An endpoint and the permission `domain` checks for it. In paths, `{org}`,
-/// `{target}` (another member, a Viewer), `{invitation}` (a pending one) and
-/// `{team}` (a team nobody is in) are filled in per case. Team membership
-/// endpoints depend on team roles too: `teams.rs` covers them.
+/// What `domain` decides for an endpoint.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// `decide(organization, role, permission)`; team roles play no part.
+    Org(Permission),
+    /// Managing `{team}`'s members: `decide_in_team(role, team role, ManageTeamMembers)`.
+    TeamMembers,
+    /// Listing instances: 403 for roles that never reach resources, otherwise the
+    /// list holds `{team}`'s instance exactly when `resource_access` allows viewing.
+    ListInstances,
+    /// Creating an instance in `{team}`: `decide_in_team(…, ManageTeamResources)`.
+    CreateInstance,
+    /// Deleting `{team}`'s instance: `resource_access` (hidden → 404).
+    DeleteInstance,
+}
+
+/// An endpoint and its rule. In paths and bodies `{org}`, `{target}` (another
+/// member, a Viewer and team viewer of `{team}`), `{invitation}` (a pending one),
+/// `{team}` (team "Web") and `{instance}` (Web's instance) are filled in per case.
 struct Endpoint {
     method: &'static str,
     path: &'static str,
-    body: fn() -> serde_json::Value,
-    permission: Permission,
+    body: fn() -> Value,
+    rule: Rule,
 }
 
-fn no_body() -> serde_json::Value {
+fn no_body() -> Value {
     json!({})
 }
 
@@ -35,147 +52,309 @@ const ENDPOINTS: &[Endpoint] = &[
         method: "GET",
         path: "/api/accounts/{org}",
         body: no_body,
-        permission: Permission::ViewOrganization,
+        rule: Rule::Org(Permission::ViewOrganization),
     },
     Endpoint {
         method: "PATCH",
         path: "/api/accounts/{org}",
         body: || json!({"name": "Renamed"}),
-        permission: Permission::EditOrganization,
+        rule: Rule::Org(Permission::EditOrganization),
     },
     Endpoint {
         method: "DELETE",
         path: "/api/accounts/{org}",
         body: no_body,
-        permission: Permission::TransferOrDelete,
+        rule: Rule::Org(Permission::TransferOrDelete),
     },
     Endpoint {
         method: "GET",
         path: "/api/accounts/{org}/members",
         body: no_body,
-        permission: Permission::ViewOrganization,
+        rule: Rule::Org(Permission::ViewOrganization),
     },
     Endpoint {
         method: "PATCH",
         path: "/api/accounts/{org}/members/{target}",
         body: || json!({"role": "tech"}),
-        permission: Permission::ManageMembers,
+        rule: Rule::Org(Permission::ManageMembers),
     },
     Endpoint {
         method: "DELETE",
         path: "/api/accounts/{org}/members/{target}",
         body: no_body,
-        permission: Permission::ManageMembers,
+        rule: Rule::Org(Permission::ManageMembers),
     },
     Endpoint {
         method: "POST",
         path: "/api/accounts/{org}/transfer-ownership",
         body: || json!({"user_id": "{target}"}),
-        permission: Permission::TransferOrDelete,
+        rule: Rule::Org(Permission::TransferOrDelete),
     },
     Endpoint {
         method: "PUT",
         path: "/api/accounts/{org}/plan",
         body: || json!({"plan": "enterprise"}),
-        permission: Permission::ManageBilling,
+        rule: Rule::Org(Permission::ManageBilling),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/billing",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageBilling),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/funds",
+        body: || json!({"amount_cents": 100}),
+        rule: Rule::Org(Permission::ManageBilling),
     },
     Endpoint {
         method: "GET",
         path: "/api/accounts/{org}/teams",
         body: no_body,
-        permission: Permission::ViewOrganization,
+        rule: Rule::Org(Permission::ViewOrganization),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/teams",
+        body: || json!({"name": "New"}),
+        rule: Rule::Org(Permission::ManageTeams),
+    },
+    Endpoint {
+        method: "PATCH",
+        path: "/api/accounts/{org}/teams/{team}",
+        body: || json!({"name": "Frontend"}),
+        rule: Rule::Org(Permission::ManageTeams),
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/teams/{empty_team}",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageTeams),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/api/accounts/{org}/teams/{team}/members/{target}",
+        body: || json!({"role": "team_member"}),
+        rule: Rule::TeamMembers,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/teams/{team}/members/{target}",
+        body: no_body,
+        rule: Rule::TeamMembers,
     },
     Endpoint {
         method: "GET",
         path: "/api/accounts/{org}/invitations",
         body: no_body,
-        permission: Permission::ManageInvitations,
+        rule: Rule::Org(Permission::ManageInvitations),
     },
     Endpoint {
         method: "POST",
         path: "/api/accounts/{org}/invitations",
         body: || json!({"email": "new@acme.test", "role": "viewer"}),
-        permission: Permission::ManageInvitations,
+        rule: Rule::Org(Permission::ManageInvitations),
     },
     Endpoint {
         method: "POST",
         path: "/api/accounts/{org}/invitations/{invitation}/resend",
         body: no_body,
-        permission: Permission::ManageInvitations,
+        rule: Rule::Org(Permission::ManageInvitations),
     },
     Endpoint {
         method: "DELETE",
         path: "/api/accounts/{org}/invitations/{invitation}",
         body: no_body,
-        permission: Permission::ManageInvitations,
+        rule: Rule::Org(Permission::ManageInvitations),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/instances",
+        body: no_body,
+        rule: Rule::ListInstances,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/instances",
+        body: || json!({"name": "web-2", "size": "small", "team_id": "{team}"}),
+        rule: Rule::CreateInstance,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/instances/{instance}",
+        body: no_body,
+        rule: Rule::DeleteInstance,
     },
 ];
 
-fn expected(caller: Caller, permission: Permission) -> (u16, Option<ErrorCode>) {
-    match caller {
-        Caller::SignedOut => (401, Some(ErrorCode::Unauthenticated)),
-        Caller::Foreign => (404, Some(ErrorCode::NotFound)),
-        Caller::Member(role) => match decide(AccountKind::Organization, role, permission) {
-            Ok(()) => (0, None),
-            Err(denial) => (denial.code.status(), Some(denial.code)),
-        },
+/// The answer `domain` gives: a success, or a status with its reason code.
+#[derive(Debug, PartialEq, Eq)]
+enum Expected {
+    Success,
+    Refused(u16, ErrorCode),
+}
+
+fn from_decision(result: Result<(), domain::Denial>) -> Expected {
+    match result {
+        Ok(()) => Expected::Success,
+        Err(denial) => Expected::Refused(denial.code.status(), denial.code),
     }
+}
+
+fn expected(caller: Caller, rule: Rule) -> Expected {
+    let (role, team_role) = match caller {
+        Caller::SignedOut => return Expected::Refused(401, ErrorCode::Unauthenticated),
+        Caller::Foreign => return Expected::Refused(404, ErrorCode::NotFound),
+        Caller::Member(role, team_role) => (role, team_role),
+    };
+    let org = AccountKind::Organization;
+    match rule {
+        Rule::Org(permission) => from_decision(decide(org, role, permission)),
+        Rule::TeamMembers => from_decision(
+            decide(org, role, Permission::ViewOrganization)
+                .and_then(|()| decide_in_team(role, team_role, TeamPermission::ManageTeamMembers)),
+        ),
+        Rule::ListInstances => match grant(role, Permission::ViewResources) {
+            Grant::No => from_decision(decide_in_team(
+                role,
+                team_role,
+                TeamPermission::ViewTeamResources,
+            )),
+            Grant::Yes | Grant::Team => Expected::Success,
+        },
+        Rule::CreateInstance => from_decision(decide_in_team(
+            role,
+            team_role,
+            TeamPermission::ManageTeamResources,
+        )),
+        Rule::DeleteInstance => {
+            match resource_access(org, role, team_role, TeamPermission::ManageTeamResources) {
+                ResourceAccess::Allowed => Expected::Success,
+                ResourceAccess::Hidden => Expected::Refused(404, ErrorCode::NotFound),
+                ResourceAccess::Denied(denial) => from_decision(Err(denial)),
+            }
+        }
+    }
+}
+
+/// The ids one case's requests are filled in with.
+struct Case {
+    org: AccountId,
+    target: String,
+    invitation: String,
+    team: String,
+    empty_team: String,
+    instance: String,
+}
+
+impl Case {
+    fn fill(&self, text: &str) -> String {
+        text.replace("{org}", &self.org.to_string())
+            .replace("{target}", &self.target)
+            .replace("{invitation}", &self.invitation)
+            .replace("{empty_team}", &self.empty_team)
+            .replace("{team}", &self.team)
+            .replace("{instance}", &self.instance)
+    }
+}
+
+/// A fresh, active organization owned by `owner` with `member` in it (for a
+/// member caller), so a permitted change does not spoil the next case.
+async fn new_case(
+    app: &TestApp,
+    owner: &User,
+    target: &User,
+    caller: Caller,
+    member: Option<&User>,
+) -> Case {
+    let org = owner.create_organization("Acme", "eu-central").await;
+    owner.fund(org, 1_000).await;
+    owner
+        .put(
+            &format!("/api/accounts/{org}/plan"),
+            json!({"plan": "business"}),
+        )
+        .await;
+    app.add_member(org, target, OrgRole::Viewer).await;
+    let invitation = app
+        .invite(owner, org, "pending@acme.test", OrgRole::Viewer)
+        .await;
+    let team = owner.create_team(org, "Web").await;
+    let empty_team = owner.create_team(org, "Empty").await;
+    owner.set_team_role(org, &team, target, "team_viewer").await;
+    let instance: Value = owner
+        .post(
+            &format!("/api/accounts/{org}/instances"),
+            json!({"name": "web-1", "size": "small", "team_id": team}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    if let (Caller::Member(role, team_role), Some(member)) = (caller, member) {
+        app.add_member(org, member, role).await;
+        if let Some(team_role) = team_role {
+            owner
+                .set_team_role(org, &team, member, team_role.id())
+                .await;
+        }
+    }
+    Case {
+        org,
+        target: target.id.to_string(),
+        invitation: invitation["id"].as_str().unwrap().to_owned(),
+        team,
+        empty_team,
+        instance: instance["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn callers() -> Vec<Caller> {
+    let team_roles = [
+        None,
+        Some(TeamRole::TeamAdmin),
+        Some(TeamRole::TeamMember),
+        Some(TeamRole::TeamViewer),
+    ];
+    let mut callers: Vec<Caller> = OrgRole::ALL
+        .into_iter()
+        .flat_map(|role| {
+            team_roles
+                .into_iter()
+                .map(move |team_role| Caller::Member(role, team_role))
+        })
+        .collect();
+    callers.extend([Caller::Foreign, Caller::SignedOut]);
+    callers
 }
 
 #[tokio::test]
 async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
-    let callers = [
-        Caller::Member(OrgRole::Owner),
-        Caller::Member(OrgRole::Admin),
-        Caller::Member(OrgRole::Tech),
-        Caller::Member(OrgRole::Viewer),
-        Caller::Foreign,
-        Caller::SignedOut,
-    ];
-    for endpoint in ENDPOINTS {
-        for caller in callers {
-            // A fresh organization per cell, so a permitted change does not spoil the next.
-            let app = TestApp::spawn().await;
-            let (owner, org) = app.register_organization("olga@acme.test", "Acme").await;
-            sqlx::query("UPDATE accounts SET plan = 'business' WHERE id = $1")
-                .bind(org.to_string())
-                .execute(app.store.pool())
-                .await
-                .unwrap();
-            let target = app.register("tara@acme.test").await;
-            app.add_member(org, &target, OrgRole::Viewer).await;
-            let invitation = app
-                .invite(&owner, org, "pending@acme.test", OrgRole::Viewer)
-                .await;
-            let team: serde_json::Value = owner
-                .post(
-                    &format!("/api/accounts/{org}/teams"),
-                    json!({"name": "Extra"}),
-                )
-                .await
-                .json()
-                .await
-                .unwrap();
-            let team = team["id"].as_str().unwrap().to_owned();
-            let client = match caller {
-                Caller::Member(OrgRole::Owner) => owner.client.clone(),
-                Caller::Member(role) => {
-                    let member = app.register("member@acme.test").await;
-                    app.add_member(org, &member, role).await;
-                    member.client
+    let mut cells = 0;
+    for caller in callers() {
+        // One server per caller; a fresh organization per endpoint.
+        let app = TestApp::spawn_with(|config| config.max_orgs_per_user = 1_000).await;
+        let owner = app.register("olga@acme.test").await;
+        let target = app.register("tara@acme.test").await;
+        let member = app.register("member@acme.test").await;
+        let (client, as_member) = match caller {
+            Caller::Member(OrgRole::Owner, None) => (owner.client.clone(), None),
+            Caller::Member(..) => (member.client.clone(), Some(&member)),
+            Caller::Foreign => (app.register("eve@evil.test").await.client, None),
+            Caller::SignedOut => (app.anonymous(), None),
+        };
+        for endpoint in ENDPOINTS {
+            let team_dependent = !matches!(endpoint.rule, Rule::Org(_));
+            if let Caller::Member(_, Some(_)) = caller {
+                if !team_dependent {
+                    continue; // team roles play no part in organization-wide rules
                 }
-                Caller::Foreign => app.register("eve@evil.test").await.client,
-                Caller::SignedOut => app.anonymous(),
-            };
-            let fill = |text: &str| {
-                text.replace("{org}", &org.to_string())
-                    .replace("{target}", &target.id.to_string())
-                    .replace("{invitation}", invitation["id"].as_str().unwrap())
-                    .replace("{team}", &team)
-            };
-            let path = fill(endpoint.path);
-            let body: serde_json::Value =
-                serde_json::from_str(&fill(&(endpoint.body)().to_string())).unwrap();
+            }
+            let case = new_case(&app, &owner, &target, caller, as_member).await;
+            let path = case.fill(endpoint.path);
+            let body: Value =
+                serde_json::from_str(&case.fill(&(endpoint.body)().to_string())).unwrap();
             let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).unwrap();
             let response = client
                 .request(method, app.url(&path))
@@ -183,22 +362,34 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
                 .send()
                 .await
                 .unwrap();
-            let (status, code) = expected(caller, endpoint.permission);
             let what = format!("{} {} as {caller:?}", endpoint.method, endpoint.path);
-            match code {
-                None => assert!(
-                    response.status().is_success(),
-                    "{what}: {}",
-                    response.status()
-                ),
-                Some(code) => {
-                    assert_eq!(response.status().as_u16(), status, "{what}");
-                    let body: serde_json::Value = response.json().await.unwrap();
-                    assert_eq!(body["code"], code.as_str(), "{what}");
+            let status = response.status().as_u16();
+            let answer: Value = response.json().await.unwrap_or(Value::Null);
+            match expected(caller, endpoint.rule) {
+                Expected::Success => {
+                    assert!((200..300).contains(&status), "{what}: {status} {answer}");
+                    if let (Rule::ListInstances, Caller::Member(role, team_role)) =
+                        (endpoint.rule, caller)
+                    {
+                        let sees = resource_access(
+                            AccountKind::Organization,
+                            role,
+                            team_role,
+                            TeamPermission::ViewTeamResources,
+                        ) == ResourceAccess::Allowed;
+                        let listed = answer["items"].as_array().unwrap().len();
+                        assert_eq!(listed, usize::from(sees), "{what}: sees Web's instance");
+                    }
+                }
+                Expected::Refused(expected_status, code) => {
+                    assert_eq!(status, expected_status, "{what}: {answer}");
+                    assert_eq!(answer["code"], code.as_str(), "{what}");
                 }
             }
+            cells += 1;
         }
     }
+    assert!(cells >= 23 * 6, "every endpoint was asked ({cells} cells)");
 }
 
 #[tokio::test]

@@ -1,0 +1,316 @@
+//! Instances (SPEC §9): list what the caller may see, create in a team where the
+//! caller may (in an active account), delete. Every decision is
+//! `domain::resources::resource_access` or `domain::roles::decide_in_team`.
+
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
+use super::{created, now, AppState};
+use crate::error::{ApiError, ApiResult};
+use crate::store::accounts as db;
+use crate::store::instances::{self as instances_db, NewInstanceRow, Visible};
+use crate::store::members as members_db;
+use crate::store::{self, Activity};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use domain::api::{CreateInstanceRequest, InstanceView, Page};
+use domain::resources::{check_can_create, resource_access, ResourceAccess};
+use domain::roles::{decide, decide_in_team, grant, Grant};
+use domain::{
+    AccountId, AccountKind, FieldError, InstanceId, Permission, Problem, TeamId, TeamPermission,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/accounts/{id}/instances",
+            get(list_instances).post(create_instance),
+        )
+        .route(
+            "/accounts/{id}/instances/{instance_id}",
+            delete(delete_instance),
+        )
+}
+
+/// `GET …/instances` query.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InstanceParams {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only this team's instances.
+    pub team_id: Option<String>,
+}
+
+fn invalid(field: &str, message: &str) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(field, message)])
+}
+
+/// The instances the caller may see: all of them for Owners (and in a personal
+/// account), those of the caller's teams for Techs and Viewers; Admins get 403.
+#[utoipa::path(get, path = "/api/accounts/{id}/instances", tag = "instances",
+    params(("id" = AccountId, Path, description = "Account id"), InstanceParams),
+    responses(
+        (status = 200, description = "Instances, oldest first", body = Page<InstanceView>),
+        Unauthenticated, Forbidden, NotFound, Invalid))]
+pub async fn list_instances(
+    State(state): State<AppState>,
+    AuthUser { user }: AuthUser,
+    ApiPath(id): ApiPath<AccountId>,
+    ApiQuery(params): ApiQuery<InstanceParams>,
+) -> ApiResult<Json<Page<InstanceView>>> {
+    let account = state
+        .store
+        .account_for(id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
+    let paging = super::pagination::PageParams {
+        limit: params.limit,
+        cursor: None,
+    }
+    .parse()?;
+    let after = match params.cursor.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<InstanceId>()
+                .map_err(|_| invalid("cursor", "is not a cursor from this list"))?,
+        ),
+    };
+    let team = match params.team_id.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<TeamId>()
+                .map_err(|_| invalid("team_id", "must be a team id"))?,
+        ),
+    };
+    let visible = if account.kind == AccountKind::Personal {
+        decide(account.kind, account.role, Permission::ViewResources)?;
+        Visible::All
+    } else {
+        if grant(account.role, Permission::ViewResources) == Grant::No {
+            decide_in_team(account.role, None, TeamPermission::ViewTeamResources)?;
+        }
+        if grant(account.role, Permission::ViewResources) == Grant::Yes {
+            Visible::All
+        } else {
+            let roles = state.store.team_roles_of(id, user.id).await?;
+            Visible::Teams(
+                roles
+                    .into_iter()
+                    .filter(|(_, team_role)| {
+                        resource_access(
+                            account.kind,
+                            account.role,
+                            Some(*team_role),
+                            TeamPermission::ViewTeamResources,
+                        ) == ResourceAccess::Allowed
+                    })
+                    .map(|(team, _)| team)
+                    .collect(),
+            )
+        }
+    };
+    let mut items = state
+        .store
+        .list_instances(id, &visible, team, after, paging.limit)
+        .await?;
+    let next_cursor = if items.len() > paging.limit {
+        items.truncate(paging.limit);
+        items.last().map(|i| i.id.to_string())
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Creates an instance in a team where the caller may create resources, in the
+/// organization's region. The account must be `active`.
+#[utoipa::path(post, path = "/api/accounts/{id}/instances", tag = "instances", request_body = CreateInstanceRequest,
+    params(("id" = AccountId, Path, description = "Account id")),
+    responses(
+        (status = 201, description = "Created", body = InstanceView),
+        Unauthenticated,
+        Forbidden,
+        (status = 404, description = "`not_found` (account or team)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`account_suspended`: add funds first", body = Problem, content_type = "application/problem+json"),
+        Invalid))]
+pub async fn create_instance(
+    State(state): State<AppState>,
+    AuthUser { user }: AuthUser,
+    ApiPath(id): ApiPath<AccountId>,
+    ApiJson(request): ApiJson<CreateInstanceRequest>,
+) -> ApiResult<Response> {
+    let now = now();
+    let mut tx = state.store.begin_write().await?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
+    if grant(account.role, Permission::ManageResources) == Grant::No {
+        decide_in_team(account.role, None, TeamPermission::ManageTeamResources)?;
+    }
+    let new = request.validate().map_err(ApiError::Invalid)?;
+    let team = if account.kind == AccountKind::Personal {
+        decide(account.kind, account.role, Permission::ManageResources)?;
+        None
+    } else {
+        let team = match new.team_id {
+            Some(team) => {
+                members_db::team_name(&mut tx, id, team)
+                    .await?
+                    .ok_or(ApiError::NotFound("team"))?;
+                team
+            }
+            None => only_team_for(&state, &account, user.id).await?,
+        };
+        let team_role = members_db::team_role(&mut tx, team, user.id).await?;
+        decide_in_team(account.role, team_role, TeamPermission::ManageTeamResources)?;
+        Some(team)
+    };
+    check_can_create(account.status)?;
+    if instances_db::name_taken(&mut tx, id, new.name.as_str()).await? {
+        return Err(invalid(
+            "name",
+            &format!(
+                "is taken: this account already has an instance named {}",
+                new.name
+            ),
+        ));
+    }
+    let view = instances_db::create_instance(
+        &mut tx,
+        NewInstanceRow {
+            account: id,
+            team,
+            name: &new.name,
+            size: new.size,
+            region: account.region,
+            created_by: user.id,
+        },
+        now,
+    )
+    .await?;
+    let activity = Activity {
+        account_id: id,
+        actor: Some(user.id),
+        event: "instance.created",
+        target_type: "instance",
+        target_id: view.id.to_string(),
+        payload: json!({ "name": view.name, "size": view.size, "team_id": view.team_id, "region": view.region }),
+    };
+    store::record(&mut tx, activity, now).await?;
+    tx.commit().await?;
+    Ok(created(
+        format!("/api/accounts/{id}/instances/{}", view.id),
+        view,
+    ))
+}
+
+/// The one team where the caller may create resources, when the request names none.
+async fn only_team_for(
+    state: &AppState,
+    account: &store::AccountRow,
+    user: domain::UserId,
+) -> ApiResult<TeamId> {
+    let candidates: Vec<TeamId> = if account.role == domain::OrgRole::Owner {
+        state
+            .store
+            .list_teams(account.id, user)
+            .await?
+            .into_iter()
+            .map(|team| team.id)
+            .collect()
+    } else {
+        state
+            .store
+            .team_roles_of(account.id, user)
+            .await?
+            .into_iter()
+            .filter(|(_, team_role)| {
+                decide_in_team(
+                    account.role,
+                    Some(*team_role),
+                    TeamPermission::ManageTeamResources,
+                )
+                .is_ok()
+            })
+            .map(|(team, _)| team)
+            .collect()
+    };
+    match candidates.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            decide(account.kind, account.role, Permission::ManageResources).map_err(|denial| {
+                if grant(account.role, Permission::ManageResources) == Grant::Team {
+                    domain::Denial::new(
+                        domain::ErrorCode::Forbidden,
+                        "You can create resources only in a team where you are team admin or team member, and you have no such team.",
+                    )
+                } else {
+                    denial
+                }
+            })?;
+            Err(invalid(
+                "team_id",
+                "must name a team: this organization has none",
+            ))
+        }
+        _ => Err(invalid(
+            "team_id",
+            "must name the team that will own the instance",
+        )),
+    }
+}
+
+/// Deletes an instance (Owners; team admins and team members of its team).
+#[utoipa::path(delete, path = "/api/accounts/{id}/instances/{instance_id}", tag = "instances",
+    params(("id" = AccountId, Path, description = "Account id"), ("instance_id" = InstanceId, Path, description = "Instance id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        Unauthenticated,
+        Forbidden,
+        (status = 404, description = "`not_found` (account, or an instance the caller cannot see)", body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_instance(
+    State(state): State<AppState>,
+    AuthUser { user }: AuthUser,
+    ApiPath((id, instance)): ApiPath<(AccountId, InstanceId)>,
+) -> ApiResult<StatusCode> {
+    let now = now();
+    let mut tx = state.store.begin_write().await?;
+    let account = db::locked_account_for(&mut tx, id, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
+    let found = instances_db::instance_team(&mut tx, id, instance).await?;
+    let team_role = match found.as_ref().and_then(|(_, team)| *team) {
+        Some(team) => members_db::team_role(&mut tx, team, user.id).await?,
+        None => None,
+    };
+    match resource_access(
+        account.kind,
+        account.role,
+        team_role,
+        TeamPermission::ManageTeamResources,
+    ) {
+        ResourceAccess::Allowed => {}
+        ResourceAccess::Hidden => return Err(ApiError::NotFound("instance")),
+        ResourceAccess::Denied(denial) => return Err(ApiError::Denied(denial)),
+    }
+    let (name, team) = found.ok_or(ApiError::NotFound("instance"))?;
+    instances_db::delete_instance(&mut tx, instance).await?;
+    let activity = Activity {
+        account_id: id,
+        actor: Some(user.id),
+        event: "instance.deleted",
+        target_type: "instance",
+        target_id: instance.to_string(),
+        payload: json!({ "name": name, "team_id": team }),
+    };
+    store::record(&mut tx, activity, now).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
