@@ -256,3 +256,95 @@ pub async fn accept_invitation_token(token: &str) -> Result<AccountView, ApiErro
 pub async fn billing(id: AccountId) -> Result<domain::api::BillingView, ApiError> {
     json(Request::get(&format!("/api/accounts/{id}/billing"))).await
 }
+
+pub async fn create_team(id: AccountId, name: &str) -> Result<domain::api::TeamView, ApiError> {
+    let body = domain::api::TeamNameRequest {
+        name: name.to_owned(),
+    };
+    json_with(Request::post(&format!("/api/accounts/{id}/teams")), &body).await
+}
+
+pub async fn rename_team(
+    id: AccountId,
+    team: domain::TeamId,
+    name: &str,
+) -> Result<domain::api::TeamView, ApiError> {
+    let body = domain::api::TeamNameRequest {
+        name: name.to_owned(),
+    };
+    json_with(
+        Request::patch(&format!("/api/accounts/{id}/teams/{team}")),
+        &body,
+    )
+    .await
+}
+
+pub async fn delete_team(id: AccountId, team: domain::TeamId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("/api/accounts/{id}/teams/{team}"))).await
+}
+
+pub async fn set_team_member(
+    id: AccountId,
+    team: domain::TeamId,
+    user: domain::UserId,
+    role: domain::TeamRole,
+) -> Result<domain::api::MemberView, ApiError> {
+    let body = domain::api::TeamMemberRequest {
+        role: role.id().to_owned(),
+    };
+    json_with(
+        Request::put(&format!("/api/accounts/{id}/teams/{team}/members/{user}")),
+        &body,
+    )
+    .await
+}
+
+pub async fn remove_team_member(
+    id: AccountId,
+    team: domain::TeamId,
+    user: domain::UserId,
+) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/teams/{team}/members/{user}"
+    )))
+    .await
+}
+
+/// Every member (up to 200), for pickers.
+pub async fn all_members(
+    id: AccountId,
+) -> Result<domain::api::Page<domain::api::MemberView>, ApiError> {
+    json(Request::get(&format!(
+        "/api/accounts/{id}/members?limit=200"
+    )))
+    .await
+}
+
+pub async fn instances(
+    id: AccountId,
+    cursor: Option<&str>,
+) -> Result<domain::api::Page<domain::api::InstanceView>, ApiError> {
+    let mut url = format!("/api/accounts/{id}/instances?limit=50");
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+    }
+    json(Request::get(&url)).await
+}
+
+pub async fn create_instance(
+    id: AccountId,
+    body: &domain::api::CreateInstanceRequest,
+) -> Result<domain::api::InstanceView, ApiError> {
+    json_with(
+        Request::post(&format!("/api/accounts/{id}/instances")),
+        body,
+    )
+    .await
+}
+
+pub async fn delete_instance(id: AccountId, instance: domain::InstanceId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/instances/{instance}"
+    )))
+    .await
+}

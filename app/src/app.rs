@@ -2,12 +2,14 @@
 
 use crate::pages::accept_invitation_page::AcceptInvitationPage;
 use crate::pages::account_layout::{AccountHome, AccountLayout};
+use crate::pages::instances_page::InstancesPage;
 use crate::pages::invitations_page::InvitationsPage;
 use crate::pages::login_page::LoginPage;
 use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::organizations_page::OrganizationsPage;
 use crate::pages::register_page::RegisterPage;
+use crate::pages::role_preview_page::{OrgRolePreviewPage, RolePreviewPage};
 use crate::pages::root_page::RootPage;
 use crate::pages::settings_page::SettingsPage;
 use crate::pages::teams_page::TeamsPage;
@@ -21,6 +23,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
+    crate::network::provide_network();
     provide_toasts();
     view! {
         <Router>
@@ -28,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/roles") view=RolePreviewPage />
                 <Route path=path!("/invitations/accept") view=AcceptInvitationPage />
                 <ParentRoute path=path!("/a/:account_id") view=AccountLayout>
                     <Route path=path!("") view=AccountHome />
@@ -35,6 +39,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members") view=MembersPage />
                     <Route path=path!("invitations") view=InvitationsPage />
                     <Route path=path!("teams") view=TeamsPage />
+                    <Route path=path!("instances") view=InstancesPage />
+                    <Route path=path!("roles") view=OrgRolePreviewPage />
                     <Route path=path!("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>

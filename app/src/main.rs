@@ -4,6 +4,7 @@ mod api;
 mod app;
 mod browser;
 mod components;
+mod network;
 mod pages;
 mod session;
 mod toast;

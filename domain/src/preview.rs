@@ -132,11 +132,32 @@ fn org_answer(role: OrgRole, teams: &[PreviewTeam], permission: Permission) -> A
             crate::ErrorCode::Forbidden,
             format!(
                 "{} reach resources only through teams: give {needed} in a team first.",
-                role.label()
+                role.plural()
             ),
         ));
     }
     Answer::InTeams(format!("Only in {}.", list(&allowed)))
+}
+
+/// What a member with `role` gains and loses in one team when their team role goes
+/// from `from` to `to` (`None`: not in the team): team permission labels.
+pub fn team_role_change_effect(
+    role: OrgRole,
+    from: Option<TeamRole>,
+    to: Option<TeamRole>,
+) -> (Vec<&'static str>, Vec<&'static str>) {
+    let mut gains = Vec::new();
+    let mut losses = Vec::new();
+    for permission in TeamPermission::ALL {
+        let before = decide_in_team(role, from, permission).is_ok();
+        let after = decide_in_team(role, to, permission).is_ok();
+        match (before, after) {
+            (false, true) => gains.push(permission.label()),
+            (true, false) => losses.push(permission.label()),
+            _ => {}
+        }
+    }
+    (gains, losses)
 }
 
 /// "A", "A and B", "A, B and C".
@@ -213,7 +234,10 @@ mod tests {
         let p = preview(OrgRole::Viewer, vec![]);
         let view = org_row(&p, Permission::ViewResources);
         assert_eq!(view.word(), "No");
-        assert!(view.reason().unwrap().contains("only through teams"));
+        assert_eq!(
+            view.reason(),
+            Some("Viewers reach resources only through teams: give any team role in a team first.")
+        );
         assert!(p.team_rows.iter().all(|row| row.answers.is_empty()));
     }
 
@@ -225,6 +249,41 @@ mod tests {
         assert_eq!(p.team_rows[0].answers[0].word(), "No");
         // Managing the team's members is the team admin's, whatever the org role.
         assert!(p.team_rows[2].answers[0].is_allowed());
+    }
+
+    #[test]
+    fn team_role_changes_list_gains_and_losses_capped_by_the_org_role() {
+        let (gains, losses) =
+            team_role_change_effect(OrgRole::Tech, None, Some(TeamRole::TeamMember));
+        assert_eq!(
+            gains,
+            [
+                "View the team's resources",
+                "Create and delete the team's resources"
+            ]
+        );
+        assert!(losses.is_empty());
+        // A Viewer made team member gains only the view: the org role caps it.
+        let (gains, _) = team_role_change_effect(OrgRole::Viewer, None, Some(TeamRole::TeamMember));
+        assert_eq!(gains, ["View the team's resources"]);
+        let (gains, losses) = team_role_change_effect(
+            OrgRole::Tech,
+            Some(TeamRole::TeamAdmin),
+            Some(TeamRole::TeamViewer),
+        );
+        assert!(gains.is_empty());
+        assert_eq!(
+            losses,
+            [
+                "Create and delete the team's resources",
+                "Add and remove team members"
+            ]
+        );
+        // Owners keep everything whatever the team role.
+        assert_eq!(
+            team_role_change_effect(OrgRole::Owner, Some(TeamRole::TeamAdmin), None),
+            (vec![], vec![])
+        );
     }
 
     #[test]

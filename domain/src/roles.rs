@@ -139,7 +139,7 @@ impl OrgRole {
     }
 
     /// Plural label for messages ("Only Owners can …").
-    const fn plural(self) -> &'static str {
+    pub(crate) const fn plural(self) -> &'static str {
         match self {
             Self::Owner => "Owners",
             Self::Admin => "Admins",

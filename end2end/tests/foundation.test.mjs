@@ -63,12 +63,12 @@ test('an organization sign-up lands in the personal account and switches by keyb
   assert.notEqual(page.url(), personalUrl, 'the URL carries the new context');
   assert.match(await switcher.innerText(), /Acme Corp/);
   assert.match(await switcher.innerText(), /Owner/);
-  for (const section of ['Members', 'Teams', 'Invitations', 'Settings']) {
+  for (const section of ['Members', 'Teams', 'Instances', 'Invitations', 'Role preview', 'Settings']) {
     await visible(page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }), `${section} in the organization's menu`);
   }
   assert.equal(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Organizations' }).count(), 0);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Teams' }).click();
-  await visible(page.getByRole('cell', { name: 'My Team', exact: true }), 'the first team');
+  await visible(page.getByRole('rowheader', { name: 'My Team', exact: true }), 'the first team');
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
   await page.waitForURL(/\/a\/[0-9a-f-]+\/settings$/);
 

@@ -23,6 +23,7 @@ pub fn use_current_account() -> Memo<Option<AccountView>> {
 enum Frame {
     Loading,
     Failed(String),
+    Offline,
     Missing,
     Ready,
 }
@@ -32,13 +33,16 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
     match kind {
         AccountKind::Personal => &[
             ("Organizations", "organizations"),
+            ("Instances", "instances"),
             ("Invitations", "invitations"),
             ("Settings", "settings"),
         ],
         AccountKind::Organization => &[
             ("Members", "members"),
             ("Teams", "teams"),
+            ("Instances", "instances"),
             ("Invitations", "invitations"),
+            ("Role preview", "roles"),
             ("Settings", "settings"),
         ],
     }
@@ -60,6 +64,7 @@ pub fn AccountLayout() -> impl IntoView {
     provide_context(CurrentAccount(account));
     let frame = Memo::new(move |_| match session.state.get() {
         SessionState::Loading | SessionState::SignedOut => Frame::Loading,
+        SessionState::Failed(crate::api::ApiError::Offline) => Frame::Offline,
         SessionState::Failed(error) => Frame::Failed(error.message()),
         SessionState::SignedIn(_) if account.with(Option::is_some) => Frame::Ready,
         SessionState::SignedIn(_) => Frame::Missing,
@@ -94,6 +99,18 @@ pub fn AccountLayout() -> impl IntoView {
                         </div>
                     </main>
                 }.into_any(),
+                Frame::Offline => view! {
+                    <main class="content centered">
+                        <div class="panel error-state offline-state" role="status">
+                            <h1>"You are offline"</h1>
+                            <p>"Orgspace cannot reach its server. This page loads by itself when the connection returns; the role preview works offline."</p>
+                            <div class="actions">
+                                <a class="button secondary" href="/roles">"Open the role preview"</a>
+                                <button class="button primary" on:click=move |_| session.refresh()>"Try again"</button>
+                            </div>
+                        </div>
+                    </main>
+                }.into_any(),
                 Frame::Missing => view! {
                     <main class="content centered">
                         <div class="panel">
@@ -107,6 +124,7 @@ pub fn AccountLayout() -> impl IntoView {
                     <div class="with-nav">
                         <SideNav />
                         <main class="content">
+                            <crate::network::OfflineBanner />
                             <SuspendedBanner />
                             <Outlet />
                         </main>

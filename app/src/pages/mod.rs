@@ -2,12 +2,14 @@
 
 pub mod accept_invitation_page;
 pub mod account_layout;
+pub mod instances_page;
 pub mod invitations_page;
 pub mod login_page;
 pub mod members_page;
 pub mod not_found_page;
 pub mod organizations_page;
 pub mod register_page;
+pub mod role_preview_page;
 pub mod root_page;
 pub mod settings_page;
 pub mod teams_page;

@@ -1,0 +1,87 @@
+// Orgspace's service worker: keeps the app shell (index.html), the wasm, JS and
+// CSS it references, and the catalogues, so that with the network gone the app
+// still starts and the role preview works. Data requests (/api/… other than the
+// catalogues) always go to the network; pages show an offline state when it fails.
+"use strict";
+
+const CACHE = "orgspace-shell-v1";
+const CATALOGUES = ["/api/roles", "/api/regions", "/api/plans"];
+
+// The same-origin files an index.html references (Trunk's hashed assets).
+function assetsOf(html) {
+  const urls = new Set(["/index.html"]);
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) urls.add(match[1]);
+  return [...urls];
+}
+
+// Caches a fresh index.html and everything it references; drops the files of
+// older builds, so the cache holds one build.
+async function cacheShell(response) {
+  const cache = await caches.open(CACHE);
+  const html = await response.clone().text();
+  await cache.put("/index.html", response);
+  const keep = new Set([...assetsOf(html), ...CATALOGUES].map((path) => new URL(path, self.location.origin).href));
+  await Promise.all(
+    assetsOf(html)
+      .filter((path) => path !== "/index.html")
+      .map(async (path) => {
+        if (!(await cache.match(path))) await cache.add(path);
+      }),
+  );
+  for (const request of await cache.keys()) {
+    if (!keep.has(request.url)) await cache.delete(request);
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const response = await fetch("/index.html", { cache: "no-store" });
+      if (response.ok) await cacheShell(response);
+      const cache = await caches.open(CACHE);
+      await Promise.all(CATALOGUES.map((path) => cache.add(path).catch(() => undefined)));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// Network first, the cache when the network fails; a good answer refreshes the cache.
+async function networkFirst(request, cacheKey, onFresh) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) await onFresh(response.clone());
+    return response;
+  } catch (error) {
+    const cached = await caches.match(cacheKey);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    // Every app route is index.html.
+    event.respondWith(networkFirst(request, "/index.html", (fresh) => cacheShell(fresh)));
+  } else if (CATALOGUES.includes(url.pathname)) {
+    event.respondWith(
+      networkFirst(request, url.pathname, async (fresh) => (await caches.open(CACHE)).put(url.pathname, fresh)),
+    );
+  } else if (!url.pathname.startsWith("/api/") && url.pathname !== "/sw.js") {
+    // Hashed build files never change: the cache first.
+    event.respondWith(
+      (async () => (await caches.match(request)) ?? fetch(request))(),
+    );
+  }
+});
