@@ -54,11 +54,12 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Network first, the cache when the network fails; a good answer refreshes the cache.
-async function networkFirst(request, cacheKey, onFresh) {
+// Network first, the cache when the network fails. A good answer refreshes the
+// cache after it is returned (`waitUntil`), so the page never waits for the cache.
+async function networkFirst(event, cacheKey, onFresh) {
   try {
-    const response = await fetch(request);
-    if (response.ok) await onFresh(response.clone());
+    const response = await fetch(event.request);
+    if (response.ok) event.waitUntil(onFresh(response.clone()).catch(() => undefined));
     return response;
   } catch (error) {
     const cached = await caches.match(cacheKey);
@@ -67,21 +68,27 @@ async function networkFirst(request, cacheKey, onFresh) {
   }
 }
 
+// Paths the server answers itself; everything else is the app (index.html).
+const SERVER_PATHS = /^\/(api\/|healthz$|readyz$|metrics$|sw\.js$)/;
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate") {
-    // Every app route is index.html.
-    event.respondWith(networkFirst(request, "/index.html", (fresh) => cacheShell(fresh)));
-  } else if (CATALOGUES.includes(url.pathname)) {
+  if (CATALOGUES.includes(url.pathname)) {
     event.respondWith(
-      networkFirst(request, url.pathname, async (fresh) => (await caches.open(CACHE)).put(url.pathname, fresh)),
+      networkFirst(event, url.pathname, async (fresh) => (await caches.open(CACHE)).put(url.pathname, fresh)),
     );
-  } else if (!url.pathname.startsWith("/api/") && url.pathname !== "/sw.js") {
+  } else if (SERVER_PATHS.test(url.pathname)) {
+    // Data and operations: always the network.
+  } else if (request.mode === "navigate") {
+    event.respondWith(
+      networkFirst(event, "/index.html", async (fresh) => {
+        if ((fresh.headers.get("content-type") ?? "").startsWith("text/html")) await cacheShell(fresh);
+      }),
+    );
+  } else {
     // Hashed build files never change: the cache first.
-    event.respondWith(
-      (async () => (await caches.match(request)) ?? fetch(request))(),
-    );
+    event.respondWith((async () => (await caches.match(request)) ?? fetch(request))());
   }
 });
