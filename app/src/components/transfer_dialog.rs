@@ -85,6 +85,15 @@ pub fn TransferDialog(
                             {OrgRole::ALL.into_iter().map(|r| view! { <option value=r.id()>{r.label()}</option> }).collect_view()}
                         </select>
                     </div>
+                    // Before the change is applied: what the new role takes away.
+                    {move || {
+                        let to = new_role.get().parse::<OrgRole>().ok()?;
+                        let effect = domain::roles::role_change_effect(OrgRole::Owner, to);
+                        let losses = domain::roles::RoleChangeEffect::describe(&effect.losses);
+                        (!losses.is_empty()).then(|| view! {
+                            <p class="alert info"><strong>"You will lose: "</strong>{losses.join("; ")}</p>
+                        })
+                    }}
                 </Show>
                 <div class="actions">
                     <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
