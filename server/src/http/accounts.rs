@@ -157,11 +157,7 @@ pub async fn get_account(
     AuthUser { user }: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<AccountView>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     Ok(Json(account.view()))
 }
@@ -184,9 +180,7 @@ pub async fn update_account(
 ) -> ApiResult<Json<AccountView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::EditOrganization)?;
     if let Some(region) = request.region.as_deref() {
         if account.region.map(|r| r.id()) != Some(region.trim()) {
@@ -256,9 +250,7 @@ pub async fn delete_account(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::TransferOrDelete)?;
     db::delete_account(&mut tx, id).await?;
     let activity = Activity {
@@ -291,9 +283,7 @@ pub async fn leave_account(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     remove_member_in(&mut tx, &account, user.id, account.role, user.id, now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

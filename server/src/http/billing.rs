@@ -48,11 +48,7 @@ pub async fn get_billing(
     AuthUser { user }: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<BillingView>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageBilling)?;
     Ok(Json(billing_view(&state, account).await?))
 }
@@ -93,9 +89,7 @@ pub async fn add_funds(
     let now = now();
     let key = idempotency_key(&headers)?;
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageBilling)?;
     if let Some(key) = &key {
         if let Some(amount) = db::payment_amount(&mut tx, id, key).await? {
@@ -144,9 +138,7 @@ pub async fn add_funds(
         }),
     };
     store::record(&mut tx, activity, now).await?;
-    let updated = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
     tx.commit().await?;
     Ok(Json(billing_view(&state, updated).await?))
 }

@@ -65,11 +65,7 @@ pub async fn list_instances(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<InstanceParams>,
 ) -> ApiResult<Json<Page<InstanceView>>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     let paging = super::pagination::PageParams {
         limit: params.limit,
         cursor: None,
@@ -148,9 +144,7 @@ pub async fn create_instance(
 ) -> ApiResult<Response> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     if grant(account.role, Permission::ManageResources) == Grant::No {
         decide_in_team(account.role, None, TeamPermission::ManageTeamResources)?;
     }
@@ -282,9 +276,7 @@ pub async fn delete_instance(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     let found = instances_db::instance_team(&mut tx, id, instance).await?;
     let team_role = match found.as_ref().and_then(|(_, team)| *team) {
         Some(team) => members_db::team_role(&mut tx, team, user.id).await?,

@@ -177,9 +177,7 @@ pub async fn create_invitation(
 ) -> ApiResult<Response> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let invite = request.validate().map_err(ApiError::Invalid)?;
     let teams = if invite.teams.is_empty() {
@@ -285,11 +283,7 @@ pub async fn list_invitations(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
     let (items, next) = state
@@ -319,9 +313,7 @@ pub async fn resend_invitation(
 ) -> ApiResult<Json<InvitationView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
         .await?
@@ -387,9 +379,7 @@ pub async fn revoke_invitation(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
         .await?
@@ -487,9 +477,7 @@ async fn accept(
         payload: json!({ "invitation_id": invitation_id.to_string(), "role": facts.role.id() }),
     };
     store::record(&mut tx, activity, now).await?;
-    let account = db::locked_account_for(&mut tx, facts.account, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, facts.account, user.id).await?;
     tx.commit().await?;
     Ok(account.view())
 }

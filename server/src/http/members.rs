@@ -63,11 +63,7 @@ pub async fn list_members(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = PageParams {
         limit: query.limit,
@@ -112,9 +108,7 @@ pub async fn change_member_role(
 ) -> ApiResult<Json<MemberView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageMembers)?;
     let role = parse_role("role", &request.role).map_err(ApiError::Invalid)?;
     let from = members_db::member_role(&mut tx, id, member)
@@ -158,9 +152,7 @@ pub async fn remove_member(
 ) -> ApiResult<StatusCode> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     if member != user.id {
         decide(account.kind, account.role, Permission::ManageMembers)?;
     }
@@ -190,9 +182,7 @@ pub async fn transfer_ownership(
 ) -> ApiResult<Json<AccountView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::TransferOrDelete)?;
     let mut errors = Vec::new();
     let target = request.user_id.trim().parse::<UserId>().ok();
@@ -233,9 +223,7 @@ pub async fn transfer_ownership(
         payload: json!({ "to": target.to_string(), "their_previous_role": target_role.id(), "from": user.id.to_string(), "caller_new_role": new_role.id() }),
     };
     store::record(&mut tx, activity, now).await?;
-    let updated = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
     tx.commit().await?;
     Ok(Json(updated.view()))
 }
@@ -259,9 +247,7 @@ pub async fn change_plan(
 ) -> ApiResult<Json<AccountView>> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageBilling)?;
     let plan = parse_plan(&request.plan).map_err(ApiError::Invalid)?;
     if plan != account.plan {
@@ -280,9 +266,7 @@ pub async fn change_plan(
         };
         store::record(&mut tx, activity, now).await?;
     }
-    let updated = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
     tx.commit().await?;
     Ok(Json(updated.view()))
 }
@@ -300,11 +284,7 @@ pub async fn list_teams(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<TeamView>>> {
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = params.parse()?;
     let teams = state.store.list_teams(id, user.id).await?;

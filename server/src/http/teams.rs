@@ -39,9 +39,7 @@ async fn team_in(
     team: TeamId,
     user: UserId,
 ) -> ApiResult<(AccountRow, String)> {
-    let account = db::locked_account_for(tx, id, user)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(tx, id, user).await?;
     let name = members_db::team_name(tx, id, team)
         .await?
         .ok_or(ApiError::NotFound("team"))?;
@@ -62,9 +60,7 @@ pub async fn create_team(
 ) -> ApiResult<Response> {
     let now = now();
     let mut tx = state.store.begin_write().await?;
-    let account = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
+    let account = db::locked_member_account(&mut tx, id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageTeams)?;
     let name = request.validate().map_err(ApiError::Invalid)?;
     let team = members_db::create_team(&mut tx, id, name.as_str(), now).await?;

@@ -124,6 +124,13 @@ impl Store {
     }
 
     /// The account as `user` sees it, or `None` if they are not a member.
+    /// The account as `user` sees it, or 404 when they are not a member.
+    pub async fn member_account(&self, account: AccountId, user: UserId) -> ApiResult<AccountRow> {
+        self.account_for(account, user)
+            .await?
+            .ok_or(ApiError::NotFound("account"))
+    }
+
     pub async fn account_for(
         &self,
         account: AccountId,
@@ -147,6 +154,17 @@ async fn account_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .fetch_optional(executor)
     .await?;
     row.as_ref().map(AccountRow::from_row).transpose()
+}
+
+/// The account as `user` sees it after its lock, or 404 when they are not a member.
+pub async fn locked_member_account(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<AccountRow> {
+    locked_account_for(tx, account, user)
+        .await?
+        .ok_or(ApiError::NotFound("account"))
 }
 
 /// The account as `user` sees it, read inside the transaction after its lock.
