@@ -9,11 +9,15 @@
 //! - [`roles`]: organization and team roles and the permission matrix.
 //! - [`resources`]: instances and who reaches them.
 //! - [`preview`]: the role preview matrix (what a role may do, and why not).
+//! - [`api_keys`]: API key ids, bearer tokens and key status.
+//! - [`activity`]: event types, activity filters and export formats.
 //! - [`rules`]: membership rules (owners, members, limits).
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
+pub mod activity;
 pub mod api;
+pub mod api_keys;
 pub mod billing;
 pub mod catalog;
 pub mod error;

@@ -108,6 +108,11 @@ line_type!(
     max = 64
 );
 line_type!(
+    /// An API key's name: 1–100 characters, trimmed, no control characters.
+    ApiKeyName,
+    max = 100
+);
+line_type!(
     /// The name on a billing address.
     BillingName,
     max = 100

@@ -35,6 +35,11 @@ impl Timestamp {
         self.0
     }
 
+    /// This instant plus `millis` milliseconds.
+    pub const fn plus_millis(self, millis: i64) -> Self {
+        Self(self.0 + millis)
+    }
+
     /// This instant plus `seconds` seconds.
     pub const fn plus_seconds(self, seconds: i64) -> Self {
         Self(self.0 + seconds * 1000)

@@ -7,7 +7,7 @@ use super::{created, now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::store::accounts as db;
 use crate::store::members as members_db;
-use crate::store::{self, AccountRow, Activity, NewAccount, WriteTx};
+use crate::store::{self, AccountRow, Activity, Actor, NewAccount, WriteTx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -87,7 +87,7 @@ pub async fn create_organization(
     members_db::set_team_member(tx, id, team, owner, TeamRole::TeamAdmin).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(owner),
+        actor: Actor::user(owner),
         event: "org.created",
         target_type: "organization",
         target_id: id.to_string(),
@@ -111,9 +111,10 @@ pub async fn create_organization(
         (status = 422, description = "`validation` (limit out of range)", body = Problem, content_type = "application/problem+json")))]
 pub async fn list_accounts(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<AccountView>>> {
+    let user = &caller.user;
     let paging = params.parse()?;
     let accounts = state.store.accounts_of(user.id).await?;
     let views = accounts.iter().map(AccountRow::view).collect();
@@ -129,9 +130,10 @@ pub async fn list_accounts(
     Invalid))]
 pub async fn create_account(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiJson(request): ApiJson<NewOrganizationRequest>,
 ) -> ApiResult<Response> {
+    let user = &caller.user;
     let organization = request.validate("").map_err(ApiError::Invalid)?;
     let now = now();
     let mut tx = state.store.begin_write().await?;
@@ -154,9 +156,10 @@ pub async fn create_account(
         (status = 404, description = "`not_found`, also for non-members", body = Problem, content_type = "application/problem+json")))]
 pub async fn get_account(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     Ok(Json(account.view()))
@@ -174,10 +177,11 @@ pub async fn get_account(
         (status = 422, description = "`validation` or `region_immutable`", body = Problem, content_type = "application/problem+json")))]
 pub async fn update_account(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -220,7 +224,7 @@ pub async fn update_account(
     if !changes.is_empty() {
         let activity = Activity {
             account_id: id,
-            actor: Some(user.id),
+            actor: caller.actor(),
             event: "org.updated",
             target_type: account.kind.id(),
             target_id: id.to_string(),
@@ -245,9 +249,10 @@ pub async fn update_account(
         NotFound))]
 pub async fn delete_account(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -255,7 +260,7 @@ pub async fn delete_account(
     db::delete_account(&mut tx, id).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "org.deleted",
         target_type: "organization",
         target_id: id.to_string(),
@@ -278,13 +283,22 @@ pub async fn delete_account(
         (status = 409, description = "`last_owner` or `last_member`", body = Problem, content_type = "application/problem+json")))]
 pub async fn leave_account(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    remove_member_in(&mut tx, &account, user.id, account.role, user.id, now).await?;
+    remove_member_in(
+        &mut tx,
+        &account,
+        user.id,
+        account.role,
+        &caller.actor(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -297,11 +311,11 @@ pub async fn remove_member_in(
     account: &AccountRow,
     member: UserId,
     role: OrgRole,
-    actor: UserId,
+    actor: &Actor,
     now: Timestamp,
 ) -> ApiResult<()> {
     let headcount = db::headcount(tx, account.id).await?;
-    let event = if member == actor {
+    let event = if Some(member) == actor.user {
         check_leave(account.kind, role, headcount)?;
         "member.left"
     } else {
@@ -309,13 +323,15 @@ pub async fn remove_member_in(
         "member.removed"
     };
     db::delete_membership(tx, account.id, member).await?;
+    // Their keys here stop working with the membership (and work again if they rejoin).
+    let keys = store::api_keys::count_keys_of(tx, account.id, member).await?;
     let activity = Activity {
         account_id: account.id,
-        actor: Some(actor),
+        actor: actor.clone(),
         event,
         target_type: "user",
         target_id: member.to_string(),
-        payload: json!({ "role": role.id() }),
+        payload: json!({ "role": role.id(), "api_keys_deactivated": keys }),
     };
     store::record(tx, activity, now).await
 }

@@ -6,7 +6,7 @@ use super::openapi::problems::Unauthenticated;
 use super::{now, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::{hash_password, random_token, token_hash, verify_password};
-use crate::store::{self, Activity, NewAccount, RateLimit, UserRow};
+use crate::store::{self, Activity, Actor, NewAccount, RateLimit, UserRow, WriteTx};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use domain::api::{AuthResponse, LoginRequest, MeResponse, RegisterRequest};
 use domain::roles::AccountStatus;
 use domain::text::Email;
-use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Plan, Problem, UserId};
+use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Plan, Problem, Timestamp, UserId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -91,7 +91,7 @@ pub async fn register(
     store::accounts::insert_membership(&mut tx, personal, user.id, OrgRole::Owner, now).await?;
     let activity = Activity {
         account_id: personal,
-        actor: Some(user.id),
+        actor: Actor::user(user.id),
         event: "account.created",
         target_type: "account",
         target_id: personal.to_string(),
@@ -101,9 +101,9 @@ pub async fn register(
     if let Some(organization) = &registration.organization {
         create_organization(&mut tx, &state, user.id, organization, now).await?;
     }
+    let token = start_session(&mut tx, &state, user.id, now).await?;
     tx.commit().await?;
     tracing::info!(user = %user.id, "registered");
-    let token = start_session(&state, user.id).await?;
     let body = auth_body(&state, &user).await?;
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     set_cookie(&mut response, &session_cookie(&state, &token));
@@ -155,10 +155,22 @@ pub async fn login(
             return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
         }
     };
+    let mut tx = state.store.begin_write().await?;
     if let Some(old) = session_token(&headers) {
-        state.store.delete_session(&token_hash(&old)).await?;
+        store::users::delete_session(&mut tx, &token_hash(&old)).await?;
     }
-    let token = start_session(&state, user.id).await?;
+    let token = start_session(&mut tx, &state, user.id, now).await?;
+    let personal = store::users::personal_account(&mut tx, user.id).await?;
+    let activity = Activity {
+        account_id: personal,
+        actor: Actor::user(user.id),
+        event: "user.signed_in",
+        target_type: "user",
+        target_id: user.id.to_string(),
+        payload: serde_json::json!({ "client": ip.to_string() }),
+    };
+    store::record(&mut tx, activity, now).await?;
+    tx.commit().await?;
     let mut response = Json(auth_body(&state, &user).await?).into_response();
     set_cookie(&mut response, &session_cookie(&state, &token));
     Ok(response)
@@ -168,7 +180,20 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_token(&headers) {
-        state.store.delete_session(&token_hash(&token)).await?;
+        let now = now();
+        let mut tx = state.store.begin_write().await?;
+        if let Some(user) = store::users::delete_session(&mut tx, &token_hash(&token)).await? {
+            let activity = Activity {
+                account_id: store::users::personal_account(&mut tx, user).await?,
+                actor: Actor::user(user),
+                event: "user.signed_out",
+                target_type: "user",
+                target_id: user.to_string(),
+                payload: serde_json::json!({}),
+            };
+            store::record(&mut tx, activity, now).await?;
+        }
+        tx.commit().await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let secure = if state.config.secure_cookies() {
@@ -187,10 +212,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 #[utoipa::path(get, path = "/api/me", tag = "auth", responses(
     (status = 200, description = "Who is signed in", body = MeResponse),
     Unauthenticated))]
-pub async fn me(
-    State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
-) -> ApiResult<Json<MeResponse>> {
+pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeResponse>> {
+    let user = &caller.user;
     let AuthResponse { user, accounts } = auth_body(&state, &user).await?;
     let pending_invitations = state
         .store
@@ -213,14 +236,15 @@ async fn auth_body(state: &AppState, user: &UserRow) -> ApiResult<AuthResponse> 
 }
 
 /// Creates a session and returns its token (only its hash is stored).
-async fn start_session(state: &AppState, user: UserId) -> ApiResult<String> {
+async fn start_session(
+    tx: &mut WriteTx,
+    state: &AppState,
+    user: UserId,
+    now: Timestamp,
+) -> ApiResult<String> {
     let token = random_token();
-    let now = now();
     let expires = now.plus_seconds(state.config.session_ttl);
-    state
-        .store
-        .insert_session(&token_hash(&token), user, now, expires)
-        .await?;
+    store::users::insert_session(tx, &token_hash(&token), user, now, expires).await?;
     Ok(token)
 }
 

@@ -45,9 +45,10 @@ async fn billing_view(state: &AppState, account: AccountRow) -> ApiResult<Billin
         NotFound))]
 pub async fn get_billing(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<BillingView>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageBilling)?;
     Ok(Json(billing_view(&state, account).await?))
@@ -81,11 +82,12 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         Invalid))]
 pub async fn add_funds(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<FundsRequest>,
 ) -> ApiResult<Json<BillingView>> {
+    let user = &caller.user;
     let now = now();
     let key = idempotency_key(&headers)?;
     let mut tx = state.store.begin_write().await?;
@@ -126,7 +128,7 @@ pub async fn add_funds(
     .await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "funds.added",
         target_type: account.kind.id(),
         target_id: id.to_string(),

@@ -3,10 +3,14 @@
 use super::AppState;
 use crate::error::ApiError;
 use crate::secrets::token_hash;
-use crate::store::UserRow;
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, Request};
+use crate::store::{Actor, UserRow};
+use axum::extract::{
+    ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, RawPathParams, Request,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use domain::api_keys::{parse_bearer, ApiKeyId, BearerError};
+use domain::{AccountId, ErrorCode};
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
 
@@ -90,10 +94,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The signed-in user, from the session cookie; 401 without one.
+/// The caller: a signed-in user (session cookie), or a user acting through one of
+/// their API keys (`Authorization: Bearer {key id}.{secret}`); 401 without either.
+///
+/// A key acts only inside its own account: on `/api/accounts/{id}/…` with
+/// another account the answer is 404 (as for any account one cannot see), and on
+/// endpoints outside accounts (`/api/me`, sign-out, one's invitations…) it is
+/// 403. Inside its account the handlers look up the owner's current membership
+/// as for a session, so a key carries exactly its owner's current permissions.
 #[derive(Clone, Debug)]
 pub struct AuthUser {
     pub user: UserRow,
+    /// The key the call came through, if any.
+    pub key: Option<ApiKeyId>,
+}
+
+impl AuthUser {
+    /// Who the activity log names for this call's changes.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: Some(self.user.id),
+            api_key: self.key.clone(),
+        }
+    }
 }
 
 /// The session token sent by the client, if any.
@@ -108,6 +131,67 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Whether two equally long hex digests are equal, in time independent of where
+/// they differ.
+fn digests_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Authenticates an `Authorization` header and checks the key's scope.
+async fn key_caller(
+    state: &AppState,
+    parts: &mut Parts,
+    authorization: &header::HeaderValue,
+) -> Result<AuthUser, ApiError> {
+    let text = authorization
+        .to_str()
+        .map_err(|_| ApiError::Unauthenticated(BearerError::NotBearer.message()))?;
+    let (id, secret) = parse_bearer(text).map_err(|e| ApiError::Unauthenticated(e.message()))?;
+    let now = super::now();
+    let credentials = state
+        .store
+        .key_credentials(&id, now)
+        .await?
+        .filter(|c| digests_equal(&c.secret_hash, &token_hash(secret)))
+        .ok_or(ApiError::Unauthenticated(
+            "This API key is not valid: it was revoked, or the token is mistyped.",
+        ))?;
+    if let Some(refusal) = credentials.status.refusal() {
+        return Err(ApiError::Unauthenticated(refusal));
+    }
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("resource"))?;
+    let account = params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .map(|(_, v)| v);
+    match account {
+        None => return Err(ApiError::denied(
+            ErrorCode::Forbidden,
+            "An API key acts only inside its own account; this endpoint needs a signed-in session.",
+        )),
+        Some(raw) if raw.parse::<AccountId>().ok() != Some(credentials.account) => {
+            return Err(ApiError::NotFound("account"))
+        }
+        Some(_) => {}
+    }
+    let stale = credentials.last_used_at.is_none_or(|at| {
+        now.as_millis() - at.as_millis() >= crate::store::api_keys::LAST_USED_PRECISION_MS
+    });
+    if stale {
+        state.store.touch_key(&id, now).await?;
+    }
+    Ok(AuthUser {
+        user: credentials.user,
+        key: Some(id),
+    })
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for AuthUser
 where
     AppState: FromRef<S>,
@@ -116,6 +200,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
+        if let Some(authorization) = parts.headers.get(header::AUTHORIZATION).cloned() {
+            return key_caller(&state, parts, &authorization).await;
+        }
         let token =
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;
         let user = state
@@ -125,7 +212,7 @@ where
             .ok_or(ApiError::Unauthenticated(
                 "Your session has ended. Sign in again.",
             ))?;
-        Ok(Self { user })
+        Ok(Self { user, key: None })
     }
 }
 

@@ -61,10 +61,11 @@ fn invalid(field: &str, message: &str) -> ApiError {
         Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn list_instances(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<InstanceParams>,
 ) -> ApiResult<Json<Page<InstanceView>>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     let paging = super::pagination::PageParams {
         limit: params.limit,
@@ -138,10 +139,11 @@ pub async fn list_instances(
         Invalid))]
 pub async fn create_instance(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<CreateInstanceRequest>,
 ) -> ApiResult<Response> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -191,7 +193,7 @@ pub async fn create_instance(
     .await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "instance.created",
         target_type: "instance",
         target_id: view.id.to_string(),
@@ -271,9 +273,10 @@ async fn only_team_for(
         (status = 404, description = "`not_found` (account, or an instance the caller cannot see)", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_instance(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, instance)): ApiPath<(AccountId, InstanceId)>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -296,7 +299,7 @@ pub async fn delete_instance(
     instances_db::delete_instance(&mut tx, instance).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "instance.deleted",
         target_type: "instance",
         target_id: instance.to_string(),

@@ -11,7 +11,7 @@ use crate::secrets::{random_token, token_hash};
 use crate::store::accounts as db;
 use crate::store::invitations::{self as invitations_db, InvitationKey, NewInvitationRow};
 use crate::store::members as members_db;
-use crate::store::{self, users, Activity, InvitationScope, UserRow};
+use crate::store::{self, users, Activity, Actor, InvitationScope, UserRow};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -171,10 +171,11 @@ async fn invitation_view(state: &AppState, id: InvitationId) -> ApiResult<Invita
         Invalid))]
 pub async fn create_invitation(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<CreateInvitationRequest>,
 ) -> ApiResult<Response> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -245,7 +246,7 @@ pub async fn create_invitation(
     }
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "member.invited",
         target_type: "invitation",
         target_id: invitation_id.to_string(),
@@ -279,10 +280,11 @@ pub async fn create_invitation(
         Invalid))]
 pub async fn list_invitations(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
@@ -308,9 +310,10 @@ pub async fn list_invitations(
         (status = 409, description = "`already_member`, `invitation_pending` or `member_limit_reached`", body = Problem, content_type = "application/problem+json")))]
 pub async fn resend_invitation(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, invitation_id)): ApiPath<(AccountId, InvitationId)>,
 ) -> ApiResult<Json<InvitationView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -349,7 +352,7 @@ pub async fn resend_invitation(
     }
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "member.invitation_resent",
         target_type: "invitation",
         target_id: invitation_id.to_string(),
@@ -374,9 +377,10 @@ pub async fn resend_invitation(
         (status = 410, description = "`invitation_revoked` (declined or revoked already)", body = Problem, content_type = "application/problem+json")))]
 pub async fn revoke_invitation(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, invitation_id)): ApiPath<(AccountId, InvitationId)>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -389,7 +393,7 @@ pub async fn revoke_invitation(
     invitations_db::save_state(&mut tx, invitation_id, revoked, None).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "member.invitation_revoked",
         target_type: "invitation",
         target_id: invitation_id.to_string(),
@@ -411,9 +415,10 @@ pub async fn revoke_invitation(
         Invalid))]
 pub async fn list_my_invitations(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
+    let user = &caller.user;
     let (status, cursor, limit) = query.parse()?;
     let (items, next) = state
         .store
@@ -470,7 +475,7 @@ async fn accept(
     invitations_db::save_state(&mut tx, invitation_id, accepted, None).await?;
     let activity = Activity {
         account_id: facts.account,
-        actor: Some(user.id),
+        actor: Actor::user(user.id),
         event: "member.joined",
         target_type: "user",
         target_id: user.id.to_string(),
@@ -494,9 +499,10 @@ async fn accept(
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     accept(&state, &user, invitation_id, now()).await.map(Json)
 }
 
@@ -511,9 +517,10 @@ pub async fn accept_invitation(
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept_invitation_token(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     let invitation = invitation_by_token(&state, &request.token).await?;
     accept(&state, &user, invitation.id, now()).await.map(Json)
 }
@@ -545,9 +552,10 @@ pub async fn preview_invitation(
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
 pub async fn decline_invitation(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let view = invitation_view(&state, invitation_id).await?;
     check_invitee(&view.email, &user.email)?;
@@ -560,7 +568,7 @@ pub async fn decline_invitation(
     invitations_db::save_state(&mut tx, invitation_id, declined, None).await?;
     let activity = Activity {
         account_id: facts.account,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "member.invitation_declined",
         target_type: "invitation",
         target_id: invitation_id.to_string(),

@@ -59,10 +59,11 @@ pub struct MembersQuery {
         Invalid))]
 pub async fn list_members(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = PageParams {
@@ -102,10 +103,11 @@ pub async fn list_members(
         Invalid))]
 pub async fn change_member_role(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, member)): ApiPath<(AccountId, UserId)>,
     ApiJson(request): ApiJson<ChangeRoleRequest>,
 ) -> ApiResult<Json<MemberView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -119,7 +121,7 @@ pub async fn change_member_role(
         members_db::set_member_role(&mut tx, id, member, role).await?;
         let activity = Activity {
             account_id: id,
-            actor: Some(user.id),
+            actor: caller.actor(),
             event: "member.role_changed",
             target_type: "user",
             target_id: member.to_string(),
@@ -147,9 +149,10 @@ pub async fn change_member_role(
         (status = 409, description = "`last_owner` or `last_member`", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_member(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, member)): ApiPath<(AccountId, UserId)>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -159,7 +162,7 @@ pub async fn remove_member(
     let role = members_db::member_role(&mut tx, id, member)
         .await?
         .ok_or(ApiError::NotFound("member"))?;
-    remove_member_in(&mut tx, &account, member, role, user.id, now).await?;
+    remove_member_in(&mut tx, &account, member, role, &caller.actor(), now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -176,10 +179,11 @@ pub async fn remove_member(
         Invalid))]
 pub async fn transfer_ownership(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<TransferOwnershipRequest>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -216,7 +220,7 @@ pub async fn transfer_ownership(
     members_db::set_member_role(&mut tx, id, user.id, new_role).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "org.ownership_transferred",
         target_type: "user",
         target_id: target.to_string(),
@@ -241,10 +245,11 @@ pub async fn transfer_ownership(
         Invalid))]
 pub async fn change_plan(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<ChangePlanRequest>,
 ) -> ApiResult<Json<AccountView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -258,7 +263,7 @@ pub async fn change_plan(
         members_db::set_plan(&mut tx, id, plan).await?;
         let activity = Activity {
             account_id: id,
-            actor: Some(user.id),
+            actor: caller.actor(),
             event: "plan.changed",
             target_type: account.kind.id(),
             target_id: id.to_string(),
@@ -280,10 +285,11 @@ pub async fn change_plan(
         NotFound))]
 pub async fn list_teams(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<TeamView>>> {
+    let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
     decide(account.kind, account.role, Permission::ViewOrganization)?;
     let paging = params.parse()?;

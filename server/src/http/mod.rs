@@ -1,6 +1,8 @@
 //! The HTTP API: one module per resource, each with its `router()`.
 
 mod accounts;
+mod activity;
+mod api_keys;
 mod auth;
 mod billing;
 mod catalog;
@@ -76,6 +78,8 @@ pub fn app(state: AppState) -> Router {
         .merge(teams::router())
         .merge(instances::router())
         .merge(billing::router())
+        .merge(api_keys::router())
+        .merge(activity::router())
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);

@@ -2,7 +2,8 @@
 //! annotations and `domain`'s types.
 
 use super::{
-    accounts, auth, billing, catalog, instances, invitations, members, ops, teams, AppState,
+    accounts, activity, api_keys, auth, billing, catalog, instances, invitations, members, ops,
+    teams, AppState,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -23,6 +24,8 @@ use utoipa::OpenApi;
         teams::create_team, teams::rename_team, teams::delete_team, teams::set_team_member, teams::remove_team_member,
         instances::list_instances, instances::create_instance, instances::delete_instance,
         billing::get_billing, billing::add_funds,
+        api_keys::list_keys, api_keys::create_key, api_keys::revoke_key,
+        activity::list_activity, activity::daily_activity, activity::export_activity,
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
@@ -34,6 +37,8 @@ use utoipa::OpenApi;
         (name = "teams", description = "Teams and team roles"),
         (name = "billing", description = "Status, credit, funds and seats"),
         (name = "instances", description = "Instances, the resources teams own"),
+        (name = "api-keys", description = "API keys: `Authorization: Bearer {key id}.{secret}` acts with the owner's current permissions in the key's account only"),
+        (name = "activity", description = "The account's append-only activity log"),
         (name = "catalogues", description = "Regions, plans and roles"),
         (name = "operations", description = "Health and metrics"),
     )
@@ -53,7 +58,7 @@ pub mod problems {
     use domain::Problem;
     use utoipa::IntoResponses;
 
-    /// `unauthenticated`: no valid session.
+    /// `unauthenticated`: no valid session or API key (the detail says which and why).
     #[derive(IntoResponses)]
     #[response(status = 401, content_type = "application/problem+json")]
     pub struct Unauthenticated(#[allow(dead_code)] pub Problem);

@@ -54,10 +54,11 @@ async fn team_in(
         Unauthenticated, Forbidden, NotFound, Invalid))]
 pub async fn create_team(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<TeamNameRequest>,
 ) -> ApiResult<Response> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let account = db::locked_member_account(&mut tx, id, user.id).await?;
@@ -66,7 +67,7 @@ pub async fn create_team(
     let team = members_db::create_team(&mut tx, id, name.as_str(), now).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "team.created",
         target_type: "team",
         target_id: team.to_string(),
@@ -89,10 +90,11 @@ pub async fn create_team(
         Invalid))]
 pub async fn rename_team(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, team)): ApiPath<(AccountId, TeamId)>,
     ApiJson(request): ApiJson<TeamNameRequest>,
 ) -> ApiResult<Json<TeamView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let (account, old_name) = team_in(&mut tx, id, team, user.id).await?;
@@ -102,7 +104,7 @@ pub async fn rename_team(
         members_db::rename_team(&mut tx, team, name.as_str()).await?;
         let activity = Activity {
             account_id: id,
-            actor: Some(user.id),
+            actor: caller.actor(),
             event: "team.renamed",
             target_type: "team",
             target_id: team.to_string(),
@@ -127,9 +129,10 @@ pub async fn rename_team(
         (status = 409, description = "`team_not_empty`: the team still owns instances", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_team(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, team)): ApiPath<(AccountId, TeamId)>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let (account, name) = team_in(&mut tx, id, team, user.id).await?;
@@ -148,7 +151,7 @@ pub async fn delete_team(
     members_db::delete_team(&mut tx, team).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "team.deleted",
         target_type: "team",
         target_id: team.to_string(),
@@ -185,10 +188,11 @@ async fn check_team_admin(
         Invalid))]
 pub async fn set_team_member(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, team, member)): ApiPath<(AccountId, TeamId, UserId)>,
     ApiJson(request): ApiJson<TeamMemberRequest>,
 ) -> ApiResult<Json<MemberView>> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let (account, name) = team_in(&mut tx, id, team, user.id).await?;
@@ -202,7 +206,7 @@ pub async fn set_team_member(
         members_db::set_team_member(&mut tx, id, team, member, role).await?;
         let activity = Activity {
             account_id: id,
-            actor: Some(user.id),
+            actor: caller.actor(),
             event: "team.member_set",
             target_type: "user",
             target_id: member.to_string(),
@@ -230,9 +234,10 @@ pub async fn set_team_member(
         (status = 404, description = "`not_found` (account, team or team member)", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_team_member(
     State(state): State<AppState>,
-    AuthUser { user }: AuthUser,
+    caller: AuthUser,
     ApiPath((id, team, member)): ApiPath<(AccountId, TeamId, UserId)>,
 ) -> ApiResult<StatusCode> {
+    let user = &caller.user;
     let now = now();
     let mut tx = state.store.begin_write().await?;
     let (account, name) = team_in(&mut tx, id, team, user.id).await?;
@@ -243,7 +248,7 @@ pub async fn remove_team_member(
     members_db::remove_team_member(&mut tx, team, member).await?;
     let activity = Activity {
         account_id: id,
-        actor: Some(user.id),
+        actor: caller.actor(),
         event: "team.member_removed",
         target_type: "user",
         target_id: member.to_string(),

@@ -7,6 +7,8 @@
 //! additionally orders writers so none fails with `SQLITE_BUSY`.
 
 pub mod accounts;
+pub mod activity;
+pub mod api_keys;
 pub mod instances;
 pub mod invitations;
 pub mod members;
@@ -156,27 +158,53 @@ impl Store {
     }
 }
 
+/// Who makes a change: a user, and the API key they act through, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user: Option<domain::UserId>,
+    pub api_key: Option<domain::api_keys::ApiKeyId>,
+}
+
+impl Actor {
+    /// A signed-in user, not through a key.
+    pub fn user(user: domain::UserId) -> Self {
+        Self {
+            user: Some(user),
+            api_key: None,
+        }
+    }
+}
+
 /// An activity log entry, written in the transaction of the change it records.
 #[derive(Debug)]
 pub struct Activity<'a> {
     pub account_id: domain::AccountId,
-    pub actor: Option<domain::UserId>,
+    pub actor: Actor,
     pub event: &'a str,
     pub target_type: &'a str,
     pub target_id: String,
     pub payload: serde_json::Value,
 }
 
-/// Appends `entry` to the account's activity log.
+/// Appends `entry` to the account's activity log. Its id is a UUID v7 of the
+/// entry's own time, so ids sort by time and a time range is an id range.
 pub async fn record(tx: &mut WriteTx, entry: Activity<'_>, now: Timestamp) -> ApiResult<()> {
+    debug_assert!(
+        domain::activity::EVENTS
+            .iter()
+            .any(|(id, _)| *id == entry.event),
+        "{} is not in domain::activity::EVENTS",
+        entry.event
+    );
     sqlx::query(
         "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
-         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(activity::entry_id(now))
     .bind(entry.account_id.to_string())
     .bind(now.as_millis())
-    .bind(entry.actor.map(|a| a.to_string()))
+    .bind(entry.actor.user.map(|a| a.to_string()))
+    .bind(entry.actor.api_key.map(String::from))
     .bind(entry.event)
     .bind(entry.target_type)
     .bind(entry.target_id)

@@ -1,9 +1,9 @@
 //! Users and sessions.
 
 use super::{parsed, Store, WriteTx};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use domain::api::UserView;
-use domain::{Timestamp, UserId};
+use domain::{AccountId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -17,7 +17,7 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    pub(crate) fn from_row(row: &AnyRow) -> ApiResult<Self> {
         Ok(Self {
             id: parsed(row, "id")?,
             email: row.try_get("email")?,
@@ -61,31 +61,6 @@ impl Store {
         row.as_ref().map(UserRow::from_row).transpose()
     }
 
-    pub async fn insert_session(
-        &self,
-        token_hash: &str,
-        user: UserId,
-        now: Timestamp,
-        expires_at: Timestamp,
-    ) -> ApiResult<()> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash)
-            .bind(user.to_string())
-            .bind(now.as_millis())
-            .bind(expires_at.as_millis())
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> ApiResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// Removes sessions and rate-limit events that no longer matter.
     pub async fn purge_expired(&self, now: Timestamp, rate_horizon: Timestamp) -> ApiResult<()> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -123,4 +98,46 @@ pub async fn lock_user(tx: &mut WriteTx, user: UserId) -> ApiResult<()> {
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Starts a session (its token's hash) for `user`.
+pub async fn insert_session(
+    tx: &mut WriteTx,
+    token_hash: &str,
+    user: UserId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> ApiResult<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user.to_string())
+        .bind(now.as_millis())
+        .bind(expires_at.as_millis())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Ends the session with this token hash; the user it belonged to, if it existed.
+pub async fn delete_session(tx: &mut WriteTx, token_hash: &str) -> ApiResult<Option<UserId>> {
+    let user: Option<String> =
+        sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(tx.conn())
+            .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(user.and_then(|u| u.parse().ok()))
+}
+
+/// The user's personal account.
+pub async fn personal_account(tx: &mut WriteTx, user: UserId) -> ApiResult<AccountId> {
+    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE personal_user_id = $1")
+        .bind(user.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+    id.parse()
+        .map_err(|_| ApiError::Internal(format!("account id {id:?}")))
 }

@@ -420,3 +420,19 @@ pub fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Creates an API key named "test" for `user` in `account`; its id and token.
+pub async fn create_key(user: &User, account: AccountId) -> (String, String) {
+    let response = user
+        .post(
+            &format!("/api/accounts/{account}/api-keys"),
+            json!({ "name": "test" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "create API key");
+    let body: Value = response.json().await.unwrap();
+    (
+        body["id"].as_str().unwrap().to_owned(),
+        body["token"].as_str().unwrap().to_owned(),
+    )
+}

@@ -2,6 +2,8 @@
 //! test (SQLite, or PostgreSQL when `DATABASE_URL` is set).
 
 mod accounts;
+mod activity;
+mod api_keys;
 mod auth;
 mod billing;
 mod helpers;

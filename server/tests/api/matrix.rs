@@ -1,6 +1,7 @@
 //! Every endpoint of an account × every organization role × every team role (in
-//! the team the request concerns) × a foreign user × signed out: the server's
-//! answer must be what `domain` decides.
+//! the team the request concerns), each through a session and through an API key,
+//! × a foreign user (session, and a key of their own account) × signed out: the
+//! server's answer must be what `domain` decides.
 
 use crate::helpers::*;
 use domain::resources::{resource_access, ResourceAccess};
@@ -13,8 +14,21 @@ use serde_json::{json, Value};
 #[derive(Clone, Copy, Debug)]
 enum Caller {
     Member(OrgRole, Option<TeamRole>),
+    /// The same member, calling with one of their API keys for the organization.
+    Key(OrgRole, Option<TeamRole>),
     Foreign,
+    /// A user who is not a member, with a key of their personal account.
+    ForeignKey,
     SignedOut,
+}
+
+impl Caller {
+    fn member(self) -> Option<(OrgRole, Option<TeamRole>)> {
+        match self {
+            Self::Member(role, team_role) | Self::Key(role, team_role) => Some((role, team_role)),
+            Self::Foreign | Self::ForeignKey | Self::SignedOut => None,
+        }
+    }
 }
 
 /// What `domain` decides for an endpoint.
@@ -170,6 +184,42 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/accounts/{org}/api-keys",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageOwnApiKeys),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/api-keys",
+        body: || json!({"name": "ci"}),
+        rule: Rule::Org(Permission::ManageOwnApiKeys),
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/api-keys/{target_key}",
+        body: no_body,
+        rule: Rule::Org(Permission::RevokeAnyApiKey),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/activity",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewActivity),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/activity/daily",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewActivity),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/activity/export?format=json",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewActivity),
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/accounts/{org}/instances",
         body: no_body,
         rule: Rule::ListInstances,
@@ -205,8 +255,8 @@ fn from_decision(result: Result<(), domain::Denial>) -> Expected {
 fn expected(caller: Caller, rule: Rule) -> Expected {
     let (role, team_role) = match caller {
         Caller::SignedOut => return Expected::Refused(401, ErrorCode::Unauthenticated),
-        Caller::Foreign => return Expected::Refused(404, ErrorCode::NotFound),
-        Caller::Member(role, team_role) => (role, team_role),
+        Caller::Foreign | Caller::ForeignKey => return Expected::Refused(404, ErrorCode::NotFound),
+        Caller::Member(role, team_role) | Caller::Key(role, team_role) => (role, team_role),
     };
     let org = AccountKind::Organization;
     match rule {
@@ -246,6 +296,8 @@ struct Case {
     team: String,
     empty_team: String,
     instance: String,
+    /// A key of `{target}`'s in the organization.
+    target_key: String,
 }
 
 impl Case {
@@ -256,6 +308,7 @@ impl Case {
             .replace("{empty_team}", &self.empty_team)
             .replace("{team}", &self.team)
             .replace("{instance}", &self.instance)
+            .replace("{target_key}", &self.target_key)
     }
 }
 
@@ -292,7 +345,8 @@ async fn new_case(
         .json()
         .await
         .unwrap();
-    if let (Caller::Member(role, team_role), Some(member)) = (caller, member) {
+    let target_key = create_key(target, org).await.0;
+    if let (Some((role, team_role)), Some(member)) = (caller.member(), member) {
         app.add_member(org, member, role).await;
         if let Some(team_role) = team_role {
             owner
@@ -307,6 +361,7 @@ async fn new_case(
         team,
         empty_team,
         instance: instance["id"].as_str().unwrap().to_owned(),
+        target_key,
     }
 }
 
@@ -320,12 +375,15 @@ fn callers() -> Vec<Caller> {
     let mut callers: Vec<Caller> = OrgRole::ALL
         .into_iter()
         .flat_map(|role| {
-            team_roles
-                .into_iter()
-                .map(move |team_role| Caller::Member(role, team_role))
+            team_roles.into_iter().flat_map(move |team_role| {
+                [
+                    Caller::Member(role, team_role),
+                    Caller::Key(role, team_role),
+                ]
+            })
         })
         .collect();
-    callers.extend([Caller::Foreign, Caller::SignedOut]);
+    callers.extend([Caller::Foreign, Caller::ForeignKey, Caller::SignedOut]);
     callers
 }
 
@@ -338,38 +396,46 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
         let owner = app.register("olga@acme.test").await;
         let target = app.register("tara@acme.test").await;
         let member = app.register("member@acme.test").await;
+        let eve = app.register("eve@evil.test").await;
         let (client, as_member) = match caller {
             Caller::Member(OrgRole::Owner, None) => (owner.client.clone(), None),
+            Caller::Key(OrgRole::Owner, None) => (app.anonymous(), None),
             Caller::Member(..) => (member.client.clone(), Some(&member)),
-            Caller::Foreign => (app.register("eve@evil.test").await.client, None),
-            Caller::SignedOut => (app.anonymous(), None),
+            Caller::Key(..) => (app.anonymous(), Some(&member)),
+            Caller::Foreign => (eve.client.clone(), None),
+            Caller::ForeignKey | Caller::SignedOut => (app.anonymous(), None),
         };
+        let eve_key = create_key(&eve, eve.personal).await.1;
         for endpoint in ENDPOINTS {
             let team_dependent = !matches!(endpoint.rule, Rule::Org(_));
-            if let Caller::Member(_, Some(_)) = caller {
+            if let Some((_, Some(_))) = caller.member() {
                 if !team_dependent {
                     continue; // team roles play no part in organization-wide rules
                 }
             }
             let case = new_case(&app, &owner, &target, caller, as_member).await;
+            let bearer = match caller {
+                Caller::Key(..) => Some(create_key(as_member.unwrap_or(&owner), case.org).await.1),
+                Caller::ForeignKey => Some(eve_key.clone()),
+                _ => None,
+            };
             let path = case.fill(endpoint.path);
             let body: Value =
                 serde_json::from_str(&case.fill(&(endpoint.body)().to_string())).unwrap();
             let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).unwrap();
-            let response = client
-                .request(method, app.url(&path))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
+            let mut request = client.request(method, app.url(&path)).json(&body);
+            if let Some(token) = &bearer {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
             let what = format!("{} {} as {caller:?}", endpoint.method, endpoint.path);
             let status = response.status().as_u16();
             let answer: Value = response.json().await.unwrap_or(Value::Null);
             match expected(caller, endpoint.rule) {
                 Expected::Success => {
                     assert!((200..300).contains(&status), "{what}: {status} {answer}");
-                    if let (Rule::ListInstances, Caller::Member(role, team_role)) =
-                        (endpoint.rule, caller)
+                    if let (Rule::ListInstances, Some((role, team_role))) =
+                        (endpoint.rule, caller.member())
                     {
                         let sees = resource_access(
                             AccountKind::Organization,
@@ -389,7 +455,7 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
             cells += 1;
         }
     }
-    assert!(cells >= 23 * 6, "every endpoint was asked ({cells} cells)");
+    assert!(cells >= 29 * 11, "every endpoint was asked ({cells} cells)");
 }
 
 #[tokio::test]

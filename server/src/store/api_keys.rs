@@ -1,0 +1,198 @@
+//! API keys (SPEC §7). Rows keep a SHA-256 of the secret, never the secret. A
+//! key's status is derived from its expiry and its owner's membership
+//! (`domain::api_keys::key_status`), so nothing here deactivates or reactivates.
+
+use super::{parsed, Store, UserRow, WriteTx};
+use crate::error::ApiResult;
+use domain::api::{ApiKeyView, KeyOwnerView};
+use domain::api_keys::{key_status, ApiKeyId, KeyStatus};
+use domain::{AccountId, Timestamp, UserId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// How stale `last_used_at` may get before a call writes it again: at most one
+/// write per key per minute, however many calls it makes.
+pub const LAST_USED_PRECISION_MS: i64 = 60_000;
+
+const COLUMNS: &str = "k.id, k.name, k.created_at, k.last_used_at, k.expires_at, k.user_id, u.email, u.name AS user_name, m.user_id AS member";
+const FROM: &str = "FROM api_keys k JOIN users u ON u.id = k.user_id
+     LEFT JOIN memberships m ON m.account_id = k.account_id AND m.user_id = k.user_id";
+
+fn millis(row: &AnyRow, column: &str) -> ApiResult<Option<Timestamp>> {
+    let value: Option<i64> = row.try_get(column)?;
+    Ok(value.map(Timestamp::from_millis))
+}
+
+fn view(row: &AnyRow, now: Timestamp) -> ApiResult<ApiKeyView> {
+    let member: Option<String> = row.try_get("member")?;
+    let expires_at = millis(row, "expires_at")?;
+    let status = key_status(expires_at, member.is_some(), now);
+    Ok(ApiKeyView {
+        id: parsed(row, "id")?,
+        name: row.try_get("name")?,
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        last_used_at: millis(row, "last_used_at")?,
+        expires_at,
+        active: status == KeyStatus::Active,
+        status,
+        owner: KeyOwnerView {
+            user_id: parsed(row, "user_id")?,
+            email: row.try_get("email")?,
+            name: row.try_get("user_name")?,
+        },
+    })
+}
+
+/// What authenticating with a key needs to know.
+#[derive(Debug)]
+pub struct KeyCredentials {
+    pub account: AccountId,
+    pub user: UserRow,
+    pub secret_hash: String,
+    pub status: KeyStatus,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// A new key's row.
+pub struct NewKey<'a> {
+    pub id: &'a ApiKeyId,
+    pub account: AccountId,
+    pub user: UserId,
+    pub name: &'a str,
+    pub secret_hash: &'a str,
+    pub expires_at: Option<Timestamp>,
+}
+
+pub async fn insert_key(tx: &mut WriteTx, key: NewKey<'_>, now: Timestamp) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO api_keys (id, account_id, user_id, name, secret_hash, created_at, last_used_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+    )
+    .bind(key.id.as_str())
+    .bind(key.account.to_string())
+    .bind(key.user.to_string())
+    .bind(key.name)
+    .bind(key.secret_hash)
+    .bind(now.as_millis())
+    .bind(key.expires_at.map(Timestamp::as_millis))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One key of `account` as listed, inside a write transaction.
+pub async fn key_in_account(
+    tx: &mut WriteTx,
+    account: AccountId,
+    id: &ApiKeyId,
+    now: Timestamp,
+) -> ApiResult<Option<ApiKeyView>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE k.id = $1 AND k.account_id = $2"
+    ))
+    .bind(id.as_str())
+    .bind(account.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|r| view(&r, now)).transpose()
+}
+
+/// Deletes a key (revoking it).
+pub async fn delete_key(tx: &mut WriteTx, id: &ApiKeyId) -> ApiResult<()> {
+    sqlx::query("DELETE FROM api_keys WHERE id = $1")
+        .bind(id.as_str())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// How many keys `user` has in `account` (they stop working when the user leaves).
+pub async fn count_keys_of(tx: &mut WriteTx, account: AccountId, user: UserId) -> ApiResult<u64> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE account_id = $1 AND user_id = $2")
+            .bind(account.to_string())
+            .bind(user.to_string())
+            .fetch_one(tx.conn())
+            .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+impl Store {
+    /// The key `id` with its owner, for authenticating a call.
+    pub async fn key_credentials(
+        &self,
+        id: &ApiKeyId,
+        now: Timestamp,
+    ) -> ApiResult<Option<KeyCredentials>> {
+        let row = sqlx::query(
+            "SELECT k.account_id, k.secret_hash, k.expires_at, k.last_used_at, m.user_id AS member,
+                    u.id, u.email, u.name, u.password_hash
+             FROM api_keys k JOIN users u ON u.id = k.user_id
+             LEFT JOIN memberships m ON m.account_id = k.account_id AND m.user_id = k.user_id
+             WHERE k.id = $1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let member: Option<String> = row.try_get("member")?;
+        Ok(Some(KeyCredentials {
+            account: parsed(&row, "account_id")?,
+            user: UserRow::from_row(&row)?,
+            secret_hash: row.try_get("secret_hash")?,
+            status: key_status(millis(&row, "expires_at")?, member.is_some(), now),
+            last_used_at: millis(&row, "last_used_at")?,
+        }))
+    }
+
+    /// Notes that key `id` was used at `now`, unless it was noted less than a
+    /// minute ago (so a busy key costs one write a minute, not one per call).
+    pub async fn touch_key(&self, id: &ApiKeyId, now: Timestamp) -> ApiResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
+        )
+        .bind(now.as_millis())
+        .bind(id.as_str())
+        .bind(now.as_millis() - LAST_USED_PRECISION_MS)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// A page of `account`'s keys (only `user`'s when given), oldest first,
+    /// after the key `after`.
+    pub async fn list_keys(
+        &self,
+        account: AccountId,
+        user: Option<UserId>,
+        after: Option<&ApiKeyId>,
+        limit: usize,
+        now: Timestamp,
+    ) -> ApiResult<Vec<ApiKeyView>> {
+        let mut sql = format!("SELECT {COLUMNS} {FROM} WHERE k.account_id = $1");
+        let mut binds = vec![account.to_string()];
+        if let Some(user) = user {
+            binds.push(user.to_string());
+            sql.push_str(&format!(" AND k.user_id = ${}", binds.len()));
+        }
+        if let Some(after) = after {
+            binds.push(after.to_string());
+            let n = binds.len();
+            sql.push_str(&format!(
+                " AND (k.created_at, k.id) > (SELECT created_at, id FROM api_keys WHERE id = ${n})"
+            ));
+        }
+        sql.push_str(&format!(" ORDER BY k.created_at, k.id LIMIT {}", limit + 1));
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| view(r, now))
+            .collect()
+    }
+}
