@@ -1,1 +1,750 @@
-//! placeholder
+//! The activity log (SPEC §8): every mutating operation of the OpenAPI document
+//! writes its entry in the change's transaction; the list filters and pages;
+//! exports stream CSV and JSON; nothing edits or deletes an entry.
+
+use crate::helpers::*;
+use domain::{AccountId, ErrorCode, OrgRole};
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::future::Future;
+
+/// Entries of `event` in `account`, straight from the database.
+async fn entries(app: &TestApp, account: &str, event: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = $2")
+        .bind(account)
+        .bind(event)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+async fn all_entries(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM activity")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+/// Walks operations, checking each wrote exactly one entry of its event.
+struct Walk<'a> {
+    app: &'a TestApp,
+    done: BTreeSet<String>,
+}
+
+impl Walk<'_> {
+    async fn step(
+        &mut self,
+        op: &str,
+        account: impl ToString,
+        event: &str,
+        call: impl Future<Output = Response>,
+    ) -> Value {
+        let account = account.to_string();
+        let before = entries(self.app, &account, event).await;
+        let response = call.await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{op}: {status} {body}");
+        let after = entries(self.app, &account, event).await;
+        assert_eq!(after, before + 1, "{op} wrote one {event} entry");
+        self.done.insert(op.to_owned());
+        body
+    }
+}
+
+fn id_of(body: &Value) -> String {
+    body["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
+    let app = TestApp::spawn().await;
+    let mut walk = Walk {
+        app: &app,
+        done: BTreeSet::new(),
+    };
+    // Sessions: registration, sign-in and sign-out are logged in the personal account.
+    let client = app.anonymous();
+    let pat_body = json!({"email": "pat@acme.test", "password": PASSWORD, "name": "Pat", "account_type": "personal"});
+    let registered = client
+        .post(app.url("/api/auth/register"))
+        .json(&pat_body)
+        .send();
+    let registered_body = {
+        let response = registered.await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json::<Value>().await.unwrap()
+    };
+    let pat_personal = registered_body["accounts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(entries(&app, &pat_personal, "account.created").await, 1);
+    walk.done.insert("POST /api/auth/register".into());
+    let login = json!({"email": "pat@acme.test", "password": PASSWORD});
+    walk.step(
+        "POST /api/auth/login",
+        &pat_personal,
+        "user.signed_in",
+        client
+            .post(app.url("/api/auth/login"))
+            .json(&login)
+            .send()
+            .map_ok(),
+    )
+    .await;
+    walk.step(
+        "POST /api/auth/logout",
+        &pat_personal,
+        "user.signed_out",
+        client
+            .post(app.url("/api/auth/logout"))
+            .json(&json!({}))
+            .send()
+            .map_ok(),
+    )
+    .await;
+
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    let tess = app.register("tess@acme.test").await;
+    let uma = app.register("uma@acme.test").await;
+    let vic = app.register("vic@acme.test").await;
+    let yan = app.register("yan@acme.test").await;
+    let a = |path: &str| format!("/api/accounts/{org}{path}");
+
+    let beta = olga
+        .post("/api/accounts", new_organization("Beta", "eu-central"))
+        .await;
+    assert_eq!(beta.status(), StatusCode::CREATED);
+    let beta = id_of(&beta.json().await.unwrap());
+    assert_eq!(
+        entries(&app, &beta, "org.created").await,
+        1,
+        "POST /api/accounts"
+    );
+    walk.done.insert("POST /api/accounts".into());
+
+    walk.step(
+        "PATCH /api/accounts/{id}",
+        org,
+        "org.updated",
+        olga.patch(&a(""), json!({"name": "Acme Corp"})),
+    )
+    .await;
+    walk.step(
+        "PUT /api/accounts/{id}/plan",
+        org,
+        "plan.changed",
+        olga.put(&a("/plan"), json!({"plan": "business"})),
+    )
+    .await;
+    walk.step(
+        "POST /api/accounts/{id}/funds",
+        org,
+        "funds.added",
+        olga.post(&a("/funds"), json!({"amount_cents": 5000})),
+    )
+    .await;
+    let invitation = walk
+        .step(
+            "POST /api/accounts/{id}/invitations",
+            org,
+            "member.invited",
+            olga.post(
+                &a("/invitations"),
+                json!({"email": "tess@acme.test", "role": "viewer"}),
+            ),
+        )
+        .await;
+    let invitation = id_of(&invitation);
+    walk.step(
+        "POST /api/accounts/{id}/invitations/{invitation_id}/resend",
+        org,
+        "member.invitation_resent",
+        olga.post(&a(&format!("/invitations/{invitation}/resend")), json!({})),
+    )
+    .await;
+    let token = app.token_for("tess@acme.test");
+    // Previewing an invitation changes nothing and writes nothing.
+    let total = all_entries(&app).await;
+    let preview = tess
+        .post("/api/invitations/preview", json!({"token": token}))
+        .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert_eq!(all_entries(&app).await, total, "a preview is not a change");
+    walk.step(
+        "POST /api/invitations/accept-token",
+        org,
+        "member.joined",
+        tess.post("/api/invitations/accept-token", json!({"token": token})),
+    )
+    .await;
+    let uma_invitation = id_of(&app.invite(&olga, org, "uma@acme.test", OrgRole::Tech).await);
+    walk.step(
+        "POST /api/invitations/{invitation_id}/accept",
+        org,
+        "member.joined",
+        uma.post(
+            &format!("/api/invitations/{uma_invitation}/accept"),
+            json!({}),
+        ),
+    )
+    .await;
+    let vic_invitation = id_of(&app.invite(&olga, org, "vic@acme.test", OrgRole::Tech).await);
+    walk.step(
+        "POST /api/invitations/{invitation_id}/decline",
+        org,
+        "member.invitation_declined",
+        vic.post(
+            &format!("/api/invitations/{vic_invitation}/decline"),
+            json!({}),
+        ),
+    )
+    .await;
+    let wes_invitation = id_of(&app.invite(&olga, org, "wes@acme.test", OrgRole::Tech).await);
+    walk.step(
+        "DELETE /api/accounts/{id}/invitations/{invitation_id}",
+        org,
+        "member.invitation_revoked",
+        olga.delete(&a(&format!("/invitations/{wes_invitation}"))),
+    )
+    .await;
+    walk.step(
+        "PATCH /api/accounts/{id}/members/{user_id}",
+        org,
+        "member.role_changed",
+        olga.patch(
+            &a(&format!("/members/{}", tess.id)),
+            json!({"role": "tech"}),
+        ),
+    )
+    .await;
+    let team = id_of(
+        &walk
+            .step(
+                "POST /api/accounts/{id}/teams",
+                org,
+                "team.created",
+                olga.post(&a("/teams"), json!({"name": "Web"})),
+            )
+            .await,
+    );
+    walk.step(
+        "PATCH /api/accounts/{id}/teams/{team_id}",
+        org,
+        "team.renamed",
+        olga.patch(&a(&format!("/teams/{team}")), json!({"name": "Frontend"})),
+    )
+    .await;
+    walk.step(
+        "PUT /api/accounts/{id}/teams/{team_id}/members/{user_id}",
+        org,
+        "team.member_set",
+        olga.put(
+            &a(&format!("/teams/{team}/members/{}", tess.id)),
+            json!({"role": "team_member"}),
+        ),
+    )
+    .await;
+    let instance = id_of(
+        &walk
+            .step(
+                "POST /api/accounts/{id}/instances",
+                org,
+                "instance.created",
+                tess.post(
+                    &a("/instances"),
+                    json!({"name": "web-1", "size": "small", "team_id": team}),
+                ),
+            )
+            .await,
+    );
+    walk.step(
+        "DELETE /api/accounts/{id}/instances/{instance_id}",
+        org,
+        "instance.deleted",
+        tess.delete(&a(&format!("/instances/{instance}"))),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}/teams/{team_id}/members/{user_id}",
+        org,
+        "team.member_removed",
+        olga.delete(&a(&format!("/teams/{team}/members/{}", tess.id))),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}/teams/{team_id}",
+        org,
+        "team.deleted",
+        olga.delete(&a(&format!("/teams/{team}"))),
+    )
+    .await;
+    let key = walk
+        .step(
+            "POST /api/accounts/{id}/api-keys",
+            org,
+            "api_key.created",
+            tess.post(&a("/api-keys"), json!({"name": "ci"})),
+        )
+        .await;
+    let secret = key["secret"].as_str().unwrap().to_owned();
+    walk.step(
+        "DELETE /api/accounts/{id}/api-keys/{key_id}",
+        org,
+        "api_key.revoked",
+        tess.delete(&a(&format!("/api-keys/{}", id_of(&key)))),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}/members/{user_id}",
+        org,
+        "member.removed",
+        olga.delete(&a(&format!("/members/{}", uma.id))),
+    )
+    .await;
+    walk.step(
+        "POST /api/accounts/{id}/leave",
+        org,
+        "member.left",
+        tess.post(&a("/leave"), json!({})),
+    )
+    .await;
+    app.join(&olga, org, &yan, OrgRole::Admin).await;
+    walk.step(
+        "POST /api/accounts/{id}/transfer-ownership",
+        org,
+        "org.ownership_transferred",
+        olga.post(&a("/transfer-ownership"), json!({"user_id": yan.id})),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}",
+        &beta,
+        "org.deleted",
+        olga.delete(&format!("/api/accounts/{beta}")),
+    )
+    .await;
+
+    // Every mutating operation the document lists was walked (the preview is a read).
+    let document: Value = app
+        .anonymous()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut mutating = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                mutating.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    mutating.remove("POST /api/invitations/preview");
+    assert_eq!(
+        walk.done, mutating,
+        "walked = the document's mutating operations"
+    );
+
+    // No entry holds a secret: passwords, their hashes, key secrets, invitation tokens.
+    let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM activity")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    for payload in &payloads {
+        for secret in [PASSWORD, "$argon2", secret.as_str(), token.as_str()] {
+            assert!(!payload.contains(secret), "{payload} holds a secret");
+        }
+    }
+}
+
+/// `.map_ok()` for a reqwest send future: the response, or a panic.
+trait SendExt {
+    fn map_ok(self) -> impl Future<Output = Response>;
+}
+
+impl<F: Future<Output = reqwest::Result<Response>>> SendExt for F {
+    fn map_ok(self) -> impl Future<Output = Response> {
+        async move { self.await.unwrap() }
+    }
+}
+
+/// An organization with a known history: Olga (Owner) and Tess (Tech) made
+/// changes, each a few entries.
+async fn with_history(app: &TestApp) -> (User, User, AccountId) {
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    let tess = app.register("tess@acme.test").await;
+    app.join(&olga, org, &tess, OrgRole::Tech).await;
+    olga.fund(org, 100).await;
+    olga.fund(org, 200).await;
+    for name in ["Web", "Ops", "Data"] {
+        olga.create_team(org, name).await;
+    }
+    create_key(&tess, org).await;
+    create_key(&tess, org).await;
+    (olga, tess, org)
+}
+
+async fn page(user: &User, path: &str) -> Value {
+    let response = user.get(path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.unwrap()
+}
+
+fn events(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_log_lists_newest_first_with_filters_and_a_cursor() {
+    let app = TestApp::spawn().await;
+    let (olga, tess, org) = with_history(&app).await;
+    let base = format!("/api/accounts/{org}/activity");
+    let all = page(&olga, &format!("{base}?limit=200")).await;
+    let all_events = events(&all);
+    assert_eq!(
+        all_events,
+        [
+            "api_key.created",
+            "api_key.created",
+            "team.created",
+            "team.created",
+            "team.created",
+            "funds.added",
+            "funds.added",
+            "member.joined",
+            "member.invited",
+            "org.created",
+        ]
+    );
+    let first = &all["items"][0];
+    assert_eq!(first["actor"]["user_id"], tess.id.to_string());
+    assert_eq!(first["actor"]["email"], "tess@acme.test");
+    assert_eq!(first["target"]["type"], "api_key");
+    assert_eq!(first["payload"]["name"], "test");
+    assert!(first["at"].as_str().unwrap().ends_with('Z'));
+
+    // Paging by 3 walks the same entries once each.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            None => format!("{base}?limit=3"),
+            Some(c) => format!("{base}?limit=3&cursor={c}"),
+        };
+        let p = page(&olga, &path).await;
+        paged.extend(
+            p["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].clone()),
+        );
+        match p["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let ids: Vec<_> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    assert_eq!(paged, ids);
+
+    // Filters: one type, a category, an actor, a time range, combined.
+    assert_eq!(
+        events(&page(&olga, &format!("{base}?event=funds.added")).await),
+        ["funds.added"; 2]
+    );
+    assert_eq!(
+        events(&page(&olga, &format!("{base}?event=member.*")).await),
+        ["member.joined", "member.invited"]
+    );
+    let by_tess = page(&olga, &format!("{base}?actor={}", tess.id)).await;
+    assert_eq!(
+        events(&by_tess),
+        ["api_key.created", "api_key.created", "member.joined"]
+    );
+    let by_olga_teams = page(
+        &olga,
+        &format!("{base}?actor={}&event=team.*&limit=2", olga.id),
+    )
+    .await;
+    assert_eq!(events(&by_olga_teams), ["team.created"; 2]);
+    assert!(by_olga_teams["next_cursor"].is_string());
+    let newest_at = all["items"][0]["at"].as_str().unwrap();
+    let oldest_at = all["items"][9]["at"].as_str().unwrap();
+    let since_newest = page(&olga, &format!("{base}?since={newest_at}")).await;
+    assert!(events(&since_newest).contains(&"api_key.created".to_owned()));
+    assert!(!events(&since_newest).contains(&"org.created".to_owned()));
+    let until_oldest = page(&olga, &format!("{base}?until={oldest_at}")).await;
+    assert!(
+        until_oldest["items"].as_array().unwrap().is_empty(),
+        "until is exclusive"
+    );
+    let window = page(
+        &olga,
+        &format!("{base}?since=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z"),
+    )
+    .await;
+    assert_eq!(events(&window).len(), 10);
+
+    // Bad parameters are named; readers need the permission; strangers see nothing.
+    let bad = assert_problem(
+        olga.get(&format!(
+            "{base}?event=nope&actor=bob&since=yesterday&limit=500"
+        ))
+        .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert!(bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["field"] == "limit"));
+    let bad = assert_problem(
+        olga.get(&format!("{base}?event=nope&actor=bob&since=yesterday"))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    let fields: Vec<_> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["event", "actor", "since"]);
+    assert_problem(
+        olga.get(&format!("{base}?cursor=nope")).await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    let viewer = app.register("vic@acme.test").await;
+    app.join(&olga, org, &viewer, OrgRole::Viewer).await;
+    assert_problem(viewer.get(&base).await, 403, ErrorCode::Forbidden).await;
+    let eve = app.register("eve@evil.test").await;
+    assert_problem(eve.get(&base).await, 404, ErrorCode::NotFound).await;
+}
+
+#[tokio::test]
+async fn no_endpoint_edits_or_deletes_entries() {
+    let app = TestApp::spawn().await;
+    let (olga, _tess, org) = with_history(&app).await;
+    let listed = page(&olga, &format!("/api/accounts/{org}/activity")).await;
+    let entry = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let before = all_entries(&app).await;
+    for method in ["POST", "PUT", "PATCH", "DELETE"] {
+        for path in [
+            format!("/api/accounts/{org}/activity"),
+            format!("/api/accounts/{org}/activity/{entry}"),
+            format!("/api/accounts/{org}/activity/export?format=csv"),
+        ] {
+            let response = olga
+                .request(method, path.clone(), json!({"event": "x"}))
+                .await;
+            assert!(
+                matches!(response.status().as_u16(), 404 | 405),
+                "{method} {path}: {}",
+                response.status()
+            );
+        }
+    }
+    assert_eq!(all_entries(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_daily_counts_cover_the_asked_days_ending_today() {
+    let app = TestApp::spawn().await;
+    let (olga, _tess, org) = with_history(&app).await;
+    let days = page(&olga, &format!("/api/accounts/{org}/activity/daily?days=7")).await;
+    let days = days.as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    let today = orgspace_server::http::now().to_string()[..10].to_owned();
+    assert_eq!(days[6]["day"], today.as_str());
+    assert_eq!(days[6]["count"], 10);
+    assert_eq!(days[0]["count"], 0);
+    let teams = page(
+        &olga,
+        &format!("/api/accounts/{org}/activity/daily?days=1&event=team.*"),
+    )
+    .await;
+    assert_eq!(teams[0]["count"], 3);
+    assert_problem(
+        olga.get(&format!("/api/accounts/{org}/activity/daily?days=0"))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert_problem(
+        olga.get(&format!("/api/accounts/{org}/activity/daily?days=367"))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn exports_match_the_list_in_csv_and_json() {
+    let app = TestApp::spawn().await;
+    let (olga, tess, org) = with_history(&app).await;
+    // A name a spreadsheet would run as a formula, and one with CSV's specials.
+    let renamed = olga
+        .patch(
+            &format!("/api/accounts/{org}"),
+            json!({"name": "=HYPERLINK(\"x\"), \"Acme\""}),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let listed = page(&olga, &format!("/api/accounts/{org}/activity?limit=200")).await;
+    let ids: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+
+    let json_export = olga
+        .get(&format!("/api/accounts/{org}/activity/export?format=json"))
+        .await;
+    assert_eq!(json_export.status(), StatusCode::OK);
+    assert_eq!(json_export.headers()["content-type"], "application/json");
+    assert!(json_export.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"activity-"));
+    let exported: Vec<Value> = json_export.json().await.unwrap();
+    assert_eq!(exported, listed["items"].as_array().unwrap().clone());
+
+    let csv = olga
+        .get(&format!("/api/accounts/{org}/activity/export?format=csv"))
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "id,at,actor_user_id,actor_email,actor_api_key_id,event,target_type,target_id,payload"
+    );
+    assert_eq!(lines.len(), ids.len() + 1);
+    for (line, id) in lines[1..].iter().zip(&ids) {
+        assert!(line.starts_with(id.as_str()), "{line}");
+    }
+    assert!(lines[1].contains(",org.updated,"), "{}", lines[1]);
+    assert!(
+        !lines[1].contains(",\"=HYPERLINK") && !lines[1].contains(",=HYPERLINK"),
+        "{}",
+        lines[1]
+    );
+
+    // Filters apply; a bad format is named; readers need the permission.
+    let filtered: Vec<Value> = olga
+        .get(&format!(
+            "/api/accounts/{org}/activity/export?format=json&actor={}",
+            tess.id
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 3);
+    let empty: Vec<Value> = olga
+        .get(&format!(
+            "/api/accounts/{org}/activity/export?format=json&event=org.deleted"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(empty.is_empty());
+    assert_problem(
+        olga.get(&format!("/api/accounts/{org}/activity/export?format=xml"))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+    assert_problem(
+        olga.get(&format!("/api/accounts/{org}/activity/export"))
+            .await,
+        422,
+        ErrorCode::Validation,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_export_of_100000_entries_streams_them_all() {
+    let app = TestApp::spawn().await;
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    // 100,000 entries straight into the table, in batches, as the log would hold them.
+    let start = orgspace_server::http::now().as_millis() - 200_000;
+    let mut tx = app.store.pool().begin().await.unwrap();
+    for batch in 0..200 {
+        let mut sql = String::from(
+            "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload) VALUES ",
+        );
+        let rows: Vec<String> = (0..500)
+            .map(|i| {
+                let at = domain::Timestamp::from_millis(start + batch * 500 + i);
+                format!(
+                    "('{}', '{org}', {}, '{}', NULL, 'funds.added', 'organization', '{org}', '{{\"amount_cents\":{i}}}')",
+                    orgspace_server::store::activity::entry_id(at),
+                    at.as_millis(),
+                    olga.id
+                )
+            })
+            .collect();
+        sql.push_str(&rows.join(","));
+        sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let response = olga
+        .get(&format!(
+            "/api/accounts/{org}/activity/export?format=csv&event=funds.added"
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut lines = 0usize;
+    let mut response = response;
+    let mut chunks = 0;
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+        chunks += 1;
+    }
+    assert_eq!(lines, 100_001, "a header and every entry");
+    assert!(chunks > 10, "the answer came in pieces ({chunks})");
+
+    let json: Vec<Value> = olga
+        .get(&format!("/api/accounts/{org}/activity/export?format=json"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json.len(), 100_001, "the entries and org.created");
+    assert_eq!(json[0]["event"], "org.created", "newest first");
+    assert_eq!(json[1]["payload"]["amount_cents"], 499);
+}
