@@ -348,3 +348,101 @@ pub async fn delete_instance(id: AccountId, instance: domain::InstanceId) -> Res
     )))
     .await
 }
+
+/// Adds funds; `idempotency_key` makes a retried payment charge once.
+pub async fn add_funds(
+    id: AccountId,
+    amount_cents: i64,
+    idempotency_key: &str,
+) -> Result<domain::api::BillingView, ApiError> {
+    let body = domain::api::FundsRequest { amount_cents };
+    json_with(
+        Request::post(&format!("/api/accounts/{id}/funds"))
+            .header("Idempotency-Key", idempotency_key),
+        &body,
+    )
+    .await
+}
+
+pub async fn change_plan(id: AccountId, plan: domain::Plan) -> Result<AccountView, ApiError> {
+    let body = domain::api::ChangePlanRequest {
+        plan: plan.id().to_owned(),
+    };
+    json_with(Request::put(&format!("/api/accounts/{id}/plan")), &body).await
+}
+
+pub async fn api_keys(
+    id: AccountId,
+    cursor: Option<&str>,
+) -> Result<domain::api::Page<domain::api::ApiKeyView>, ApiError> {
+    let mut url = format!("/api/accounts/{id}/api-keys?limit=50");
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+    }
+    json(Request::get(&url)).await
+}
+
+pub async fn create_api_key(
+    id: AccountId,
+    body: &domain::api::CreateApiKeyRequest,
+) -> Result<domain::api::CreatedApiKey, ApiError> {
+    json_with(Request::post(&format!("/api/accounts/{id}/api-keys")), body).await
+}
+
+pub async fn revoke_api_key(
+    id: AccountId,
+    key: &domain::api_keys::ApiKeyId,
+) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/api-keys/{key}"
+    )))
+    .await
+}
+
+/// The query string of the activity filters (without `?`).
+pub fn activity_query(query: &domain::activity::ActivityQuery) -> String {
+    let mut parts = Vec::new();
+    for (name, value) in [
+        ("event", &query.event),
+        ("actor", &query.actor),
+        ("since", &query.since),
+        ("until", &query.until),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{name}={}", js_sys::encode_uri_component(value)));
+        }
+    }
+    parts.join("&")
+}
+
+pub async fn activity(
+    id: AccountId,
+    query: &domain::activity::ActivityQuery,
+    cursor: Option<&str>,
+) -> Result<domain::api::Page<domain::api::ActivityView>, ApiError> {
+    let mut url = format!(
+        "/api/accounts/{id}/activity?limit=50&{}",
+        activity_query(query)
+    );
+    if let Some(cursor) = cursor {
+        url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+    }
+    json(Request::get(&url)).await
+}
+
+pub async fn daily_activity(
+    id: AccountId,
+    query: &domain::activity::ActivityQuery,
+    days: u32,
+) -> Result<Vec<domain::api::DailyActivity>, ApiError> {
+    let filters = domain::activity::ActivityQuery {
+        since: None,
+        until: None,
+        ..query.clone()
+    };
+    json(Request::get(&format!(
+        "/api/accounts/{id}/activity/daily?days={days}&{}",
+        activity_query(&filters)
+    )))
+    .await
+}

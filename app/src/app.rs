@@ -2,6 +2,9 @@
 
 use crate::pages::accept_invitation_page::AcceptInvitationPage;
 use crate::pages::account_layout::{AccountHome, AccountLayout};
+use crate::pages::activity_page::ActivityPage;
+use crate::pages::api_keys_page::ApiKeysPage;
+use crate::pages::billing_page::BillingPage;
 use crate::pages::instances_page::InstancesPage;
 use crate::pages::invitations_page::InvitationsPage;
 use crate::pages::login_page::LoginPage;
@@ -41,6 +44,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("teams") view=TeamsPage />
                     <Route path=path!("instances") view=InstancesPage />
                     <Route path=path!("roles") view=OrgRolePreviewPage />
+                    <Route path=path!("billing") view=BillingPage />
+                    <Route path=path!("api-keys") view=ApiKeysPage />
+                    <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>

@@ -44,6 +44,30 @@ pub const fn status_for(credit_cents: i64) -> AccountStatus {
     }
 }
 
+/// Reads an amount typed by a person, in whole units with up to two decimals
+/// ("25", "25.5", "1,000.00"), as cents within the payment bounds.
+pub fn parse_amount(text: &str) -> Result<i64, FieldError> {
+    let invalid = || FieldError::new("amount_cents", "must be an amount like 25 or 25.50");
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if whole.is_empty()
+        || whole.len() > 9
+        || fraction.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let whole: i64 = whole.parse().map_err(|_| invalid())?;
+    let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
+    let amount = whole * 100 + cents;
+    check_amount(amount).map_err(|mut errors| errors.remove(0))
+}
+
 /// Money for people: 12345 → "123.45".
 pub fn format_cents(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -88,5 +112,42 @@ mod tests {
         assert_eq!(format_cents(5), "0.05");
         assert_eq!(format_cents(123_456_789), "1,234,567.89");
         assert_eq!(format_cents(-100), "-1.00");
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::*;
+
+    #[test]
+    fn typed_amounts_become_cents_within_bounds() {
+        for (text, cents) in [
+            ("25", 2500),
+            ("25.5", 2550),
+            ("25.50", 2550),
+            (" 1,000.05 ", 100_005),
+            ("0.01", 1),
+            ("100000", 10_000_000),
+        ] {
+            assert_eq!(parse_amount(text), Ok(cents), "{text}");
+        }
+        for text in [
+            "",
+            "abc",
+            "1.234",
+            "-5",
+            "0",
+            "0.00",
+            "100000.01",
+            ".5",
+            "1e3",
+            "12345678901",
+        ] {
+            assert_eq!(
+                parse_amount(text).unwrap_err().field,
+                "amount_cents",
+                "{text}"
+            );
+        }
     }
 }

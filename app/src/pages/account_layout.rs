@@ -35,6 +35,9 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
             ("Organizations", "organizations"),
             ("Instances", "instances"),
             ("Invitations", "invitations"),
+            ("Billing", "billing"),
+            ("API keys", "api-keys"),
+            ("Activity", "activity"),
             ("Settings", "settings"),
         ],
         AccountKind::Organization => &[
@@ -42,6 +45,9 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
             ("Teams", "teams"),
             ("Instances", "instances"),
             ("Invitations", "invitations"),
+            ("Billing", "billing"),
+            ("API keys", "api-keys"),
+            ("Activity", "activity"),
             ("Role preview", "roles"),
             ("Settings", "settings"),
         ],
@@ -144,12 +150,30 @@ fn SuspendedBanner() -> impl IntoView {
             .get()
             .is_some_and(|a| a.status == AccountStatus::Suspended)
     };
+    let can_pay = move || {
+        account.get().is_some_and(|a| {
+            domain::roles::decide(a.kind, a.role, domain::Permission::ManageBilling).is_ok()
+        })
+    };
+    let billing_href = move || {
+        account
+            .get()
+            .map(|a| format!("/a/{}/billing", a.id))
+            .unwrap_or_default()
+    };
     view! {
         <Show when=suspended>
-            <p class="alert warning banner">
-                <strong>"This account is suspended. "</strong>
-                "You can view and configure it and manage its members, but resources cannot be created until funds are added."
-            </p>
+            <div class="alert warning banner" role="region" aria-label="Account status">
+                <p>
+                    <strong>"This account is suspended. Add funds to create resources."</strong>
+                    " You can still view and configure it and manage its members."
+                </p>
+                {move || if can_pay() {
+                    view! { <a class="button primary small" href=billing_href>"Add funds"</a> }.into_any()
+                } else {
+                    view! { <p class="muted">"An Owner or Admin can add funds on the Billing page."</p> }.into_any()
+                }}
+            </div>
         </Show>
     }
 }

@@ -2,6 +2,9 @@
 
 pub mod accept_invitation_page;
 pub mod account_layout;
+pub mod activity_page;
+pub mod api_keys_page;
+pub mod billing_page;
 pub mod instances_page;
 pub mod invitations_page;
 pub mod login_page;

@@ -214,7 +214,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     Unauthenticated))]
 pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeResponse>> {
     let user = &caller.user;
-    let AuthResponse { user, accounts } = auth_body(&state, &user).await?;
+    let AuthResponse { user, accounts } = auth_body(&state, user).await?;
     let pending_invitations = state
         .store
         .count_pending_invitations(&user.email, now())

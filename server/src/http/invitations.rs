@@ -259,7 +259,7 @@ pub async fn create_invitation(
     store::record(&mut tx, activity, now).await?;
     tx.commit().await?;
     let view = invitation_view(&state, invitation_id).await?;
-    send_invitation_mail(&state, &view, &user, &token).await;
+    send_invitation_mail(&state, &view, user, &token).await;
     Ok(created(
         format!("/api/accounts/{id}/invitations/{invitation_id}"),
         view,
@@ -361,7 +361,7 @@ pub async fn resend_invitation(
     store::record(&mut tx, activity, now).await?;
     tx.commit().await?;
     let view = invitation_view(&state, invitation_id).await?;
-    send_invitation_mail(&state, &view, &user, &token).await;
+    send_invitation_mail(&state, &view, user, &token).await;
     Ok(Json(view))
 }
 
@@ -503,7 +503,7 @@ pub async fn accept_invitation(
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<Json<AccountView>> {
     let user = &caller.user;
-    accept(&state, &user, invitation_id, now()).await.map(Json)
+    accept(&state, user, invitation_id, now()).await.map(Json)
 }
 
 /// Accepts the invitation whose link token is given (from the mail).
@@ -522,7 +522,7 @@ pub async fn accept_invitation_token(
 ) -> ApiResult<Json<AccountView>> {
     let user = &caller.user;
     let invitation = invitation_by_token(&state, &request.token).await?;
-    accept(&state, &user, invitation.id, now()).await.map(Json)
+    accept(&state, user, invitation.id, now()).await.map(Json)
 }
 
 /// Shows the invitation behind a link token, without signing in, so the invitee

@@ -87,22 +87,28 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         "POST /api/auth/login",
         &pat_personal,
         "user.signed_in",
-        client
-            .post(app.url("/api/auth/login"))
-            .json(&login)
-            .send()
-            .map_ok(),
+        async {
+            client
+                .post(app.url("/api/auth/login"))
+                .json(&login)
+                .send()
+                .await
+                .unwrap()
+        },
     )
     .await;
     walk.step(
         "POST /api/auth/logout",
         &pat_personal,
         "user.signed_out",
-        client
-            .post(app.url("/api/auth/logout"))
-            .json(&json!({}))
-            .send()
-            .map_ok(),
+        async {
+            client
+                .post(app.url("/api/auth/logout"))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+        },
     )
     .await;
 
@@ -360,17 +366,6 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         for secret in [PASSWORD, "$argon2", secret.as_str(), token.as_str()] {
             assert!(!payload.contains(secret), "{payload} holds a secret");
         }
-    }
-}
-
-/// `.map_ok()` for a reqwest send future: the response, or a panic.
-trait SendExt {
-    fn map_ok(self) -> impl Future<Output = Response>;
-}
-
-impl<F: Future<Output = reqwest::Result<Response>>> SendExt for F {
-    fn map_ok(self) -> impl Future<Output = Response> {
-        async move { self.await.unwrap() }
     }
 }
 
