@@ -29,6 +29,8 @@ use utoipa::OpenApi;
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
+    modifiers(&Security),
+    security(("session" = []), ("api_key" = [])),
     tags(
         (name = "auth", description = "Registration and sessions"),
         (name = "accounts", description = "Personal accounts and organizations"),
@@ -44,6 +46,37 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// The two ways to authenticate: the session cookie (the app) and an API key.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                super::extract::SESSION_COOKIE,
+                "Set by sign-in and registration.",
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("{key id}.{secret}")
+                    .description(Some(
+                        "An API key's token. It acts with its owner's current permissions in the key's account only.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(openapi_json))
