@@ -7,5 +7,6 @@ pub mod field;
 pub mod invite_dialog;
 pub mod modal;
 pub mod organization_fields;
+pub mod paged;
 pub mod top_bar;
 pub mod transfer_dialog;

@@ -5,6 +5,7 @@
 use super::account_layout::use_current_account;
 use super::api_keys_page::short_time;
 use crate::api;
+use crate::components::paged::Paged;
 use domain::activity::{categories, event_label, ActivityQuery, EVENTS};
 use domain::api::{ActivityView, DailyActivity, MemberView};
 use domain::roles::decide;
@@ -73,8 +74,7 @@ fn plain(value: &serde_json::Value) -> String {
 pub fn ActivityPage() -> impl IntoView {
     crate::browser::set_title("Activity");
     let account = use_current_account();
-    let entries = RwSignal::new(None::<Result<Vec<ActivityView>, api::ApiError>>);
-    let next_cursor = RwSignal::new(None::<String>);
+    let entries = Paged::<ActivityView>::new();
     let daily = RwSignal::new(Vec::<DailyActivity>::new());
     // Everyone the actor filter offers: current members, and whoever appears in
     // the entries loaded so far (so former members can be chosen too).
@@ -110,24 +110,14 @@ pub fn ActivityPage() -> impl IntoView {
         let Some(id) = account.get_untracked().map(|a| a.id) else {
             return;
         };
-        let cursor = if append {
-            next_cursor.get_untracked()
-        } else {
-            None
-        };
+        let cursor = entries.cursor(append);
         let query = query.get_untracked();
         spawn_local(async move {
-            match api::activity(id, &query, cursor.as_deref()).await {
-                Ok(page) => {
-                    next_cursor.set(page.next_cursor);
-                    add_actors(page.items.iter().filter_map(actor_option).collect());
-                    entries.update(|current| match (append, current) {
-                        (true, Some(Ok(list))) => list.extend(page.items),
-                        (_, current) => *current = Some(Ok(page.items)),
-                    });
-                }
-                Err(error) => entries.set(Some(Err(error))),
+            let answer = api::activity(id, &query, cursor.as_deref()).await;
+            if let Ok(page) = &answer {
+                add_actors(page.items.iter().filter_map(actor_option).collect());
             }
+            entries.apply(append, answer);
             if !append {
                 if let Ok(days) = api::daily_activity(id, &query, CHART_DAYS).await {
                     daily.set(days);
@@ -225,7 +215,7 @@ pub fn ActivityPage() -> impl IntoView {
                     <button type="button" class="button secondary" on:click=reset>"Clear filters"</button>
                 </div>
             </form>
-            {move || match entries.get() {
+            {move || match entries.items.get() {
                 None => view! { <div class="skeleton block" aria-busy="true"></div> }.into_any(),
                 Some(Err(api::ApiError::Offline)) => view! { <super::instances_page::OfflineState /> }.into_any(),
                 Some(Err(error)) => view! { <p class="alert error" role="alert">{error.message()}</p> }.into_any(),
@@ -263,7 +253,7 @@ pub fn ActivityPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <Show when=move || next_cursor.get().is_some()>
+                    <Show when=move || entries.has_more()>
                         <button type="button" class="button secondary" on:click=move |_| load(true)>"Load more"</button>
                     </Show>
                 }.into_any(),

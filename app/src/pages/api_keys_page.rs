@@ -5,6 +5,7 @@
 use super::account_layout::use_current_account;
 use crate::api;
 use crate::components::field::error_for;
+use crate::components::paged::Paged;
 use crate::session::use_session;
 use crate::toast::use_toasts;
 use domain::api::{ApiKeyView, CreateApiKeyRequest, CreatedApiKey};
@@ -55,8 +56,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     let account = use_current_account();
     let session = use_session();
     let toasts = use_toasts();
-    let keys = RwSignal::new(None::<Result<Vec<ApiKeyView>, api::ApiError>>);
-    let next_cursor = RwSignal::new(None::<String>);
+    let keys = Paged::<ApiKeyView>::new();
     let name = RwSignal::new(String::new());
     let expiry_days = RwSignal::new(0_i64);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -75,22 +75,9 @@ pub fn ApiKeysPage() -> impl IntoView {
         let Some(id) = account.get_untracked().map(|a| a.id) else {
             return;
         };
-        let cursor = if append {
-            next_cursor.get_untracked()
-        } else {
-            None
-        };
+        let cursor = keys.cursor(append);
         spawn_local(async move {
-            match api::api_keys(id, cursor.as_deref()).await {
-                Ok(page) => {
-                    next_cursor.set(page.next_cursor);
-                    keys.update(|current| match (append, current) {
-                        (true, Some(Ok(list))) => list.extend(page.items),
-                        (_, current) => *current = Some(Ok(page.items)),
-                    });
-                }
-                Err(error) => keys.set(Some(Err(error))),
-            }
+            keys.apply(append, api::api_keys(id, cursor.as_deref()).await);
         });
     };
     Effect::new(move |_| {
@@ -245,7 +232,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                     </div>
                 </section>
             })}
-            {move || match keys.get() {
+            {move || match keys.items.get() {
                 None => view! { <div class="skeleton block" aria-busy="true"></div> }.into_any(),
                 Some(Err(api::ApiError::Offline)) => view! { <super::instances_page::OfflineState /> }.into_any(),
                 Some(Err(error)) => view! { <p class="alert error" role="alert">{error.message()}</p> }.into_any(),
@@ -293,7 +280,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <Show when=move || next_cursor.get().is_some()>
+                    <Show when=move || keys.has_more()>
                         <button type="button" class="button secondary" on:click=move |_| load(true)>"Load more"</button>
                     </Show>
                 }.into_any(),

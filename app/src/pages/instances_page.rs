@@ -5,6 +5,7 @@
 use super::account_layout::use_current_account;
 use crate::api;
 use crate::components::field::error_for;
+use crate::components::paged::Paged;
 use crate::network::use_network;
 use crate::toast::use_toasts;
 use domain::api::{CreateInstanceRequest, InstanceView, TeamView};
@@ -21,8 +22,7 @@ pub fn InstancesPage() -> impl IntoView {
     let account = use_current_account();
     let network = use_network();
     let toasts = use_toasts();
-    let instances = RwSignal::new(None::<Result<Vec<InstanceView>, api::ApiError>>);
-    let next_cursor = RwSignal::new(None::<String>);
+    let instances = Paged::<InstanceView>::new();
     let teams = RwSignal::new(Vec::<TeamView>::new());
     let name = RwSignal::new(String::new());
     let size = RwSignal::new(InstanceSize::Small);
@@ -43,22 +43,9 @@ pub fn InstancesPage() -> impl IntoView {
         let Some(id) = account.get_untracked().map(|a| a.id) else {
             return;
         };
-        let cursor = if append {
-            next_cursor.get_untracked()
-        } else {
-            None
-        };
+        let cursor = instances.cursor(append);
         spawn_local(async move {
-            match api::instances(id, cursor.as_deref()).await {
-                Ok(page) => {
-                    next_cursor.set(page.next_cursor);
-                    instances.update(|current| match (append, current) {
-                        (true, Some(Ok(list))) => list.extend(page.items),
-                        (_, current) => *current = Some(Ok(page.items)),
-                    });
-                }
-                Err(error) => instances.set(Some(Err(error))),
-            }
+            instances.apply(append, api::instances(id, cursor.as_deref()).await);
         });
     };
     Effect::new(move |_| {
@@ -230,7 +217,7 @@ pub fn InstancesPage() -> impl IntoView {
                     </div>
                 </section>
             })}
-            {move || match instances.get() {
+            {move || match instances.items.get() {
                 None => view! { <div class="skeleton block" aria-busy="true"></div> }.into_any(),
                 Some(Err(api::ApiError::Offline)) => view! { <OfflineState /> }.into_any(),
                 Some(Err(error)) => view! { <p class="alert error" role="alert">{error.message()}</p> }.into_any(),
@@ -271,7 +258,7 @@ pub fn InstancesPage() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-            <Show when=move || next_cursor.get().is_some()>
+            <Show when=move || instances.has_more()>
                 <div class="actions center"><button type="button" class="button secondary" on:click=move |_| load(true)>"Load more instances"</button></div>
             </Show>
         </Show>

@@ -107,17 +107,13 @@ pub async fn list_activity(
     let filter = params.filter()?;
     let before = cursor(paging.cursor.as_deref())?;
     readable(&state, &caller, id).await?;
-    let mut items = state
+    let items = state
         .store
         .list_activity(id, &filter, before.as_deref(), paging.limit + 1)
         .await?;
-    let next_cursor = if items.len() > paging.limit {
-        items.truncate(paging.limit);
-        items.last().map(|e| e.id.clone())
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(super::pagination::page_of(items, paging.limit, |e| {
+        e.id.clone()
+    })))
 }
 
 /// Entries per UTC day for the last `days` days (today included), oldest first,

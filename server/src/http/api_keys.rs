@@ -61,17 +61,13 @@ pub async fn list_keys(
         })
         .transpose()?;
     let whose = (!sees_all_keys(account.kind, account.role)).then_some(user.id);
-    let mut items = state
+    let items = state
         .store
         .list_keys(id, whose, after.as_ref(), paging.limit, now())
         .await?;
-    let next_cursor = if items.len() > paging.limit {
-        items.truncate(paging.limit);
-        items.last().map(|k| k.id.to_string())
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(super::pagination::page_of(items, paging.limit, |k| {
+        k.id.to_string()
+    })))
 }
 
 /// Creates a key for the caller in this account. The answer holds the secret and

@@ -113,17 +113,13 @@ pub async fn list_instances(
             )
         }
     };
-    let mut items = state
+    let items = state
         .store
         .list_instances(id, &visible, team, after, paging.limit)
         .await?;
-    let next_cursor = if items.len() > paging.limit {
-        items.truncate(paging.limit);
-        items.last().map(|i| i.id.to_string())
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Json(super::pagination::page_of(items, paging.limit, |i| {
+        i.id.to_string()
+    })))
 }
 
 /// Creates an instance in a team where the caller may create resources, in the

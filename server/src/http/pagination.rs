@@ -62,3 +62,22 @@ pub fn page_in_memory<T>(items: Vec<T>, paging: &Paging) -> Result<domain::api::
         next_cursor: (end < total).then(|| end.to_string()),
     })
 }
+
+/// A page from `limit + 1` rows read after the cursor: the extra row, if there,
+/// only says that more follow; the cursor is the last kept item's.
+pub fn page_of<T>(
+    mut rows: Vec<T>,
+    limit: usize,
+    cursor_of: impl Fn(&T) -> String,
+) -> domain::api::Page<T> {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(cursor_of)
+    } else {
+        None
+    };
+    domain::api::Page {
+        items: rows,
+        next_cursor,
+    }
+}
