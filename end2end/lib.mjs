@@ -109,3 +109,21 @@ export async function visible(locator, what) {
     throw new Error(`not visible: ${what} (${error.message.split('\n')[0]})`);
   });
 }
+
+/** The password every test user signs up with. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** A billing address that passes validation. */
+export const ADDRESS = { name: 'Acme', street: 'Main 1', city: 'Berlin', postal_code: '10115', country: 'DE' };
+
+/**
+ * A fresh browser context signed up through the API (its request context keeps
+ * the session cookie): { context, page, me }.
+ */
+export async function signedUp(browser, server, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const response = await context.request.post(`${server.url}/api/auth/register`, { data: { password: PASSWORD, ...body } });
+  assert.equal(response.status(), 201, `register ${body.email}`);
+  return { context, page: await context.newPage(), me: await response.json() };
+}

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, assertAccessible, visible } from '../lib.mjs';
+import { startServer, launchBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
 
 let server;
 let browser;
@@ -21,17 +21,7 @@ after(async () => {
   server?.stop();
 });
 
-const PASSWORD = 'correct horse battery staple';
-const ADDRESS = { name: 'Acme', street: 'Main 1', city: 'Berlin', postal_code: '10115', country: 'DE' };
-
-/** A browser context signed up through the API (its request context keeps the cookie). */
-async function signedUp(body) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  const response = await context.request.post(`${server.url}/api/auth/register`, { data: { password: PASSWORD, ...body } });
-  assert.equal(response.status(), 201, `register ${body.email}`);
-  return { context, page: await context.newPage(), me: await response.json() };
-}
+const signedUp = (body) => signUp(browser, server, body);
 
 test('suspended → Admin adds funds → Tech uses an API key → removed, the key stops → activity by actor', async () => {
   const owner = await signedUp({
