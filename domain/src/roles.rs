@@ -275,18 +275,36 @@ pub const fn team_grant(team_role: TeamRole, permission: TeamPermission) -> bool
     }
 }
 
-/// The roles that hold `permission` everywhere, for "Only Owners and Admins can …".
-fn holders(permission: Permission) -> String {
-    let names: Vec<&str> = OrgRole::ALL
+/// Appends the roles that hold `permission` everywhere to `out`, for "Only Owners
+/// and Admins can …". (Denials are built on every refused check, so this writes
+/// into one buffer instead of formatting.)
+fn push_holders(out: &mut String, permission: Permission) {
+    let mut names = OrgRole::ALL
         .into_iter()
         .filter(|role| grant(*role, permission) == Grant::Yes)
         .map(OrgRole::plural)
-        .collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        .peekable();
+    let mut first = true;
+    while let Some(name) = names.next() {
+        if !first {
+            out.push_str(if names.peek().is_some() {
+                ", "
+            } else {
+                " and "
+            });
+        }
+        out.push_str(name);
+        first = false;
     }
+}
+
+/// A sentence from its pieces, in one allocation.
+fn sentence(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + 24);
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
 }
 
 fn forbidden(message: String) -> Denial {
@@ -322,16 +340,21 @@ pub fn decide(kind: AccountKind, role: OrgRole, permission: Permission) -> Resul
     }
     match grant(role, permission) {
         Grant::Yes => Ok(()),
-        Grant::Team => Err(forbidden(format!(
-            "{} can {} only in teams where they have a team role.",
+        Grant::Team => Err(forbidden(sentence(&[
             role.plural(),
-            permission.phrase()
-        ))),
-        Grant::No => Err(forbidden(format!(
-            "Only {} can {}.",
-            holders(permission),
-            permission.phrase()
-        ))),
+            " can ",
+            permission.phrase(),
+            " only in teams where they have a team role.",
+        ]))),
+        Grant::No => {
+            let mut message = String::with_capacity(128);
+            message.push_str("Only ");
+            push_holders(&mut message, permission);
+            message.push_str(" can ");
+            message.push_str(permission.phrase());
+            message.push('.');
+            Err(forbidden(message))
+        }
     }
 }
 
