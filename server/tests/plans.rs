@@ -1,0 +1,340 @@
+//! No request-path query scans `memberships`, `invitations` or `activity` in
+//! proportion to the table's size. A journey calls every endpoint (with each
+//! list's filters and cursors); every SQL statement the server ran is captured
+//! from sqlx's statement log and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
+//! of one of those tables (by name or alias) fails the test. An index `SEARCH`
+//! bounded by the account, user or key is what they must use.
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use domain::OrgRole;
+use helpers::*;
+use serde_json::{json, Value};
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::Layer;
+
+/// The tables whose full scans would grow with the product's use.
+const WATCHED: [&str; 3] = ["memberships", "invitations", "activity"];
+
+#[derive(Default)]
+struct Statement {
+    summary: String,
+    full: String,
+}
+
+impl Visit for Statement {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "summary" => self.summary = value.to_owned(),
+            "db.statement" => self.full = value.to_owned(),
+            _ => {}
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if matches!(field.name(), "summary" | "db.statement") {
+            self.record_str(field, format!("{value:?}").trim_matches('"'));
+        }
+    }
+}
+
+/// Keeps every statement sqlx logs.
+struct Capture(Arc<Mutex<BTreeSet<String>>>);
+
+impl<S: tracing::Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut statement = Statement::default();
+        event.record(&mut statement);
+        let sql = if statement.full.trim().is_empty() {
+            statement.summary
+        } else {
+            statement.full.trim().to_owned()
+        };
+        self.0.lock().unwrap().insert(sql);
+    }
+}
+
+/// `alias → table` for the watched tables named in `FROM` or `JOIN`.
+fn aliases(sql: &str) -> BTreeMap<String, String> {
+    let words: Vec<String> = sql
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut map = BTreeMap::new();
+    for (i, word) in words.iter().enumerate() {
+        if (word == "from" || word == "join") && i + 1 < words.len() {
+            let table = &words[i + 1];
+            if !WATCHED.contains(&table.as_str()) {
+                continue;
+            }
+            map.insert(table.clone(), table.clone());
+            let mut next = i + 2;
+            if words.get(next).is_some_and(|w| w == "as") {
+                next += 1;
+            }
+            if let Some(alias) = words.get(next) {
+                let keyword = [
+                    "where", "join", "left", "inner", "on", "order", "group", "limit", "set",
+                ]
+                .contains(&alias.as_str());
+                if !keyword {
+                    map.insert(alias.clone(), table.clone());
+                }
+            }
+        }
+    }
+    map
+}
+
+/// Calls every endpoint, with filters and cursors, as people and scripts would.
+async fn journey(app: &TestApp) {
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    let a = |path: &str| format!("/api/accounts/{org}{path}");
+    olga.fund(org, 5_000).await;
+    olga.put(&a("/plan"), json!({"plan": "business"})).await;
+    let tess = app.register("tess@acme.test").await;
+    let uma = app.register("uma@acme.test").await;
+    let vic = app.register("vic@acme.test").await;
+    app.join(&olga, org, &tess, OrgRole::Tech).await;
+    let uma_invitation = app
+        .invite(&olga, org, "uma@acme.test", OrgRole::Viewer)
+        .await;
+    let uma_invitation = uma_invitation["id"].as_str().unwrap().to_owned();
+    uma.get("/api/invitations").await;
+    uma.post(
+        &format!("/api/invitations/{uma_invitation}/accept"),
+        json!({}),
+    )
+    .await;
+    let vic_invitation = app
+        .invite(&olga, org, "vic@acme.test", OrgRole::Viewer)
+        .await;
+    let token = app.token_for("vic@acme.test");
+    vic.post("/api/invitations/preview", json!({"token": token}))
+        .await;
+    let vic_invitation = vic_invitation["id"].as_str().unwrap().to_owned();
+    olga.post(
+        &a(&format!("/invitations/{vic_invitation}/resend")),
+        json!({}),
+    )
+    .await;
+    vic.post(
+        &format!("/api/invitations/{vic_invitation}/decline"),
+        json!({}),
+    )
+    .await;
+    let wes = app.invite(&olga, org, "wes@acme.test", OrgRole::Tech).await;
+    olga.delete(&a(&format!("/invitations/{}", wes["id"].as_str().unwrap())))
+        .await;
+    for query in ["", "?status=pending", "?status=revoked", "?limit=1"] {
+        let page: Value = olga
+            .get(&a(&format!("/invitations{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            olga.get(&a(&format!("/invitations?limit=1&cursor={cursor}")))
+                .await;
+        }
+    }
+    for query in ["", "?q=tess", "?q=acme.test", "?limit=1"] {
+        let page: Value = olga
+            .get(&a(&format!("/members{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            olga.get(&a(&format!("/members?limit=1&cursor={cursor}")))
+                .await;
+        }
+    }
+    let web = olga.create_team(org, "Web").await;
+    olga.patch(&a(&format!("/teams/{web}")), json!({"name": "Frontend"}))
+        .await;
+    olga.set_team_role(org, &web, &tess, "team_member").await;
+    olga.get(&a("/teams")).await;
+    let made: Value = tess
+        .post(
+            &a("/instances"),
+            json!({"name": "web-1", "size": "small", "team_id": web}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    tess.post(&a("/instances"), json!({"name": "web-2", "size": "small"}))
+        .await;
+    for query in ["", "?limit=1", &format!("?team_id={web}")] {
+        let page: Value = tess
+            .get(&a(&format!("/instances{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            tess.get(&a(&format!("/instances?limit=1&cursor={cursor}")))
+                .await;
+        }
+        olga.get(&a(&format!("/instances{query}"))).await;
+    }
+    tess.delete(&a(&format!("/instances/{}", made["id"].as_str().unwrap())))
+        .await;
+    let (key, bearer) = create_key(&tess, org).await;
+    create_key(&tess, org).await;
+    let with_key = app
+        .anonymous()
+        .get(app.url(&a("/instances")))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_key.status(), 200);
+    for query in ["", "?limit=1"] {
+        let page: Value = olga
+            .get(&a(&format!("/api-keys{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            olga.get(&a(&format!("/api-keys?limit=1&cursor={cursor}")))
+                .await;
+        }
+        tess.get(&a(&format!("/api-keys{query}"))).await;
+    }
+    olga.delete(&a(&format!("/api-keys/{key}"))).await;
+    let since = "2000-01-01T00:00:00Z";
+    let until = "2100-01-01T00:00:00Z";
+    for query in [
+        String::new(),
+        "?event=member.invited".into(),
+        "?event=member.*".into(),
+        format!("?actor={}", tess.id),
+        format!("?since={since}&until={until}"),
+        format!("?event=team.*&actor={}&since={since}", olga.id),
+        "?limit=2".into(),
+    ] {
+        let sep = if query.is_empty() { "?" } else { "&" };
+        let page: Value = olga
+            .get(&a(&format!("/activity{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            olga.get(&a(&format!("/activity{query}{sep}cursor={cursor}")))
+                .await;
+        }
+        olga.get(&a(&format!("/activity/export{query}{sep}format=csv")))
+            .await
+            .text()
+            .await
+            .unwrap();
+        olga.get(&a(&format!("/activity/daily{query}"))).await;
+    }
+    olga.get(&a("/billing")).await;
+    olga.get(&a("")).await;
+    olga.patch(&a(""), json!({"name": "Acme Corp"})).await;
+    olga.patch(
+        &a(&format!("/members/{}", uma.id)),
+        json!({"role": "admin"}),
+    )
+    .await;
+    olga.delete(&a(&format!("/teams/{web}/members/{}", tess.id)))
+        .await;
+    olga.delete(&a(&format!("/teams/{web}"))).await;
+    olga.delete(&a(&format!("/members/{}", uma.id))).await;
+    tess.post(&a("/leave"), json!({})).await;
+    app.join(&olga, org, &tess, OrgRole::Admin).await;
+    olga.post(&a("/transfer-ownership"), json!({"user_id": tess.id}))
+        .await;
+    olga.get("/api/me").await;
+    olga.get("/api/accounts").await;
+    let beta = olga.create_organization("Beta", "eu-central").await;
+    olga.delete(&format!("/api/accounts/{beta}")).await;
+    olga.post("/api/auth/logout", json!({})).await;
+    let client = app.anonymous();
+    client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": "olga@acme.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The watched tables `sql` scans, per `EXPLAIN QUERY PLAN`.
+async fn scans_in(app: &TestApp, sql: &str) -> Vec<String> {
+    let watched = aliases(sql);
+    let plan = sqlx::raw_sql(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"));
+    let mut scans = Vec::new();
+    for row in plan {
+        let detail: String = row.try_get("detail").unwrap();
+        let Some(rest) = detail.strip_prefix("SCAN ") else {
+            continue;
+        };
+        let name = rest
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        if let Some(table) = watched.get(&name) {
+            scans.push(format!("{table} ({detail}) in:\n{sql}"));
+        }
+    }
+    scans
+}
+
+#[tokio::test]
+async fn no_request_path_query_scans_members_invitations_or_activity() {
+    if std::env::var("DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        // The plans are SQLite's; PostgreSQL's planner picks by statistics.
+        return;
+    }
+    let statements = Arc::new(Mutex::new(BTreeSet::new()));
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::EnvFilter::new("warn,sqlx::query=debug"))
+        .with(Capture(statements.clone()))
+        .init();
+    let app = TestApp::spawn().await;
+    journey(&app).await;
+
+    // The check itself sees a scan where there is one.
+    let bad =
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.role = $1";
+    assert_eq!(scans_in(&app, bad).await.len(), 1, "a scan is detected");
+
+    let statements = statements.lock().unwrap().clone();
+    let mut checked = 0;
+    let mut scans = Vec::new();
+    for sql in &statements {
+        let lower = sql.to_lowercase();
+        let skip = lower.starts_with("insert") || lower.starts_with("explain");
+        if aliases(sql).is_empty() || skip || lower.contains("_sqlx_migrations") {
+            continue;
+        }
+        checked += 1;
+        scans.extend(scans_in(&app, sql).await);
+    }
+    println!("{checked} statements on memberships, invitations or activity checked");
+    assert!(
+        checked >= 40,
+        "the journey ran the request-path queries ({checked} checked)"
+    );
+    assert!(scans.is_empty(), "full scans:\n\n{}", scans.join("\n\n"));
+}
