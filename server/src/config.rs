@@ -21,6 +21,8 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Fill an empty database with a large dataset for benchmarks.
+    Seed(crate::seed::SeedOptions),
 }
 
 /// Everything a deployment may set. Every default number of the spec is here.

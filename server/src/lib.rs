@@ -9,6 +9,7 @@ pub mod http;
 pub mod mail;
 pub mod payments;
 pub mod secrets;
+pub mod seed;
 pub mod store;
 
 use config::{Cli, Command, Config};
@@ -52,6 +53,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map(|_| println!("migrations applied"))
             .map_err(|e| e.to_string()),
+        Command::Seed(options) => {
+            let store = store::Store::connect(&cli.config.database_url, 2)
+                .await
+                .map_err(|e| e.to_string())?;
+            seed::seed(&store, &options)
+                .await
+                .map_err(|e| e.to_string())
+        }
     }
 }
 

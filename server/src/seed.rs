@@ -1,0 +1,295 @@
+//! `orgspace seed`: fills an empty database with a large, realistic dataset for
+//! the benchmarks — many users each with a personal account, one very large
+//! organization, every user in several 50-member organizations (up to the
+//! organization limit), and a long activity log in the large organization.
+//!
+//! Rows go in as multi-row `INSERT`s inside large transactions, so a million
+//! users take a minute or two rather than hours. Every seeded user signs in with
+//! [`SEED_PASSWORD`]; emails are `user{n}@seed.test` (n from 0), and `user0` owns
+//! the large organization.
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::Store;
+use domain::AccountId;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt::Write as _;
+
+/// The password of every seeded user.
+pub const SEED_PASSWORD: &str = "seed password 1234";
+
+/// How big a dataset to make.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SeedOptions {
+    /// Users, each with a personal account.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub users: u64,
+    /// Members of the large organization ("Big Org"), the first users.
+    #[arg(long, default_value_t = 100_000)]
+    pub big_org_members: u64,
+    /// Organizations per user (the large one counts), at most the limit of 5.
+    #[arg(long, default_value_t = 5)]
+    pub orgs_per_user: u64,
+    /// Members of each of the other organizations.
+    #[arg(long, default_value_t = 50)]
+    pub org_size: u64,
+    /// Activity entries in the large organization.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub activity: u64,
+}
+
+/// Rows per `INSERT` statement and per transaction.
+const ROWS_PER_STATEMENT: usize = 500;
+const ROWS_PER_TRANSACTION: usize = 50_000;
+
+/// Collects rows and writes them in batches.
+struct Batch<'a> {
+    store: &'a Store,
+    head: &'static str,
+    rows: Vec<String>,
+    progress: &'a ProgressBar,
+}
+
+impl<'a> Batch<'a> {
+    fn new(store: &'a Store, head: &'static str, progress: &'a ProgressBar) -> Self {
+        Self {
+            store,
+            head,
+            rows: Vec::with_capacity(ROWS_PER_TRANSACTION),
+            progress,
+        }
+    }
+
+    async fn push(&mut self, row: String) -> ApiResult<()> {
+        self.rows.push(row);
+        if self.rows.len() >= ROWS_PER_TRANSACTION {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> ApiResult<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.store.begin_write().await?;
+        for chunk in self.rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!("{} VALUES {}", self.head, chunk.join(","));
+            sqlx::raw_sql(&sql).execute(tx.conn()).await?;
+        }
+        tx.commit().await?;
+        self.progress.inc(self.rows.len() as u64);
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Fills the database behind `store`, which must hold no users yet.
+pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(store.pool())
+        .await?;
+    if users > 0 {
+        return Err(ApiError::Internal(format!(
+            "seed fills an empty database, and this one has {users} users; point DATABASE_URL at a new file or database"
+        )));
+    }
+    let n = options.users.max(1);
+    let big = options.big_org_members.min(n);
+    let per_user = options.orgs_per_user.clamp(1, 5);
+    let org_size = options.org_size.max(1);
+    let now = crate::http::now().as_millis();
+    let hash = crate::secrets::hash_password(SEED_PASSWORD.to_owned()).await?;
+
+    let style = ProgressStyle::with_template(
+        "{msg:<26} [{bar:40}] {pos:>9}/{len:9} rows  {per_sec:>12}  eta {eta}",
+    )
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .progress_chars("=> ");
+    let bar = |message: &'static str, total: u64| {
+        let progress = ProgressBar::new(total).with_style(style.clone());
+        progress.set_message(message);
+        progress
+    };
+
+    // Users and their personal accounts.
+    let user_ids: Vec<String> = (0..n).map(|_| new_id()).collect();
+    let progress = bar("users", n);
+    let mut batch = Batch::new(
+        store,
+        "INSERT INTO users (id, email, name, password_hash, created_at)",
+        &progress,
+    );
+    for (i, id) in user_ids.iter().enumerate() {
+        batch
+            .push(format!(
+                "('{id}', 'user{i}@seed.test', 'User {i}', '{hash}', {now})"
+            ))
+            .await?;
+    }
+    batch.flush().await?;
+    progress.finish();
+
+    let progress = bar("personal accounts", n * 2);
+    let mut accounts = Batch::new(store, "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region, created_at)", &progress);
+    let mut personal_ids = Vec::with_capacity(user_ids.len());
+    for (i, user) in user_ids.iter().enumerate() {
+        let id = new_id();
+        accounts
+            .push(format!("('{id}', 'personal', 'User {i}', NULL, '{user}', 'active', 0, 'hobby', NULL, {now})"))
+            .await?;
+        personal_ids.push(id);
+    }
+    accounts.flush().await?;
+    let mut members = Batch::new(
+        store,
+        "INSERT INTO memberships (account_id, user_id, role, joined_at)",
+        &progress,
+    );
+    for (account, user) in personal_ids.iter().zip(&user_ids) {
+        members
+            .push(format!("('{account}', '{user}', 'owner', {now})"))
+            .await?;
+    }
+    members.flush().await?;
+    drop(personal_ids);
+    progress.finish();
+
+    // The organizations: the large one, then layers of `org_size`-member ones so
+    // that every user is in `per_user` organizations.
+    let mut organizations: Vec<(String, String, Vec<usize>)> = Vec::new(); // (id, name, member indexes)
+    organizations.push((new_id(), "Big Org".to_owned(), (0..big as usize).collect()));
+    let shift = (org_size / 3 + 1) as usize;
+    for layer in 0..per_user as usize {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n as usize {
+            let in_big = (i as u64) < big;
+            if layer == 0 && in_big {
+                continue; // the large organization is this user's first
+            }
+            let position = (i + layer * shift) % n as usize;
+            let group = position / org_size as usize;
+            if groups.len() <= group {
+                groups.resize_with(group + 1, Vec::new);
+            }
+            groups[group].push(i);
+        }
+        for (g, group) in groups.into_iter().enumerate() {
+            if !group.is_empty() {
+                organizations.push((new_id(), format!("Org {layer}-{g}"), group));
+            }
+        }
+    }
+    // Users outside the large organization are in `per_user` small ones; those
+    // inside it in `per_user - 1` small ones plus the large one.
+    let total_members: u64 = organizations.iter().map(|(_, _, m)| m.len() as u64).sum();
+    let progress = bar(
+        "organizations",
+        organizations.len() as u64 * 3 + total_members * 2,
+    );
+    let mut accounts = Batch::new(store, "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region, billing_name, billing_street, billing_city, billing_postal_code, billing_country, created_at)", &progress);
+    for (index, (id, name, _)) in organizations.iter().enumerate() {
+        accounts
+            .push(format!("('{id}', 'organization', '{name}', 'seed-{index}', NULL, 'active', 100000, 'enterprise', 'eu-central', '{name} AG', 'Main 1', 'Berlin', '10115', 'DE', {now})"))
+            .await?;
+    }
+    accounts.flush().await?;
+    let roles = ["admin", "tech", "viewer", "tech", "viewer"];
+    let mut members = Batch::new(
+        store,
+        "INSERT INTO memberships (account_id, user_id, role, joined_at)",
+        &progress,
+    );
+    for (id, _, group) in &organizations {
+        for (k, &i) in group.iter().enumerate() {
+            let role = if k == 0 {
+                "owner"
+            } else {
+                roles[k % roles.len()]
+            };
+            members
+                .push(format!(
+                    "('{id}', '{}', '{role}', {})",
+                    user_ids[i],
+                    now + k as i64
+                ))
+                .await?;
+        }
+    }
+    members.flush().await?;
+    let mut teams = Batch::new(
+        store,
+        "INSERT INTO teams (id, account_id, name, created_at)",
+        &progress,
+    );
+    let mut team_ids = Vec::with_capacity(organizations.len());
+    for (id, _, _) in &organizations {
+        let team = new_id();
+        teams
+            .push(format!("('{team}', '{id}', 'My Team', {now})"))
+            .await?;
+        team_ids.push(team);
+    }
+    teams.flush().await?;
+    let mut team_members = Batch::new(
+        store,
+        "INSERT INTO team_members (team_id, account_id, user_id, role)",
+        &progress,
+    );
+    for ((id, _, group), team) in organizations.iter().zip(&team_ids) {
+        // The owner is team admin; every tenth member is a team member.
+        for (k, &i) in group.iter().enumerate().filter(|(k, _)| k % 10 == 0) {
+            let role = if k == 0 { "team_admin" } else { "team_member" };
+            team_members
+                .push(format!("('{team}', '{id}', '{}', '{role}')", user_ids[i]))
+                .await?;
+        }
+    }
+    team_members.flush().await?;
+    progress.finish();
+
+    // The large organization's activity log, oldest first, one entry a second.
+    let big_id: AccountId = organizations[0]
+        .0
+        .parse()
+        .map_err(|_| ApiError::Internal("seeded id".into()))?;
+    let progress = bar("activity", options.activity);
+    let events = [
+        "member.role_changed",
+        "instance.created",
+        "instance.deleted",
+        "team.member_set",
+        "funds.added",
+    ];
+    let mut activity = Batch::new(store, "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)", &progress);
+    let members_of_big = big.max(1) as usize;
+    for k in 0..options.activity {
+        let at = domain::Timestamp::from_millis(now - (options.activity - k) as i64 * 1000);
+        let actor = &user_ids[k as usize % members_of_big];
+        let event = events[k as usize % events.len()];
+        let mut payload = String::new();
+        let _ = write!(payload, "{{\"seq\":{k}}}");
+        activity
+            .push(format!(
+                "('{}', '{big_id}', {}, '{actor}', NULL, '{event}', 'organization', '{big_id}', '{payload}')",
+                crate::store::activity::entry_id(at),
+                at.as_millis()
+            ))
+            .await?;
+    }
+    activity.flush().await?;
+    progress.finish();
+
+    if store.backend() == crate::store::Backend::Sqlite {
+        sqlx::raw_sql("ANALYZE").execute(store.pool()).await?;
+    }
+    println!(
+        "seeded {n} users (password {SEED_PASSWORD:?}), {} organizations (Big Org: {big} members, owner user0@seed.test), {} activity entries",
+        organizations.len(),
+        options.activity
+    );
+    Ok(())
+}
