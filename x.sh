@@ -62,6 +62,14 @@ ensure_chromium() {
   fi
 }
 
+ensure_wrk() {
+  if ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+    step "Installing wrk and curl (Debian packages, for the load benchmark)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk curl
+  fi
+}
+
 # Starts a local PostgreSQL if needed and sets DATABASE_URL to a throwaway database.
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then
@@ -150,6 +158,7 @@ cmd_test() {
   ensure_wasm_bindgen
   ensure_node_modules
   ensure_chromium
+  ensure_wrk
   ensure_postgres
   # The concurrency tests repeat each race this many times (issue: 20 in CI).
   export ORGSPACE_RACE_ROUNDS="${ORGSPACE_RACE_ROUNDS:-20}"
@@ -175,6 +184,8 @@ cmd_test() {
   cargo build -p orgspace-server
   ORGSPACE_BIN="$ROOT/target/debug/orgspace" ORGSPACE_APP_DIR="$ROOT/dist" \
     node --test --test-concurrency=1 end2end/tests/
+  step "Load benchmark, smoke run (a tiny dataset, 1 s per workload)"
+  ./bench/run.sh --smoke
   if [ -n "${PG_DB:-}" ]; then
     as_root su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $PG_DB'" >/dev/null 2>&1 || true
   fi

@@ -35,6 +35,11 @@ pub struct SeedOptions {
     /// Activity entries in the large organization.
     #[arg(long, default_value_t = 1_000_000)]
     pub activity: u64,
+    /// For the accept-invitation benchmark: users `invitee{n}@seed.test`, each
+    /// signed in with session token `bench-session-{n}` and holding a pending
+    /// invitation to Big Org whose link token is `bench-invitation-{n}`.
+    #[arg(long, default_value_t = 0)]
+    pub invitees: u64,
 }
 
 /// Rows per `INSERT` statement and per transaction.
@@ -283,6 +288,18 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
     activity.flush().await?;
     progress.finish();
 
+    if options.invitees > 0 {
+        seed_invitees(
+            store,
+            options.invitees,
+            &organizations[0].0,
+            &user_ids[0],
+            &hash,
+            now,
+        )
+        .await?;
+    }
+
     if store.backend() == crate::store::Backend::Sqlite {
         sqlx::raw_sql("ANALYZE").execute(store.pool()).await?;
     }
@@ -291,5 +308,75 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
         organizations.len(),
         options.activity
     );
+    Ok(())
+}
+
+/// Invitees with known session and invitation tokens (see [`SeedOptions::invitees`]).
+async fn seed_invitees(
+    store: &Store,
+    count: u64,
+    big_org: &str,
+    inviter: &str,
+    hash: &str,
+    now: i64,
+) -> ApiResult<()> {
+    use crate::secrets::token_hash;
+    let progress = ProgressBar::new(count * 5);
+    progress.set_message("invitees");
+    let far = now + 365 * 86_400_000;
+    let mut users = Batch::new(
+        store,
+        "INSERT INTO users (id, email, name, password_hash, created_at)",
+        &progress,
+    );
+    let ids: Vec<String> = (0..count).map(|_| new_id()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        users
+            .push(format!(
+                "('{id}', 'invitee{i}@seed.test', 'Invitee {i}', '{hash}', {now})"
+            ))
+            .await?;
+    }
+    users.flush().await?;
+    let mut accounts = Batch::new(store, "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region, created_at)", &progress);
+    let personal: Vec<String> = (0..count).map(|_| new_id()).collect();
+    for (i, (account, user)) in personal.iter().zip(&ids).enumerate() {
+        accounts
+            .push(format!("('{account}', 'personal', 'Invitee {i}', NULL, '{user}', 'active', 0, 'hobby', NULL, {now})"))
+            .await?;
+    }
+    accounts.flush().await?;
+    let mut members = Batch::new(
+        store,
+        "INSERT INTO memberships (account_id, user_id, role, joined_at)",
+        &progress,
+    );
+    for (account, user) in personal.iter().zip(&ids) {
+        members
+            .push(format!("('{account}', '{user}', 'owner', {now})"))
+            .await?;
+    }
+    members.flush().await?;
+    let mut sessions = Batch::new(
+        store,
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)",
+        &progress,
+    );
+    for (i, user) in ids.iter().enumerate() {
+        let token = token_hash(&format!("bench-session-{i}"));
+        sessions
+            .push(format!("('{token}', '{user}', {now}, {far})"))
+            .await?;
+    }
+    sessions.flush().await?;
+    let mut invitations = Batch::new(store, "INSERT INTO invitations (id, account_id, email, role, status, token_hash, note, invited_by, created_at, expires_at)", &progress);
+    for i in 0..count {
+        let token = token_hash(&format!("bench-invitation-{i}"));
+        invitations
+            .push(format!("('{}', '{big_org}', 'invitee{i}@seed.test', 'viewer', 'pending', '{token}', NULL, '{inviter}', {now}, {far})", new_id()))
+            .await?;
+    }
+    invitations.flush().await?;
+    progress.finish();
     Ok(())
 }

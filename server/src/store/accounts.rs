@@ -200,8 +200,10 @@ pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u3
 
 /// Members and Owners of an account.
 pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
+    // Two index-only counts: all members (the primary key), owners (by role).
     let (members, owners): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN role = 'owner' THEN 1 ELSE 0 END), 0) FROM memberships WHERE account_id = $1",
+        "SELECT (SELECT COUNT(*) FROM memberships WHERE account_id = $1),
+                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner')",
     )
     .bind(account.to_string())
     .fetch_one(tx.conn())

@@ -1,0 +1,69 @@
+-- Requests for Orgspace's load benchmarks (wrk 4). Arguments after `--`:
+--   get    PATH COOKIE                  a fixed GET
+--   invite ACCOUNT COOKIE               POST an invitation to a new email each time
+--   accept THREADS                      accept seeded invitation n (each once) as invitee n
+--   role   ACCOUNT COOKIE IDS_FILE      PATCH members from IDS_FILE to tech / viewer in turn
+--   instance ACCOUNT COOKIE             POST an instance with a new name each time
+-- `done` prints one line: RESULT <requests/s> <p50 ms> <p99 ms> <errors> <requests>.
+
+local threads = {}
+local counter = 0
+-- `thread_id` is a global each thread gets from `setup` (a local here would hide it).
+local kind, a1, a2, a3
+local ids = {}
+
+function setup(thread)
+  thread:set("thread_id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  kind, a1, a2, a3 = args[1], args[2], args[3], args[4]
+  if kind == "role" then
+    for line in io.lines(a3) do table.insert(ids, line) end
+  end
+end
+
+local function json_headers(cookie)
+  local h = { ["Content-Type"] = "application/json" }
+  if cookie then h["Cookie"] = "orgspace_session=" .. cookie end
+  return h
+end
+
+function request()
+  counter = counter + 1
+  if kind == "get" then
+    return wrk.format("GET", a1, { ["Cookie"] = "orgspace_session=" .. a2 })
+  elseif kind == "invite" then
+    local email = string.format("b%d-%d@bench.test", thread_id, counter)
+    return wrk.format("POST", "/api/accounts/" .. a1 .. "/invitations", json_headers(a2),
+      '{"email":"' .. email .. '","role":"viewer"}')
+  elseif kind == "accept" then
+    local n = thread_id + tonumber(a1) * (counter - 1)
+    return wrk.format("POST", "/api/invitations/accept-token", json_headers("bench-session-" .. n),
+      '{"token":"bench-invitation-' .. n .. '"}')
+  elseif kind == "role" then
+    local id = ids[(counter % #ids) + 1]
+    local role = (math.floor(counter / #ids) % 2 == 0) and "tech" or "viewer"
+    return wrk.format("PATCH", "/api/accounts/" .. a1 .. "/members/" .. id, json_headers(a2),
+      '{"role":"' .. role .. '"}')
+  elseif kind == "instance" then
+    local name = string.format("b%d-%d", thread_id, counter)
+    return wrk.format("POST", "/api/accounts/" .. a1 .. "/instances", json_headers(a2),
+      '{"name":"' .. name .. '","size":"small"}')
+  end
+end
+
+local bad = 0
+function response(status, headers, body)
+  if status >= 400 then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  local errors = e.connect + e.read + e.write + e.timeout + e.status
+  io.write(string.format("RESULT %.1f %.3f %.3f %d %d\n",
+    summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    errors, summary.requests))
+end
