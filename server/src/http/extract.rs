@@ -200,8 +200,17 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
+        // Only the Bearer scheme means an API key: other schemes (a proxy's
+        // Basic authentication in front of a staging site) leave the session to decide.
         if let Some(authorization) = parts.headers.get(header::AUTHORIZATION).cloned() {
-            return key_caller(&state, parts, &authorization).await;
+            let bearer = authorization
+                .to_str()
+                .ok()
+                .and_then(|v| v.split_whitespace().next())
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"));
+            if bearer {
+                return key_caller(&state, parts, &authorization).await;
+            }
         }
         let token =
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;

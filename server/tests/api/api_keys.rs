@@ -179,6 +179,8 @@ async fn wrong_or_malformed_tokens_are_unauthenticated() {
         )
         .await;
     }
+    // Another scheme is not an API key: without a session it is 401, and with
+    // one (a proxy's Basic authentication in front of the app) the session decides.
     let basic = app
         .anonymous()
         .get(app.url(&path))
@@ -186,8 +188,27 @@ async fn wrong_or_malformed_tokens_are_unauthenticated() {
         .send()
         .await
         .unwrap();
-    let body = assert_problem(basic, 401, ErrorCode::Unauthenticated).await;
-    assert!(body["detail"].as_str().unwrap().contains("Bearer"));
+    assert_problem(basic, 401, ErrorCode::Unauthenticated).await;
+    let behind_proxy = tess
+        .client
+        .get(tess.url(&path))
+        .header("authorization", "Basic dGVzczpwdw==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(behind_proxy.status(), StatusCode::OK);
+    let empty_bearer = app
+        .anonymous()
+        .get(app.url(&path))
+        .header("authorization", "Bearer")
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(empty_bearer, 401, ErrorCode::Unauthenticated).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("API key"),
+        "{body}"
+    );
     // A session cookie does not rescue a bad key: the header decides.
     let both = tess
         .client
