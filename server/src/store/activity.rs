@@ -52,10 +52,22 @@ impl Where {
         };
         match &filter.event {
             Some(EventFilter::Exact(event)) => w.push("a.event = ", Bind::Text((*event).into())),
-            Some(EventFilter::Category(category)) => {
-                // `member.` ≤ event < `member/`: the category as an index range.
-                w.push("a.event >= ", Bind::Text(format!("{category}.")));
-                w.push("a.event < ", Bind::Text(format!("{category}/")));
+            Some(filter @ EventFilter::Category(_)) => {
+                // The category's known types, by equality: a text range such as
+                // `member.` ≤ event < `member/` would depend on the collation
+                // (PostgreSQL's en_US ignores punctuation).
+                let events: Vec<&str> = domain::activity::EVENTS
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .filter(|id| filter.matches(id))
+                    .collect();
+                let first = w.binds.len() + 1;
+                w.binds
+                    .extend(events.iter().map(|e| Bind::Text((*e).to_owned())));
+                w.sql.push_str(&format!(
+                    " AND a.event IN ({})",
+                    super::members::placeholders(first, events.len())
+                ));
             }
             None => {}
         }
