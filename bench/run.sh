@@ -173,7 +173,9 @@ stop_server
 # The report.
 DATE=$(date -u +%Y-%m-%d)
 # Smoke results are not figures: they stay with the smoke data.
-if [ "$MODE" = smoke ]; then OUT="$DATA/$DATE-smoke"; else OUT="$ROOT/bench/results/$DATE-$MODE"; fi
+BACKEND=${DB_URL%%:*}
+SUFFIX=""; [ "$BACKEND" = sqlite ] || SUFFIX="-$BACKEND"
+if [ "$MODE" = smoke ]; then OUT="$DATA/$DATE-smoke$SUFFIX"; else OUT="$ROOT/bench/results/$DATE-$MODE$SUFFIX"; fi
 MACHINE="$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2/1048576 }' /proc/meminfo), $(uname -sr)"
 HEALTHZ=$(printf '%s\n' "${RESULTS[@]}" | awk -F'|' '$2 == "ceiling" { print $3; exit }')
 {
