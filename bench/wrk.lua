@@ -48,7 +48,7 @@ function request()
     return wrk.format("PATCH", "/api/accounts/" .. a1 .. "/members/" .. id, json_headers(a2),
       '{"role":"' .. role .. '"}')
   elseif kind == "instance" then
-    local name = string.format("b%d-%d", thread_id, counter)
+    local name = string.format("%s-b%d-%d", os.getenv("BENCH_RUN") or "r", thread_id, counter)
     return wrk.format("POST", "/api/accounts/" .. a1 .. "/instances", json_headers(a2),
       '{"name":"' .. name .. '","size":"small"}')
   end

@@ -158,7 +158,7 @@ pub async fn create_instance(
                     .ok_or(ApiError::NotFound("team"))?;
                 team
             }
-            None => only_team_for(&state, &account, user.id).await?,
+            None => only_team_for(&mut tx, &account, user.id).await?,
         };
         let team_role = members_db::team_role(&mut tx, team, user.id).await?;
         decide_in_team(account.role, team_role, TeamPermission::ManageTeamResources)?;
@@ -205,35 +205,23 @@ pub async fn create_instance(
 
 /// The one team where the caller may create resources, when the request names none.
 async fn only_team_for(
-    state: &AppState,
+    tx: &mut store::WriteTx,
     account: &store::AccountRow,
     user: domain::UserId,
 ) -> ApiResult<TeamId> {
-    let candidates: Vec<TeamId> = if account.role == domain::OrgRole::Owner {
-        state
-            .store
-            .list_teams(account.id, user)
-            .await?
-            .into_iter()
-            .map(|team| team.id)
-            .collect()
-    } else {
-        state
-            .store
-            .team_roles_of(account.id, user)
-            .await?
-            .into_iter()
-            .filter(|(_, team_role)| {
-                decide_in_team(
-                    account.role,
-                    Some(*team_role),
-                    TeamPermission::ManageTeamResources,
-                )
-                .is_ok()
-            })
-            .map(|(team, _)| team)
-            .collect()
-    };
+    let candidates: Vec<TeamId> = instances_db::teams_with_roles(tx, account.id, user)
+        .await?
+        .into_iter()
+        .filter(|(_, team_role)| {
+            decide_in_team(
+                account.role,
+                *team_role,
+                TeamPermission::ManageTeamResources,
+            )
+            .is_ok()
+        })
+        .map(|(team, _)| team)
+        .collect();
     match candidates.as_slice() {
         [one] => Ok(*one),
         [] => {

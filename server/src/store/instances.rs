@@ -101,6 +101,31 @@ impl Store {
     }
 }
 
+/// The teams where `user` may be offered to create: every team of `account` with
+/// `user`'s role in it (if any), read inside the transaction that holds the
+/// account's lock (a second pool connection here could starve the pool under load).
+pub async fn teams_with_roles(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Vec<(TeamId, Option<TeamRole>)>> {
+    let rows = sqlx::query(
+        "SELECT t.id, tm.role FROM teams t
+         LEFT JOIN team_members tm ON tm.team_id = t.id AND tm.user_id = $2
+         WHERE t.account_id = $1 ORDER BY t.created_at, t.id",
+    )
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let role: Option<String> = row.try_get("role")?;
+            Ok((parsed(row, "id")?, role.and_then(|r| r.parse().ok())))
+        })
+        .collect()
+}
+
 /// An instance's team, if the instance is in `account` (`Some(None)` for a
 /// personal account's instance).
 pub async fn instance_team(

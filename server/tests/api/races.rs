@@ -265,3 +265,33 @@ async fn concurrent_role_changes_of_two_last_owners_keep_one() {
         assert_eq!(owners, 1, "exactly one demotion went through");
     }
 }
+
+/// Many creations at once, each letting the server choose the team: all succeed.
+/// (Choosing the team once read through a second pool connection while the
+/// account's lock was held; on PostgreSQL, with more requests than connections,
+/// the holders starved the pool and every request waited for the acquire timeout.)
+#[tokio::test]
+async fn concurrent_creations_that_leave_the_team_to_the_server_all_succeed() {
+    let app = TestApp::spawn().await;
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    olga.fund(org, 1_000).await;
+    let path = format!("/api/accounts/{org}/instances");
+    let started = std::time::Instant::now();
+    let answers = join_all((0..24).map(|i| {
+        olga.request(
+            "POST",
+            path.clone(),
+            json!({"name": format!("web-{i}"), "size": "small"}),
+        )
+    }))
+    .await;
+    for answer in answers {
+        assert_eq!(answer.status(), StatusCode::CREATED);
+    }
+    // Far below the pool's 10-second acquire timeout that a starved pool waits for.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}
