@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
@@ -127,3 +128,21 @@ export async function signedUp(browser, server, body) {
   assert.equal(response.status(), 201, `register ${body.email}`);
   return { context, page: await context.newPage(), me: await response.json() };
 }
+
+/**
+ * Starts a server (fresh database) and Chromium before the file's tests and stops
+ * them after; `env.server` and `env.browser` are set once `before` has run.
+ */
+export function useServerAndBrowser(extraEnv = {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(extraEnv);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
+}
+

@@ -4,26 +4,16 @@
 // plain HTTP client → the Owner removes the Tech → the key stops working → the
 // Activity page shows those events, filtered by actor.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
+import { useServerAndBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
 
-let server;
-let browser;
+const env = useServerAndBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const signedUp = (body) => signUp(browser, server, body);
+const signedUp = (body) => signUp(env.browser, env.server, body);
 
 test('suspended → Admin adds funds → Tech uses an API key → removed, the key stops → activity by actor', async () => {
+  const { server, browser } = env;
   const owner = await signedUp({
     email: 'olga@acme.test', name: 'Olga Owner', account_type: 'organization',
     organization: { name: 'Acme Corp', region: 'eu-central', billing_address: ADDRESS },

@@ -4,26 +4,16 @@
 // service worker yet), alternated five times; the medians are printed. The
 // figures go in notes; the assertion is only that both pages render.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, visible, signedUp as signUp, ADDRESS, PASSWORD } from '../lib.mjs';
+import { useServerAndBrowser, visible, signedUp as signUp, ADDRESS, PASSWORD } from '../lib.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useServerAndBrowser();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('first load: the members page next to a bare page of the same app', async () => {
+  const { server, browser } = env;
   const owner = await signUp(browser, server, {
     email: 'olga@acme.test', name: 'Olga Owner', account_type: 'organization',
     organization: { name: 'Acme Corp', region: 'eu-central', billing_address: ADDRESS },

@@ -5,26 +5,16 @@
 // (from the service worker's cache), data pages say they are offline, and they
 // work again when the network returns.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
+import { useServerAndBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
 
-let server;
-let browser;
+const env = useServerAndBrowser();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
-const signedUp = (body) => signUp(browser, server, body);
+const signedUp = (body) => signUp(env.browser, env.server, body);
 
 test('a Tech in team Web works on Web only; the role preview agrees and works offline', async () => {
+  const { server, browser } = env;
   const owner = await signedUp({
     email: 'olga@acme.test', name: 'Olga Owner', account_type: 'organization',
     organization: { name: 'Acme Corp', region: 'eu-north', billing_address: ADDRESS },
@@ -141,8 +131,8 @@ test('a Tech in team Web works on Web only; the role preview agrees and works of
 });
 
 async function teamsByName(user) {
-  const me = await (await user.context.request.get(`${server.url}/api/me`)).json();
+  const me = await (await user.context.request.get(`${env.server.url}/api/me`)).json();
   const org = me.accounts.find((a) => a.kind === 'organization');
-  const teams = await (await user.context.request.get(`${server.url}/api/accounts/${org.id}/teams`)).json();
+  const teams = await (await user.context.request.get(`${env.server.url}/api/accounts/${org.id}/teams`)).json();
   return Object.fromEntries(teams.items.map((team) => [team.name, team.id]));
 }

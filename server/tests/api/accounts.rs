@@ -120,12 +120,7 @@ async fn creating_an_organization_reports_every_invalid_field() {
         .post("/api/accounts", json!({"name": " ", "region": "", "billing_address": {"name": "A", "street": "B", "city": "C", "postal_code": "1", "country": "Atlantis"}}))
         .await;
     let body = assert_problem(response, 422, ErrorCode::Validation).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, ["name", "region", "billing_address.country"]);
 }
 

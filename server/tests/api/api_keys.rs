@@ -369,12 +369,7 @@ async fn bad_key_requests_name_each_field() {
         ErrorCode::Validation,
     )
     .await;
-    let fields: Vec<_> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, ["name", "expires_at"]);
     assert_problem(
         tess.post(&path, json!({"name": "x", "expires_at": "next week"}))

@@ -95,12 +95,7 @@ async fn a_registration_lists_every_invalid_field() {
         .await
         .unwrap();
     let body = assert_problem(response, 422, ErrorCode::Validation).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(
         fields,
         [

@@ -234,6 +234,18 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The OpenAPI document the server serves.
+    pub async fn openapi(&self) -> Value {
+        self.anonymous()
+            .get(self.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// How many rows `sql` (a `SELECT COUNT(*) …` with one `$1`) counts.
     pub async fn count(&self, sql: &str, arg: &str) -> i64 {
         sqlx::query_scalar(sql)
@@ -394,6 +406,16 @@ pub async fn assert_problem(response: Response, status: u16, code: ErrorCode) ->
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
     body
+}
+
+/// The `field` of each entry of a validation problem's `errors`, in order.
+pub fn error_fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("a validation problem lists errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("each error names its field"))
+        .collect()
 }
 
 /// Undoes quoted-printable (soft line breaks and `=XX`), as a mail client does.

@@ -156,12 +156,7 @@ async fn bad_instances_are_refused_with_every_reason() {
         ErrorCode::Validation,
     )
     .await;
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&problem);
     assert_eq!(fields, ["name", "size"]);
     for name in ["", "-web", &"x".repeat(64), "wéb"] {
         assert_problem(

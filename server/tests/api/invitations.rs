@@ -365,12 +365,7 @@ async fn invitations_check_every_field() {
         .post(&path, json!({"email": "nope", "role": "boss", "teams": [{"team_id": "01a207f5-9592-7070-a7b6-5f1a97a5e3e7", "role": "team_member"}], "note": "x".repeat(501)}))
         .await;
     let body = assert_problem(response, 422, ErrorCode::Validation).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&body);
     assert_eq!(fields, ["email", "role", "note"]);
     let foreign_team = olga
         .post(&path, json!({"email": "bob@acme.test", "role": "tech", "teams": [{"team_id": "01a207f5-9592-7070-a7b6-5f1a97a5e3e7", "role": "team_member"}]}))
