@@ -200,10 +200,12 @@ pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u3
 
 /// Members and Owners of an account.
 pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
-    // Two index-only counts: all members (the primary key), owners (by role).
+    // Members from the account's trigger-kept counter, Owners by the partial
+    // index of owners (a handful of entries).
     let (members, owners): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM memberships WHERE account_id = $1),
-                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner')",
+        "SELECT a.members_count,
+                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner')
+         FROM accounts a WHERE a.id = $1",
     )
     .bind(account.to_string())
     .fetch_one(tx.conn())

@@ -1,6 +1,6 @@
 //! Members and teams of an organization.
 
-use super::{parsed, Store, WriteTx};
+use super::{parsed, Backend, Store, WriteTx};
 use crate::error::ApiResult;
 use domain::api::{MemberView, TeamRoleView, TeamView};
 use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
@@ -27,6 +27,47 @@ pub fn contains_pattern(text: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// At most this many users across the product containing a search's text are
+/// looked up among an organization's members one by one (see
+/// [`Store::member_search`]).
+pub const SEARCH_CANDIDATES: i64 = 1000;
+
+/// `text` as an FTS5 phrase: the string itself, found anywhere in a column.
+pub fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A member search's condition on `u` (users) and `m` (memberships).
+struct MemberSearch {
+    /// Through the trigram index (`argument` is its query) or by testing each
+    /// member (`argument` is a `LIKE` pattern).
+    indexed: bool,
+    argument: String,
+}
+
+impl MemberSearch {
+    fn scan(pattern: String) -> Self {
+        Self {
+            indexed: false,
+            argument: pattern,
+        }
+    }
+
+    fn condition(&self, backend: Backend, n: usize) -> String {
+        match (self.indexed, backend) {
+            (false, _) => format!(
+                " AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"
+            ),
+            (true, Backend::Sqlite) => format!(
+                " AND m.user_id IN (SELECT user_id FROM users_search WHERE users_search MATCH ${n})"
+            ),
+            (true, Backend::Postgres) => format!(
+                " AND m.user_id IN (SELECT id FROM users WHERE lower(name) LIKE ${n} ESCAPE '\\' OR email LIKE ${n} ESCAPE '\\')"
+            ),
+        }
+    }
 }
 
 /// Where a page of members starts: after this (joined_at, user_id).
@@ -72,16 +113,25 @@ impl Store {
         after: Option<&MemberCursor>,
         limit: usize,
     ) -> ApiResult<(Vec<MemberView>, Option<MemberCursor>)> {
-        let mut sql = String::from(
+        let search = match query {
+            Some(query) => Some(self.member_search(query).await?),
+            None => None,
+        };
+        // Through the index, SQLite must start from the users found, not walk
+        // the organization's members in join order testing each against them:
+        // `+` keeps it from using `m.account_id` to choose an index.
+        let account_column = match &search {
+            Some(search) if search.indexed && self.backend() == Backend::Sqlite => "+m.account_id",
+            _ => "m.account_id",
+        };
+        let mut sql = format!(
             "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+             JOIN users u ON u.id = m.user_id WHERE {account_column} = $1",
         );
         let mut n = 1;
-        if query.is_some() {
+        if let Some(search) = &search {
             n += 1;
-            sql.push_str(&format!(
-                " AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"
-            ));
+            sql.push_str(&search.condition(self.backend(), n));
         }
         if after.is_some() {
             sql.push_str(&format!(
@@ -95,8 +145,8 @@ impl Store {
             limit + 1
         ));
         let mut q = sqlx::query(&sql).bind(account.to_string());
-        if let Some(query) = query {
-            q = q.bind(contains_pattern(query));
+        if let Some(search) = search {
+            q = q.bind(search.argument);
         }
         if let Some(cursor) = after {
             q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
@@ -117,6 +167,48 @@ impl Store {
         };
         self.attach_teams(account, &mut members).await?;
         Ok((members, next))
+    }
+
+    /// How to find the members whose name or email contains `query`.
+    ///
+    /// Reading every member of a 100,000-member organization to test each one
+    /// would make a search cost grow with the organization. So a query of three
+    /// characters or more first asks the trigram index over all users (FTS5 on
+    /// SQLite, pg_trgm on PostgreSQL) how many users contain it; when that is at
+    /// most [`SEARCH_CANDIDATES`], the page is those users' memberships, a
+    /// bounded number of key lookups. A shorter or very common query (matching
+    /// more users than that) reads the organization's members in join order
+    /// instead and stops at the page's end, which is quick exactly when matches
+    /// are common. Both ways give the same members (but for letters outside ASCII,
+    /// whose case only the index folds on SQLite).
+    async fn member_search(&self, query: &str) -> ApiResult<MemberSearch> {
+        let pattern = contains_pattern(query);
+        if query.chars().count() < 3 {
+            return Ok(MemberSearch::scan(pattern));
+        }
+        let (sql, argument) = match self.backend() {
+            Backend::Sqlite => (
+                "SELECT COUNT(*) FROM (SELECT 1 FROM users_search WHERE users_search MATCH $1 LIMIT $2) c",
+                fts_phrase(query),
+            ),
+            Backend::Postgres => (
+                "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\' LIMIT $2) c",
+                pattern.clone(),
+            ),
+        };
+        let found: i64 = sqlx::query_scalar(sql)
+            .bind(&argument)
+            .bind(SEARCH_CANDIDATES + 1)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(if found <= SEARCH_CANDIDATES {
+            MemberSearch {
+                indexed: true,
+                argument,
+            }
+        } else {
+            MemberSearch::scan(pattern)
+        })
     }
 
     /// One member, with their teams.
@@ -165,11 +257,16 @@ impl Store {
         Ok(())
     }
 
-    /// Members and unexpired pending invitations: the seats in use.
+    /// Members and unexpired pending invitations: the seats in use. Both come
+    /// from the account's trigger-kept counters; the pending invitations that
+    /// expired but were not yet marked so (the next write to the account does)
+    /// are counted by the index of pending invitations and taken off.
     pub async fn seats(&self, account: AccountId, now: Timestamp) -> ApiResult<(u32, u32)> {
         let (members, pending): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM memberships WHERE account_id = $1),
-                    (SELECT COUNT(*) FROM invitations WHERE account_id = $1 AND status = 'pending' AND expires_at > $2)",
+            "SELECT a.members_count,
+                    a.pending_invitations - (SELECT COUNT(*) FROM invitations
+                        WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2)
+             FROM accounts a WHERE a.id = $1",
         )
         .bind(account.to_string())
         .bind(now.as_millis())

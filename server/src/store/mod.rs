@@ -23,13 +23,20 @@ pub use users::UserRow;
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The schema both backends share.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// What only one backend can express (full-text and trigram indexes, triggers).
+/// Its versions interleave with the shared ones in the same `_sqlx_migrations`
+/// table, so each migrator ignores the other's rows.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations_sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations_postgres");
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,7 +124,19 @@ impl Store {
             backend,
             write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         };
-        MIGRATOR.run(&store.pool).await?;
+        let own = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        for migrator in [&MIGRATOR, own] {
+            Migrator {
+                migrations: migrator.migrations.clone(),
+                ignore_missing: true,
+                ..Migrator::DEFAULT
+            }
+            .run(&store.pool)
+            .await?;
+        }
         Ok(store)
     }
 

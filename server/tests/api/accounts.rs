@@ -332,6 +332,7 @@ async fn an_owner_deletes_an_organization_with_everything_in_it() {
         )
         .await;
     assert_eq!(logged, 1, "the log outlives the organization");
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -402,6 +403,7 @@ async fn the_last_owner_cannot_leave_but_others_can() {
         )
         .await;
     assert_eq!(owners, 1);
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -432,4 +434,5 @@ async fn concurrent_leaves_never_leave_an_organization_without_an_owner() {
         )
         .await;
     assert_eq!(remaining, 1);
+    app.assert_seat_counters().await;
 }

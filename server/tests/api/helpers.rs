@@ -246,6 +246,23 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Every account's trigger-kept seat counters equal the rows they count.
+    pub async fn assert_seat_counters(&self) {
+        let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT a.id, a.members_count, (SELECT COUNT(*) FROM memberships m WHERE m.account_id = a.id),
+                    a.pending_invitations, (SELECT COUNT(*) FROM invitations i WHERE i.account_id = a.id AND i.status = 'pending')
+             FROM accounts a",
+        )
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap();
+        assert!(!rows.is_empty());
+        for (id, members_count, members, pending_count, pending) in rows {
+            assert_eq!(members_count, members, "members of {id}");
+            assert_eq!(pending_count, pending, "pending invitations of {id}");
+        }
+    }
+
     /// How many rows `sql` (a `SELECT COUNT(*) …` with one `$1`) counts.
     pub async fn count(&self, sql: &str, arg: &str) -> i64 {
         sqlx::query_scalar(sql)

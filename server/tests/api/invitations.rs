@@ -78,6 +78,7 @@ async fn an_unregistered_invitee_signs_up_from_the_mail_link_and_joins() {
         )
         .await;
     assert_eq!(joined_log, 1);
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -151,6 +152,7 @@ async fn a_signed_in_invitee_accepts_or_declines_by_id() {
     assert_eq!(accepted.status(), StatusCode::OK);
     let accounts: Value = bob.get("/api/accounts").await.json().await.unwrap();
     assert_eq!(accounts["items"][1]["role"], "admin");
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -238,6 +240,7 @@ async fn an_expired_invitation_is_refused_listed_as_expired_and_can_be_resent() 
         )
         .await;
     assert_eq!(again.status(), StatusCode::CREATED);
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -292,6 +295,7 @@ async fn resending_renews_the_link_and_the_expiry() {
         )
         .await;
     assert_problem(resend_accepted, 409, ErrorCode::AlreadyMember).await;
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -332,6 +336,7 @@ async fn a_revoked_invitation_stops_working_and_can_be_resent() {
         .await
         .unwrap();
     assert_eq!(resent["status"], "pending");
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -417,6 +422,7 @@ async fn the_plan_limit_counts_members_and_pending_invitations_but_not_expired_o
         ErrorCode::MemberLimitReached,
     )
     .await;
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]

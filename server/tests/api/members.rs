@@ -74,6 +74,61 @@ async fn members_page_with_a_cursor_and_search_by_name_or_email() {
     .await;
 }
 
+/// A search finds the same members whether it goes through the trigram index
+/// (few users anywhere contain the text) or reads the organization's members
+/// (a short text, or one more than `SEARCH_CANDIDATES` users contain).
+#[tokio::test]
+async fn member_search_finds_the_same_members_through_the_index_and_by_reading_them() {
+    let app = TestApp::spawn().await;
+    let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
+    for email in ["zed.common@acme.test", "yan@acme.test", "o'neil@acme.test"] {
+        let user = app.register(email).await;
+        app.add_member(org, &user, OrgRole::Viewer).await;
+    }
+    // Users outside the organization whose email contains "common".
+    let outsiders = orgspace_server::store::members::SEARCH_CANDIDATES + 5;
+    for i in 0..outsiders {
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(format!("common{i}@elsewhere.test"))
+        .bind(format!("Outsider {i}"))
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    }
+    let search = |q: &str| {
+        let url = format!("/api/accounts/{org}/members?q={}", urlencoding(q));
+        let olga = &olga;
+        async move {
+            let response = olga.get(&url).await;
+            assert_eq!(response.status(), StatusCode::OK, "q={url}");
+            let page: Value = response.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["email"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Through the index: few users anywhere contain these.
+    assert_eq!(search("zed.com").await, ["zed.common@acme.test"]);
+    assert_eq!(search("YAN@").await, ["yan@acme.test"]);
+    assert_eq!(search("o'neil").await, ["o'neil@acme.test"]);
+    assert_eq!(
+        search("ze\"d").await,
+        Vec::<String>::new(),
+        "a quote is text"
+    );
+    assert_eq!(search("nobody-has-this").await, Vec::<String>::new());
+    // By reading the members: more than SEARCH_CANDIDATES users contain it, or it is short.
+    assert_eq!(search("common").await, ["zed.common@acme.test"]);
+    assert_eq!(search("ya").await, ["yan@acme.test"]);
+    assert_eq!(search("@acme.test").await.len(), 4, "every member");
+}
+
 #[tokio::test]
 async fn a_role_change_takes_effect_on_the_next_request() {
     let app = TestApp::spawn().await;
@@ -194,6 +249,7 @@ async fn owners_remove_members_but_never_the_last_owner() {
         .await;
     assert_eq!(teams, 0, "removed members leave their teams");
     assert_problem(olga.delete(&member(&bob)).await, 404, ErrorCode::NotFound).await;
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -268,6 +324,7 @@ async fn ownership_transfers_in_one_step() {
         .await
         .unwrap();
     assert_eq!(done["role"], "viewer");
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -284,4 +341,14 @@ async fn teams_are_listed_with_their_member_counts() {
         .unwrap();
     assert_eq!(teams["items"][0]["name"], "My Team");
     assert_eq!(teams["items"][0]["members_count"], 2);
+}
+
+/// `text` for a URL's query.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

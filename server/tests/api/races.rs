@@ -31,6 +31,7 @@ async fn assert_owners_and_members(app: &TestApp, org: AccountId) {
         .await;
     assert!(owners >= 1, "an organization kept {owners} owners");
     assert!(members >= 1, "an organization kept {members} members");
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
@@ -81,6 +82,7 @@ async fn concurrent_accepts_of_one_invitation_make_one_membership() {
             )
             .await;
         assert_eq!(joined, 1, "one activity entry for the one change");
+        app.assert_seat_counters().await;
     }
 }
 
@@ -130,6 +132,7 @@ async fn concurrent_accepts_never_pass_the_organization_limit() {
             )
             .await;
         assert_eq!(n, 2);
+        app.assert_seat_counters().await;
     }
 }
 
@@ -173,6 +176,7 @@ async fn concurrent_invitations_never_pass_the_member_limit() {
             )
             .await;
         assert_eq!(members + pending, 3);
+        app.assert_seat_counters().await;
     }
 }
 
