@@ -70,6 +70,34 @@ ensure_wrk() {
   fi
 }
 
+ensure_cargo_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    step "Installing the nightly toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null 2>&1; then
+    step "Installing cargo-fuzz (once; about 2 minutes)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
+# Runs every fuzz target for FUZZ_SECONDS (30 by default; fuzz/README.md).
+run_fuzz() {
+  ensure_cargo_fuzz
+  seconds=${FUZZ_SECONDS:-30}
+  for target in $(cd fuzz && cargo +nightly fuzz list); do
+    step "Fuzzing $target for $seconds s"
+    mkdir -p "fuzz/corpus/$target"
+    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -print_final_stats=1 2>&1) \
+      | grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY|.*panicked)' || true
+    # A crash leaves an artifact and a non-zero status; fail on either.
+    if ls "fuzz/artifacts/$target"/crash-* >/dev/null 2>&1; then
+      echo "fuzz target $target crashed: see fuzz/artifacts/$target/" >&2
+      exit 1
+    fi
+  done
+}
+
 # Starts a local PostgreSQL if needed and sets DATABASE_URL to a throwaway database.
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then
@@ -175,6 +203,7 @@ cmd_test() {
   env -u DATABASE_URL cargo test --workspace --exclude orgspace-app
   step "App logic tests (native)"
   cargo test -p orgspace-app
+  run_fuzz
   step "Server tests on PostgreSQL ($(echo "$DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))"
   cargo test -p orgspace-server --test api
 
@@ -195,8 +224,9 @@ cmd_test() {
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  fuzz) shift; run_fuzz ;;
   *)
-    echo "usage: ./x.sh run | ./x.sh test" >&2
+    echo "usage: ./x.sh run | ./x.sh test | ./x.sh fuzz" >&2
     exit 2
     ;;
 esac

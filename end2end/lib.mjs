@@ -44,13 +44,34 @@ export async function startServer(extraEnv = {}) {
   return { url, dir, stop: () => child.kill('SIGTERM') };
 }
 
-/** Headless Chromium as this machine runs it. */
-export function launchBrowser() {
-  return chromium.launch({
+/**
+ * Headless Chromium as this machine runs it. Every page it opens records what
+ * the server's Content-Security-Policy blocked (`cspViolations(page)`), and
+ * `assertAccessible` fails on any: the app must work under the policy.
+ */
+export async function launchBrowser() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', (page) => {
+      page.cspViolations = [];
+      page.on('console', (message) => {
+        if (message.text().includes('Content Security Policy')) page.cspViolations.push(message.text());
+      });
+    });
+    return context;
+  };
+  return browser;
+}
+
+/** What the Content-Security-Policy blocked on `page` so far. */
+export function cspViolations(page) {
+  return page.cspViolations ?? [];
 }
 
 /** Saves a full-page screenshot under end2end/artifacts/. */
@@ -60,8 +81,9 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Fails on serious or critical axe-core violations. */
+/** Fails on serious or critical axe-core violations, and on anything the CSP blocked. */
 export async function assertAccessible(page, what) {
+  assert.deepEqual(cspViolations(page), [], `Content-Security-Policy violations on ${what}`);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

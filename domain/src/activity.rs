@@ -35,6 +35,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("api_key.revoked", "API key revoked"),
     ("user.signed_in", "Signed in"),
     ("user.signed_out", "Signed out"),
+    ("user.password_changed", "Password changed"),
 ];
 
 /// The label of an event type (the id itself if unknown).

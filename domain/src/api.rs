@@ -16,9 +16,10 @@ use crate::text::{
 };
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// `POST /api/auth/register`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RegisterRequest {
@@ -29,6 +30,44 @@ pub struct RegisterRequest {
     pub account_type: String,
     /// Required when `account_type` is `organization`.
     pub organization: Option<NewOrganizationRequest>,
+}
+
+/// `PUT /api/me/password`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChangePasswordRequest(***)")
+    }
+}
+
+impl ChangePasswordRequest {
+    /// The new password, if it is one and differs from the current one (whether
+    /// the current one is right only the server can tell).
+    pub fn validate(&self) -> Result<Password, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        if self.current_password.is_empty() {
+            errors.push("current_password".into(), "is required");
+        }
+        let password = errors.field("", "new_password", Password::parse(&self.new_password));
+        match password {
+            Some(password) if password.expose() == self.current_password => {
+                errors.push(
+                    "new_password".into(),
+                    "is the current password; choose a different one",
+                );
+                Err(errors.into_vec())
+            }
+            Some(password) if errors.is_empty() => Ok(password),
+            _ => Err(errors.into_vec()),
+        }
+    }
 }
 
 /// A checked registration.
@@ -129,12 +168,32 @@ impl NewOrganizationRequest {
 }
 
 /// `POST /api/auth/login`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+}
+
+// Requests that carry a password never print it.
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("account_type", &self.account_type)
+            .field("organization", &self.organization)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `PATCH /api/accounts/{id}`: every field is optional; `region` may only repeat
@@ -1153,5 +1212,59 @@ mod api_key_tests {
         .validate(now)
         .unwrap_err();
         assert_eq!(past[0].message, "must be in the future");
+    }
+}
+
+#[cfg(test)]
+mod password_request_tests {
+    use super::*;
+
+    fn change(current: &str, new: &str) -> ChangePasswordRequest {
+        ChangePasswordRequest {
+            current_password: current.into(),
+            new_password: new.into(),
+        }
+    }
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_password_change_needs_the_current_password_and_a_new_valid_one() {
+        let ok = change("old password 123", "new password 456")
+            .validate()
+            .unwrap();
+        assert_eq!(ok.expose(), "new password 456");
+        assert_eq!(
+            fields(change("", "short").validate().unwrap_err()),
+            ["current_password", "new_password"]
+        );
+        assert_eq!(
+            fields(
+                change("same password 1", "same password 1")
+                    .validate()
+                    .unwrap_err()
+            ),
+            ["new_password"]
+        );
+    }
+
+    #[test]
+    fn requests_with_passwords_never_print_them() {
+        let login = LoginRequest {
+            email: "a@b.test".into(),
+            password: "hunter2 hunter2".into(),
+        };
+        let register = RegisterRequest {
+            password: "hunter2 hunter2".into(),
+            ..RegisterRequest::default()
+        };
+        let printed = format!(
+            "{login:?} {register:?} {:?}",
+            change("hunter2 hunter2", "x")
+        );
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("a@b.test"), "{printed}");
     }
 }

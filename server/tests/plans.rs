@@ -149,6 +149,22 @@ async fn journey(app: &TestApp) {
                 .await;
         }
     }
+    // Past the size searched by reading: searches go through the trigram index.
+    let big = olga.create_organization("Big", "eu-central").await;
+    app.add_filler_members(big, 1001).await;
+    let members_of_big = format!("/api/accounts/{big}/members");
+    for query in ["?q=olga@", "?q=nobody-is-called-this", "?q=filler1&limit=5"] {
+        let page: Value = olga
+            .get(&format!("{members_of_big}{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            olga.get(&format!("{members_of_big}{query}&cursor={cursor}"))
+                .await;
+        }
+    }
     for query in ["", "?q=tess", "?q=acme.test", "?q=te", "?limit=1"] {
         let page: Value = olga
             .get(&a(&format!("/members{query}")))

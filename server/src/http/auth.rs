@@ -10,9 +10,9 @@ use crate::store::{self, Activity, Actor, NewAccount, RateLimit, UserRow, WriteT
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use domain::api::{AuthResponse, LoginRequest, MeResponse, RegisterRequest};
+use domain::api::{AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, RegisterRequest};
 use domain::roles::AccountStatus;
 use domain::text::Email;
 use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Plan, Problem, Timestamp, UserId};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
+        .route("/me/password", put(change_password))
 }
 
 /// Sign-in failures all look alike, whether or not the email is registered.
@@ -205,6 +206,60 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
         &mut response,
         &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     );
+    Ok(response)
+}
+
+/// Changes the signed-in user's password after checking the current one. Every
+/// session of the user ends (signed in elsewhere, one is signed out there) and a
+/// new one starts here, its cookie sent with the answer. Wrong current passwords
+/// count against the same budget as failed sign-ins.
+#[utoipa::path(put, path = "/api/me/password", tag = "auth", request_body = ChangePasswordRequest, responses(
+    (status = 204, description = "Changed; every session ended; sets a new session cookie"),
+    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+    Unauthenticated,
+    (status = 403, description = "`forbidden`: through an API key", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "`validation`: the current password is wrong, or the new one is not a valid password", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<Response> {
+    let now = now();
+    let user = &caller.user;
+    let failures_key = format!("login-fail:{}", user.email);
+    let failures = RateLimit {
+        max: state.config.login_failures_per_email,
+        window_seconds: state.config.login_failure_window,
+    };
+    state.store.check_rate(&failures_key, failures, now).await?;
+    let new_password = request.validate().map_err(ApiError::Invalid)?;
+    let matches =
+        verify_password(request.current_password.clone(), user.password_hash.clone()).await?;
+    if !matches {
+        state.store.hit_rate(&failures_key, now).await?;
+        return Err(ApiError::Invalid(vec![domain::FieldError::new(
+            "current_password",
+            "is not your current password",
+        )]));
+    }
+    let hash = hash_password(new_password.expose().to_owned()).await?;
+    let mut tx = state.store.begin_write().await?;
+    store::users::set_password(&mut tx, user.id, &hash).await?;
+    let ended = store::users::delete_sessions_of(&mut tx, user.id).await?;
+    let token = start_session(&mut tx, &state, user.id, now).await?;
+    let activity = Activity {
+        account_id: store::users::personal_account(&mut tx, user.id).await?,
+        actor: Actor::user(user.id),
+        event: "user.password_changed",
+        target_type: "user",
+        target_id: user.id.to_string(),
+        payload: serde_json::json!({ "sessions_ended": ended }),
+    };
+    store::record(&mut tx, activity, now).await?;
+    tx.commit().await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    set_cookie(&mut response, &session_cookie(&state, &token));
     Ok(response)
 }
 

@@ -41,6 +41,8 @@ pub struct AppState {
     pub decoy_hash: Arc<String>,
     /// Takes the payments that add funds.
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
+    /// The Content-Security-Policy, with the hash of the built app's start script.
+    pub csp: HeaderValue,
 }
 
 impl AppState {
@@ -49,11 +51,12 @@ impl AppState {
         let mailer = crate::mail::Mailer::from_config(&config).map_err(ApiError::Internal)?;
         Ok(Self {
             store,
-            config: Arc::new(config),
             metrics: Arc::new(ops::Metrics::default()),
             mailer,
             decoy_hash: Arc::new(decoy_hash),
             payments: Arc::new(crate::payments::SimulatedProvider),
+            csp: security::content_security_policy(&config.app_dir),
+            config: Arc::new(config),
         })
     }
 }
@@ -93,7 +96,10 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::csrf,
         ))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(middleware::from_fn(problem_for_bare_errors))
         .with_state(state)

@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Orgspace API", description = "Organizations, members, roles and billing for a cloud console. Errors are RFC 9457 problem+json with a `code`."),
     paths(
-        auth::register, auth::login, auth::logout, auth::me,
+        auth::register, auth::login, auth::logout, auth::me, auth::change_password,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         members::list_members, members::change_member_role, members::remove_member,

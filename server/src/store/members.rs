@@ -31,43 +31,16 @@ pub fn contains_pattern(text: &str) -> String {
 
 /// At most this many users across the product containing a search's text are
 /// looked up among an organization's members one by one (see
-/// [`Store::member_search`]).
+/// [`Store::list_members`]).
 pub const SEARCH_CANDIDATES: i64 = 1000;
+
+/// Organizations up to this size are searched by reading their members: that
+/// costs less than asking the trigram index about the whole product.
+pub const SEARCH_BY_READING_UP_TO: i64 = 1000;
 
 /// `text` as an FTS5 phrase: the string itself, found anywhere in a column.
 pub fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// A member search's condition on `u` (users) and `m` (memberships).
-struct MemberSearch {
-    /// Through the trigram index (`argument` is its query) or by testing each
-    /// member (`argument` is a `LIKE` pattern).
-    indexed: bool,
-    argument: String,
-}
-
-impl MemberSearch {
-    fn scan(pattern: String) -> Self {
-        Self {
-            indexed: false,
-            argument: pattern,
-        }
-    }
-
-    fn condition(&self, backend: Backend, n: usize) -> String {
-        match (self.indexed, backend) {
-            (false, _) => format!(
-                " AND (LOWER(u.name) LIKE ${n} ESCAPE '\\' OR u.email LIKE ${n} ESCAPE '\\')"
-            ),
-            (true, Backend::Sqlite) => format!(
-                " AND m.user_id IN (SELECT user_id FROM users_search WHERE users_search MATCH ${n})"
-            ),
-            (true, Backend::Postgres) => format!(
-                " AND m.user_id IN (SELECT id FROM users WHERE lower(name) LIKE ${n} ESCAPE '\\' OR email LIKE ${n} ESCAPE '\\')"
-            ),
-        }
-    }
 }
 
 /// Where a page of members starts: after this (joined_at, user_id).
@@ -103,9 +76,37 @@ fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
     })
 }
 
+/// Appends the cursor condition (binds `$n+1`, `$n+2`), the order and the limit
+/// of a page of members.
+fn push_page(sql: &mut String, after: Option<&MemberCursor>, n: usize, limit: usize) {
+    if after.is_some() {
+        sql.push_str(&format!(
+            " AND (m.joined_at > ${a} OR (m.joined_at = ${a} AND m.user_id > ${b}))",
+            a = n + 1,
+            b = n + 2
+        ));
+    }
+    sql.push_str(&format!(
+        " ORDER BY m.joined_at, m.user_id LIMIT {}",
+        limit + 1
+    ));
+}
+
 impl Store {
     /// A page of members in the order they joined, optionally those whose name or
     /// email contains `query`; `limit + 1` rows are read to know if more follow.
+    ///
+    /// A search in a large organization must not test every member. So, in an
+    /// organization of more than [`SEARCH_BY_READING_UP_TO`] members, a query of
+    /// three characters or more goes through the trigram index over all users
+    /// (FTS5 on SQLite, pg_trgm on PostgreSQL): when at most
+    /// [`SEARCH_CANDIDATES`] users anywhere contain it, the page is those users'
+    /// memberships, a bounded number of key lookups, in one statement. A short
+    /// query, a small organization, or a very common text (more users than
+    /// that) reads the organization's members in join order instead and stops
+    /// at the page's end, which is quick exactly when matches are common. Both
+    /// ways find the same members (but for letters outside ASCII, whose case
+    /// only the index folds on SQLite).
     pub async fn list_members(
         &self,
         account: AccountId,
@@ -113,45 +114,23 @@ impl Store {
         after: Option<&MemberCursor>,
         limit: usize,
     ) -> ApiResult<(Vec<MemberView>, Option<MemberCursor>)> {
-        let search = match query {
-            Some(query) => Some(self.member_search(query).await?),
-            None => None,
+        let mut rows = None;
+        if let Some(query) = query.filter(|q| q.chars().count() >= 3) {
+            let size: i64 = sqlx::query_scalar("SELECT members_count FROM accounts WHERE id = $1")
+                .bind(account.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .unwrap_or(0);
+            if size > SEARCH_BY_READING_UP_TO {
+                rows = self
+                    .members_found_by_index(account, query, after, limit)
+                    .await?;
+            }
+        }
+        let rows = match rows {
+            Some(rows) => rows,
+            None => self.members_read(account, query, after, limit).await?,
         };
-        // Through the index, SQLite must start from the users found, not walk
-        // the organization's members in join order testing each against them:
-        // `+` keeps it from using `m.account_id` to choose an index.
-        let account_column = match &search {
-            Some(search) if search.indexed && self.backend() == Backend::Sqlite => "+m.account_id",
-            _ => "m.account_id",
-        };
-        let mut sql = format!(
-            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE {account_column} = $1",
-        );
-        let mut n = 1;
-        if let Some(search) = &search {
-            n += 1;
-            sql.push_str(&search.condition(self.backend(), n));
-        }
-        if after.is_some() {
-            sql.push_str(&format!(
-                " AND (m.joined_at > ${a} OR (m.joined_at = ${a} AND m.user_id > ${b}))",
-                a = n + 1,
-                b = n + 2
-            ));
-        }
-        sql.push_str(&format!(
-            " ORDER BY m.joined_at, m.user_id LIMIT {}",
-            limit + 1
-        ));
-        let mut q = sqlx::query(&sql).bind(account.to_string());
-        if let Some(search) = search {
-            q = q.bind(search.argument);
-        }
-        if let Some(cursor) = after {
-            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
-        }
-        let rows = q.fetch_all(self.pool()).await?;
         let mut members = rows
             .iter()
             .map(member_from_row)
@@ -169,46 +148,86 @@ impl Store {
         Ok((members, next))
     }
 
-    /// How to find the members whose name or email contains `query`.
-    ///
-    /// Reading every member of a 100,000-member organization to test each one
-    /// would make a search cost grow with the organization. So a query of three
-    /// characters or more first asks the trigram index over all users (FTS5 on
-    /// SQLite, pg_trgm on PostgreSQL) how many users contain it; when that is at
-    /// most [`SEARCH_CANDIDATES`], the page is those users' memberships, a
-    /// bounded number of key lookups. A shorter or very common query (matching
-    /// more users than that) reads the organization's members in join order
-    /// instead and stops at the page's end, which is quick exactly when matches
-    /// are common. Both ways give the same members (but for letters outside ASCII,
-    /// whose case only the index folds on SQLite).
-    async fn member_search(&self, query: &str) -> ApiResult<MemberSearch> {
-        let pattern = contains_pattern(query);
-        if query.chars().count() < 3 {
-            return Ok(MemberSearch::scan(pattern));
+    /// The page's rows by reading the organization's members in join order,
+    /// testing each against `query` if there is one.
+    async fn members_read(
+        &self,
+        account: AccountId,
+        query: Option<&str>,
+        after: Option<&MemberCursor>,
+        limit: usize,
+    ) -> ApiResult<Vec<AnyRow>> {
+        let mut sql = String::from(
+            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
+             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+        );
+        if query.is_some() {
+            sql.push_str(" AND (LOWER(u.name) LIKE $2 ESCAPE '\\' OR u.email LIKE $2 ESCAPE '\\')");
         }
-        let (sql, argument) = match self.backend() {
+        let n = if query.is_some() { 2 } else { 1 };
+        push_page(&mut sql, after, n, limit);
+        let mut q = sqlx::query(&sql).bind(account.to_string());
+        if let Some(query) = query {
+            q = q.bind(contains_pattern(query));
+        }
+        if let Some(cursor) = after {
+            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// The page's rows through the trigram index, or `None` when more than
+    /// [`SEARCH_CANDIDATES`] users contain `query` (then reading is the way).
+    async fn members_found_by_index(
+        &self,
+        account: AccountId,
+        query: &str,
+        after: Option<&MemberCursor>,
+        limit: usize,
+    ) -> ApiResult<Option<Vec<AnyRow>>> {
+        // The users found, once (MATERIALIZED), then their memberships here.
+        // On SQLite `+` keeps the planner from walking the organization's
+        // members by `account_id` and testing each against the list.
+        let (found, account_column, argument) = match self.backend() {
             Backend::Sqlite => (
-                "SELECT COUNT(*) FROM (SELECT 1 FROM users_search WHERE users_search MATCH $1 LIMIT $2) c",
+                "SELECT user_id FROM users_search WHERE users_search MATCH $2",
+                "+m.account_id",
                 fts_phrase(query),
             ),
             Backend::Postgres => (
-                "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\' LIMIT $2) c",
-                pattern.clone(),
+                "SELECT id AS user_id FROM users WHERE lower(name) LIKE $2 ESCAPE '\\' OR email LIKE $2 ESCAPE '\\'",
+                "m.account_id",
+                contains_pattern(query),
             ),
         };
-        let found: i64 = sqlx::query_scalar(sql)
-            .bind(&argument)
-            .bind(SEARCH_CANDIDATES + 1)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(if found <= SEARCH_CANDIDATES {
-            MemberSearch {
-                indexed: true,
-                argument,
+        let mut sql = format!(
+            "WITH found AS MATERIALIZED ({found} LIMIT {candidates})
+             SELECT m.user_id, u.email, u.name, m.role, m.joined_at, (SELECT COUNT(*) FROM found) AS found
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE {account_column} = $1 AND m.user_id IN (SELECT user_id FROM found)",
+            candidates = SEARCH_CANDIDATES + 1
+        );
+        push_page(&mut sql, after, 2, limit);
+        let mut q = sqlx::query(&sql).bind(account.to_string()).bind(&argument);
+        if let Some(cursor) = after {
+            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let found: i64 = match rows.first() {
+            Some(row) => row.try_get("found")?,
+            // Nobody here: because nobody anywhere, or too many to look through?
+            None => {
+                sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
+                    SEARCH_CANDIDATES + 1
+                ))
+                .bind(account.to_string())
+                .bind(&argument)
+                .fetch_one(self.pool())
+                .await?
             }
-        } else {
-            MemberSearch::scan(pattern)
-        })
+        };
+        Ok((found <= SEARCH_CANDIDATES).then_some(rows))
     }
 
     /// One member, with their teams.

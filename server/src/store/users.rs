@@ -132,6 +132,25 @@ pub async fn delete_session(tx: &mut WriteTx, token_hash: &str) -> ApiResult<Opt
     Ok(user.and_then(|u| u.parse().ok()))
 }
 
+/// Replaces the user's password hash.
+pub async fn set_password(tx: &mut WriteTx, user: UserId, password_hash: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the user; how many there were.
+pub async fn delete_sessions_of(tx: &mut WriteTx, user: UserId) -> ApiResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.to_string())
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// The user's personal account.
 pub async fn personal_account(tx: &mut WriteTx, user: UserId) -> ApiResult<AccountId> {
     let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE personal_user_id = $1")

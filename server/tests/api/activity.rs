@@ -326,6 +326,16 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
     )
     .await;
     walk.step(
+        "PUT /api/me/password",
+        yan.personal,
+        "user.password_changed",
+        yan.put(
+            "/api/me/password",
+            json!({"current_password": PASSWORD, "new_password": "yan's new passphrase"}),
+        ),
+    )
+    .await;
+    walk.step(
         "DELETE /api/accounts/{id}",
         &beta,
         "org.deleted",

@@ -377,3 +377,98 @@ async fn passwords_are_stored_only_as_argon2id_hashes() {
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains(PASSWORD));
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_every_session_and_starts_a_new_one() {
+    let app = TestApp::spawn().await;
+    let ana = app.register("ana@acme.test").await;
+    // A second session, on another device.
+    let phone = app.anonymous();
+    let sign_in = |password: &'static str| {
+        phone
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"email": "ana@acme.test", "password": password}))
+            .send()
+    };
+    assert_eq!(sign_in(PASSWORD).await.unwrap().status(), StatusCode::OK);
+    let new_password = "a brand new passphrase";
+
+    let wrong = ana
+        .put(
+            "/api/me/password",
+            json!({"current_password": "not my password at all", "new_password": new_password}),
+        )
+        .await;
+    let problem = assert_problem(wrong, 422, ErrorCode::Validation).await;
+    assert_eq!(error_fields(&problem), ["current_password"]);
+    let same = ana
+        .put(
+            "/api/me/password",
+            json!({"current_password": PASSWORD, "new_password": PASSWORD}),
+        )
+        .await;
+    let problem = assert_problem(same, 422, ErrorCode::Validation).await;
+    assert_eq!(error_fields(&problem), ["new_password"]);
+
+    let changed = ana
+        .put(
+            "/api/me/password",
+            json!({"current_password": PASSWORD, "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert!(changed.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("HttpOnly"));
+    // This client carries on with its new session; the phone is signed out.
+    assert_eq!(ana.get("/api/me").await.status(), StatusCode::OK);
+    let phone_me = phone.get(app.url("/api/me")).send().await.unwrap();
+    assert_problem(phone_me, 401, ErrorCode::Unauthenticated).await;
+    let sessions = app
+        .count(
+            "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+            &ana.id.to_string(),
+        )
+        .await;
+    assert_eq!(sessions, 1);
+    // The old password no longer signs in; the new one does.
+    assert_eq!(
+        sign_in(PASSWORD).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(new_password).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let logged = app
+        .count(
+            "SELECT COUNT(*) FROM activity WHERE event = 'user.password_changed' AND account_id = $1",
+            &ana.personal.to_string(),
+        )
+        .await;
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_rate_limited_like_sign_in() {
+    let app = TestApp::spawn_with(|config| config.login_failures_per_email = 3).await;
+    let ana = app.register("ana@acme.test").await;
+    for _ in 0..3 {
+        let wrong = ana
+            .put(
+                "/api/me/password",
+                json!({"current_password": "a wrong guess 123", "new_password": "another passphrase"}),
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let limited = ana
+        .put(
+            "/api/me/password",
+            json!({"current_password": PASSWORD, "new_password": "another passphrase"}),
+        )
+        .await;
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_problem(limited, 429, ErrorCode::RateLimited).await;
+}

@@ -246,6 +246,31 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Adds `n` members straight into the database (viewers
+    /// `filler{i}@acme.test`, named "Filler {i}", joined after everyone else):
+    /// a large organization in a moment.
+    pub async fn add_filler_members(&self, account: AccountId, n: i64) {
+        let mut tx = self.store.pool().begin().await.unwrap();
+        for i in 0..n {
+            let id = uuid::Uuid::now_v7().to_string();
+            sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
+                .bind(&id)
+                .bind(format!("filler{i}@acme.test"))
+                .bind(format!("Filler {i}"))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, 'viewer', $3)")
+                .bind(account.to_string())
+                .bind(&id)
+                .bind(i64::MAX / 2 + i)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+
     /// Every account's trigger-kept seat counters equal the rows they count.
     pub async fn assert_seat_counters(&self) {
         let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(

@@ -75,43 +75,55 @@ async fn members_page_with_a_cursor_and_search_by_name_or_email() {
 }
 
 /// A search finds the same members whether it goes through the trigram index
-/// (few users anywhere contain the text) or reads the organization's members
-/// (a short text, or one more than `SEARCH_CANDIDATES` users contain).
+/// (a large organization, and few users anywhere contain the text) or reads the
+/// organization's members (a short text, or one more than `SEARCH_CANDIDATES`
+/// users contain).
 #[tokio::test]
 async fn member_search_finds_the_same_members_through_the_index_and_by_reading_them() {
+    use orgspace_server::store::members::{SEARCH_BY_READING_UP_TO, SEARCH_CANDIDATES};
     let app = TestApp::spawn().await;
     let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
     for email in ["zed.common@acme.test", "yan@acme.test", "o'neil@acme.test"] {
         let user = app.register(email).await;
         app.add_member(org, &user, OrgRole::Viewer).await;
     }
-    // Users outside the organization whose email contains "common".
-    let outsiders = orgspace_server::store::members::SEARCH_CANDIDATES + 5;
-    for i in 0..outsiders {
-        sqlx::query(
-            "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)",
-        )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(format!("common{i}@elsewhere.test"))
-        .bind(format!("Outsider {i}"))
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    // Enough members for the index to be used, and users elsewhere whose email
+    // contains "common".
+    app.add_filler_members(org, SEARCH_BY_READING_UP_TO + 1)
+        .await;
+    let mut tx = app.store.pool().begin().await.unwrap();
+    for i in 0..SEARCH_CANDIDATES + 5 {
+        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(format!("common{i}@elsewhere.test"))
+            .bind(format!("Outsider {i}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
     }
-    let search = |q: &str| {
-        let url = format!("/api/accounts/{org}/members?q={}", urlencoding(q));
+    tx.commit().await.unwrap();
+    let page = |q: &str, cursor: Option<&str>| {
+        let mut url = format!("/api/accounts/{org}/members?q={}", urlencoding(q));
+        if let Some(cursor) = cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
         let olga = &olga;
         async move {
             let response = olga.get(&url).await;
-            assert_eq!(response.status(), StatusCode::OK, "q={url}");
+            assert_eq!(response.status(), StatusCode::OK, "{url}");
             let page: Value = response.json().await.unwrap();
-            page["items"]
+            let emails = page["items"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .map(|m| m["email"].as_str().unwrap().to_owned())
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (emails, page["next_cursor"].as_str().map(str::to_owned))
         }
+    };
+    let search = |q: &'static str| {
+        let page = &page;
+        async move { page(q, None).await.0 }
     };
     // Through the index: few users anywhere contain these.
     assert_eq!(search("zed.com").await, ["zed.common@acme.test"]);
@@ -123,10 +135,28 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
         "a quote is text"
     );
     assert_eq!(search("nobody-has-this").await, Vec::<String>::new());
+    // …page after page: filler1, filler10–19, filler100–199, filler1000.
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (emails, next) = page("filler1", cursor.as_deref()).await;
+        seen.extend(emails);
+        match next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 112, "{seen:?}");
+    assert_eq!(seen[0], "filler1@acme.test", "in the order they joined");
+    seen.dedup();
+    assert_eq!(seen.len(), 112, "no member twice");
     // By reading the members: more than SEARCH_CANDIDATES users contain it, or it is short.
     assert_eq!(search("common").await, ["zed.common@acme.test"]);
     assert_eq!(search("ya").await, ["yan@acme.test"]);
-    assert_eq!(search("@acme.test").await.len(), 4, "every member");
+    let (everyone, next) = page("@acme.test", None).await;
+    assert_eq!(everyone.len(), 50);
+    assert!(next.is_some());
+    app.assert_seat_counters().await;
 }
 
 #[tokio::test]
