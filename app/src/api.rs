@@ -1,8 +1,8 @@
 //! The only place that does HTTP: typed calls to the server's JSON API.
 
 use domain::api::{
-    AccountView, AuthResponse, LoginRequest, MeResponse, NewOrganizationRequest, RegisterRequest,
-    UpdateAccountRequest,
+    AccountView, AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse,
+    NewOrganizationRequest, RegisterRequest, UpdateAccountRequest,
 };
 use domain::{AccountId, ErrorCode, FieldError, Problem};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -95,6 +95,14 @@ pub async fn register(body: &RegisterRequest) -> Result<AuthResponse, ApiError> 
 
 pub async fn login(body: &LoginRequest) -> Result<AuthResponse, ApiError> {
     json_with(Request::post("/api/auth/login"), body).await
+}
+
+/// Changes the password; the server ends every session and starts a new one here.
+pub async fn change_password(body: &ChangePasswordRequest) -> Result<(), ApiError> {
+    let request = Request::put("/api/me/password")
+        .json(body)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    answer(request.send().await).await.map(|_| ())
 }
 
 pub async fn logout() -> Result<(), ApiError> {

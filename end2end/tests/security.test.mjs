@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, visible, cspViolations, assertAccessible } from '../lib.mjs';
+import { useServerAndBrowser, visible, cspViolations, assertAccessible, signedUp, screenshot, PASSWORD } from '../lib.mjs';
 
 const env = useServerAndBrowser();
 
@@ -34,4 +34,34 @@ test('the app works under a strict Content-Security-Policy that refuses injected
   assert.equal(cspViolations(page).length, 1, 'and the refusal is reported');
   assert.match(cspViolations(page)[0], /inline script.*(blocked|Refused)|Refused.*inline script/s);
   await context.close();
+});
+
+test('changing the password on the personal settings page signs out every other device', async () => {
+  const { server, browser } = env;
+  const ana = await signedUp(browser, server, { email: 'ana@acme.test', name: 'Ana', account_type: 'personal' });
+  // Ana is also signed in on a second device.
+  const phone = await browser.newContext();
+  const signIn = (password) => phone.request.post(`${server.url}/api/auth/login`, { data: { email: 'ana@acme.test', password } });
+  assert.equal((await signIn(PASSWORD)).status(), 200);
+
+  const page = ana.page;
+  await page.goto(`${server.url}/a/${ana.me.accounts[0].id}/settings`);
+  const form = page.getByRole('form', { name: 'Password' });
+  await visible(form, 'the password form');
+  await form.getByLabel('Current password').fill('not my password at all');
+  await form.getByLabel('New password').fill('a brand new passphrase');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await visible(form.getByText('is not your current password'), 'the wrong current password, named at its field');
+
+  await form.getByLabel('Current password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await visible(page.getByText('Password changed. Every other device was signed out.'), 'the confirmation');
+  await screenshot(page, 'password-changed');
+  await assertAccessible(page, 'the personal settings page');
+
+  assert.equal((await phone.request.get(`${server.url}/api/me`)).status(), 401, 'the other device is signed out');
+  assert.equal((await ana.context.request.get(`${server.url}/api/me`)).status(), 200, 'this one carries on');
+  assert.equal((await signIn('a brand new passphrase')).status(), 200);
+  await phone.close();
+  await ana.context.close();
 });

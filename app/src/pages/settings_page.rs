@@ -7,7 +7,7 @@ use crate::components::billing_fields::{BillingFields, BillingValues};
 use crate::components::field::TextField;
 use crate::session::{home_path, use_session};
 use crate::toast::use_toasts;
-use domain::api::UpdateAccountRequest;
+use domain::api::{ChangePasswordRequest, UpdateAccountRequest};
 use domain::roles::decide;
 use domain::{AccountKind, FieldError, Permission};
 use leptos::prelude::*;
@@ -161,6 +161,9 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+        <Show when=move || !is_organization()>
+            <PasswordForm />
+        </Show>
         <Show when=is_organization>
             <form class="panel danger-zone" on:submit=delete.clone() novalidate>
                 <h2>"Delete organization"</h2>
@@ -191,5 +194,77 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </form>
         </Show>
+    }
+}
+
+/// Changes the signed-in user's password (on their personal account's settings).
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let toasts = use_toasts();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        if let Err(field_errors) = request.validate() {
+            errors.set(field_errors);
+            return;
+        }
+        errors.set(Vec::new());
+        failure.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match api::change_password(&request).await {
+                Ok(()) => {
+                    current.set(String::new());
+                    new.set(String::new());
+                    toasts.show("Password changed. Every other device was signed out.".to_owned());
+                }
+                Err(error) => {
+                    errors.set(error.field_errors());
+                    if error.field_errors().is_empty() {
+                        failure.set(Some(error.message()));
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="panel form" on:submit=submit novalidate aria-labelledby="password-title">
+            <h2 id="password-title">"Password"</h2>
+            <p class="muted">"Changing it signs you out on every other device."</p>
+            {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+            <TextField
+                label="Current password".into()
+                id="current-password".into()
+                field="current_password".into()
+                value=current
+                errors
+                input_type="password"
+                autocomplete="current-password"
+            />
+            <TextField
+                label="New password".into()
+                id="new-password".into()
+                field="new_password".into()
+                value=new
+                errors
+                input_type="password"
+                autocomplete="new-password"
+                hint="12 to 128 characters.".into()
+            />
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    "Change password"
+                </button>
+            </div>
+        </form>
     }
 }
