@@ -90,9 +90,9 @@ run_fuzz() {
     mkdir -p "fuzz/corpus/$target"
     (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -print_final_stats=1 2>&1) \
       | grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|Done|==[0-9]+==|SUMMARY|.*panicked)' || true
-    # A crash leaves an artifact and a non-zero status; fail on either.
-    if ls "fuzz/artifacts/$target"/crash-* >/dev/null 2>&1; then
-      echo "fuzz target $target crashed: see fuzz/artifacts/$target/" >&2
+    # A crash, leak, timeout or out-of-memory leaves its input as an artifact.
+    if [ -n "$(ls -A "fuzz/artifacts/$target" 2>/dev/null)" ]; then
+      echo "fuzz target $target failed: see fuzz/artifacts/$target/" >&2
       exit 1
     fi
   done
