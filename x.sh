@@ -205,7 +205,7 @@ cmd_test() {
   cargo test -p orgspace-app
   run_fuzz
   step "Server tests on PostgreSQL ($(echo "$DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))"
-  cargo test -p orgspace-server --test api
+  cargo test -p orgspace-server --test api --test crash
 
   build_app
   check_app_budget
