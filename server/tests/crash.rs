@@ -286,7 +286,7 @@ async fn every_confirmed_change_survives_sigkill_and_the_invariants_hold() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    let ledger = ledger.lock().unwrap();
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
     println!(
         "{kills} kills; confirmed: {} users, {} organizations, {} joins, {} role changes",
         ledger.users.len(),
