@@ -213,6 +213,8 @@ cmd_test() {
   cargo build -p orgspace-server
   ORGSPACE_BIN="$ROOT/target/debug/orgspace" ORGSPACE_APP_DIR="$ROOT/dist" \
     node --test --test-concurrency=1 end2end/tests/
+  step "Hostile input: schemathesis over every operation of the OpenAPI document"
+  ST_EXAMPLES=10 tools/schemathesis.sh "$ROOT/target/debug/orgspace"
   step "Load benchmark, smoke run (a tiny dataset, 1 s per workload)"
   ./bench/run.sh --smoke
   if [ -n "${PG_DB:-}" ]; then

@@ -29,7 +29,7 @@ use utoipa::OpenApi;
         catalog::list_regions, catalog::list_plans, catalog::list_roles,
         ops::healthz, ops::readyz, ops::metrics,
     ),
-    modifiers(&Security),
+    modifiers(&Security, &SharedErrors),
     security(("session" = []), ("api_key" = [])),
     tags(
         (name = "auth", description = "Registration and sessions"),
@@ -75,6 +75,107 @@ impl utoipa::Modify for Security {
                     .build(),
             ),
         );
+    }
+}
+
+/// The operations anyone may call, without a session or key.
+pub const PUBLIC: [&str; 10] = [
+    "/api/auth/register",
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/invitations/preview",
+    "/api/regions",
+    "/api/plans",
+    "/api/roles",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+];
+
+/// What the extractors and the account lookup answer for every operation, so
+/// each handler's annotation need not repeat it: public operations need no
+/// credentials; the others may answer 401; outside an account, 403 to an API
+/// key; inside `/api/accounts/{id}`, 404 for an account the caller cannot see;
+/// a JSON body may be malformed (400) or of the wrong shape (422); query
+/// parameters may be invalid (422). All as problem+json.
+struct SharedErrors;
+
+impl utoipa::Modify for SharedErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = PUBLIC.contains(&path.as_str());
+            let in_account = path.starts_with("/api/accounts/{id}");
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description));
+                };
+                if public {
+                    operation.security = Some(vec![SecurityRequirement::default()]);
+                } else {
+                    add("401", "`unauthenticated`: no valid session or API key");
+                    if in_account {
+                        add(
+                            "404",
+                            "`not_found`: no such account, or not one of the caller's",
+                        );
+                    } else {
+                        add(
+                            "403",
+                            "`forbidden`: an API key acts only inside its own account",
+                        );
+                    }
+                }
+                if operation.request_body.is_some() {
+                    add(
+                        "400",
+                        "`validation`: the body is not JSON, or not sent as application/json",
+                    );
+                    add(
+                        "422",
+                        "`validation`: every invalid field is listed in `errors`",
+                    );
+                }
+                let has_query = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                if has_query {
+                    add(
+                        "422",
+                        "`validation`: every invalid parameter is listed in `errors`",
+                    );
+                }
+            }
+        }
     }
 }
 
