@@ -70,6 +70,16 @@ ensure_wrk() {
   fi
 }
 
+ensure_nginx() {
+  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    step "Installing nginx (Debian package, for the many-servers test behind a load balancer)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
+    # The package starts a system nginx; the test runs its own.
+    as_root /usr/sbin/nginx -s stop >/dev/null 2>&1 || true
+  fi
+}
+
 ensure_cargo_fuzz() {
   if ! rustup toolchain list | grep -q '^nightly'; then
     step "Installing the nightly toolchain (for cargo-fuzz)"
@@ -187,6 +197,7 @@ cmd_test() {
   ensure_node_modules
   ensure_chromium
   ensure_wrk
+  ensure_nginx
   ensure_postgres
   # The concurrency tests repeat each race this many times (issue: 20 in CI).
   export ORGSPACE_RACE_ROUNDS="${ORGSPACE_RACE_ROUNDS:-20}"
@@ -205,7 +216,7 @@ cmd_test() {
   cargo test -p orgspace-app
   run_fuzz
   step "Server tests on PostgreSQL ($(echo "$DATABASE_URL" | sed 's/:[^:@]*@/:***@/'))"
-  cargo test -p orgspace-server --test api --test crash
+  cargo test -p orgspace-server --test api --test crash --test many_servers
 
   build_app
   check_app_budget

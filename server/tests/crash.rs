@@ -12,53 +12,21 @@
 #[path = "api/helpers.rs"]
 mod helpers;
 
+#[path = "support/process.rs"]
+mod process;
+
 use helpers::{new_organization, PASSWORD};
+use process::{fresh_database, Server};
 use rand::Rng;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 const KILLS: usize = 20;
 const WORKERS: usize = 4;
-
-/// The server process and where it listens.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-fn start(database_url: &str, dir: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_orgspace"))
-        .env("DATABASE_URL", database_url)
-        .env("ORGSPACE_ADDR", "127.0.0.1:0")
-        .env("ORGSPACE_MAIL_OUTBOX", dir.join("outbox"))
-        .env("ORGSPACE_APP_DIR", dir.join("no-app"))
-        .env("ORGSPACE_REGISTRATIONS_PER_HOUR", "1000000")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the server prints its address")
-            .unwrap();
-        if let Some(rest) = line.split("running at ").nth(1) {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep draining its output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
-}
 
 /// What the clients were told happened (2xx), and what they only attempted.
 #[derive(Default)]
@@ -231,32 +199,10 @@ async fn one_round(
     Some(())
 }
 
-/// A database URL for this test: a new SQLite file, or a new PostgreSQL database.
-async fn database() -> (String, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("orgspace-crash-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = match std::env::var("DATABASE_URL") {
-        Ok(base) if base.starts_with("postgres") => {
-            sqlx::any::install_default_drivers();
-            let name = format!("crash_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .unwrap();
-            format!("{}/{name}", base.rsplit_once('/').unwrap().0)
-        }
-        _ => format!("sqlite://{}?mode=rwc", dir.join("orgspace.db").display()),
-    };
-    (url, dir)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_confirmed_change_survives_sigkill_and_the_invariants_hold() {
-    let (database_url, dir) = database().await;
-    let mut server = start(&database_url, &dir);
+    let (database_url, dir) = fresh_database("crash").await;
+    let mut server = Server::start(&database_url, &dir, &[]);
     let url = Arc::new(RwLock::new(server.url.clone()));
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -270,11 +216,10 @@ async fn every_confirmed_change_survives_sigkill_and_the_invariants_hold() {
         let before = ledger.lock().unwrap().users.len();
         let wait = rand::thread_rng().gen_range(200..1000);
         tokio::time::sleep(Duration::from_millis(wait)).await;
-        server.child.kill().unwrap(); // SIGKILL
-        server.child.wait().unwrap();
+        server.kill(); // SIGKILL
         kills += 1;
         confirmed_between_kills.push(ledger.lock().unwrap().users.len() - before);
-        server = start(&database_url, &dir);
+        server = Server::start(&database_url, &dir, &[]);
         *url.write().unwrap() = server.url.clone();
     }
     // A last stretch without kills, then a clean stop.
@@ -283,8 +228,7 @@ async fn every_confirmed_change_survives_sigkill_and_the_invariants_hold() {
     for worker in workers {
         worker.await.unwrap();
     }
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 
     let ledger = std::mem::take(&mut *ledger.lock().unwrap());
     println!(
