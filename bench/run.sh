@@ -6,6 +6,8 @@
 #
 #   ./bench/run.sh            full: 1,000,000 users, 10 s per workload, 32 connections
 #   ./bench/run.sh --smoke    a few seconds on a tiny dataset (CI runs this)
+#   ./bench/run.sh --soak     the full dataset, a mixed read/write load at half its
+#                             maximum for SOAK_SECONDS (600): errors and RSS growth
 #
 # Environment: BENCH_DB (sqlite: URL or postgres:, default a file under bench/data),
 # BENCH_USERS, BENCH_BIG_ORG, BENCH_ACTIVITY, BENCH_SECONDS, BENCH_CONNECTIONS.
@@ -15,6 +17,7 @@ cd "$ROOT"
 
 MODE=full
 [ "${1:-}" = "--smoke" ] && MODE=smoke
+[ "${1:-}" = "--soak" ] && MODE=soak
 if [ "$MODE" = smoke ]; then
   USERS=${BENCH_USERS:-2000} BIG=${BENCH_BIG_ORG:-1000} ACTIVITY=${BENCH_ACTIVITY:-5000}
   SECONDS_EACH=${BENCH_SECONDS:-1} CONNECTIONS=${BENCH_CONNECTIONS:-4} THREADS=1 INVITEES=3000
@@ -41,7 +44,8 @@ else
   BIN="$ROOT/target/release/orgspace"
 fi
 
-DATA="$ROOT/bench/data/$MODE"
+DATASET=$MODE; [ "$MODE" = soak ] && DATASET=full
+DATA="$ROOT/bench/data/$DATASET"
 KEY="u${USERS}-b${BIG}-a${ACTIVITY}-i${INVITEES}"
 DB_URL=${BENCH_DB:-"sqlite://$DATA/$KEY.db?mode=rwc"}
 mkdir -p "$DATA"
@@ -110,9 +114,47 @@ SMALL_EMAIL=$(curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$SMALL_OR
   | grep -o '"email":"[^"]*"' | tail -1 | cut -d'"' -f4)
 BIG_EMAIL="user$(( BIG - 7 ))@seed.test"
 
+rss_of() { awk '/VmRSS/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
+
+if [ "$MODE" = soak ]; then
+  SOAK=${SOAK_SECONDS:-600}
+  say "Soak: the mixed workload's maximum (32 connections, 10 s)"
+  out=$(wrk -t2 -c32 -d10s --latency -s "$ROOT/bench/wrk.lua" "$URL" -- mix "$BIG_ORG" "$OWNER" "$IDS" | grep '^RESULT')
+  read -r _ MAX MAX_P50 _ _ _ <<<"$out"
+  # Half of it from 16 connections, each waiting between its requests.
+  DELAY=$(awk -v m="$MAX" -v p="$MAX_P50" 'BEGIN { d = 16 * 1000 / (m / 2) - p; if (d < 0) d = 0; printf "%d", d }')
+  echo "maximum $MAX req/s (p50 $MAX_P50 ms); soak with 16 connections, $DELAY ms between requests"
+  say "Soak: $SOAK s"
+  WRK_DELAY_MS=$DELAY wrk -t2 -c16 -d"${SOAK}s" --latency -s "$ROOT/bench/wrk.lua" "$URL" -- mix "$BIG_ORG" "$OWNER" "$IDS" \
+    > "$DATA/soak.out" 2>&1 &
+  WRK=$!
+  sleep 30
+  RSS_START=$(rss_of)
+  echo "$RSS_START" > "$DATA/rss"
+  while kill -0 "$WRK" 2>/dev/null; do
+    r=$(rss_of); [ "$r" -gt "$(cat "$DATA/rss")" ] && echo "$r" > "$DATA/rss"; sleep 1
+  done
+  RSS_END=$(rss_of); RSS_PEAK=$(cat "$DATA/rss")
+  read -r _ RATE P50 P99 ERRORS REQUESTS <<<"$(grep '^RESULT' "$DATA/soak.out")"
+  GROWTH=$(awk -v a="$RSS_START" -v b="$RSS_PEAK" 'BEGIN { printf "%.1f", 100 * (b - a) / a }')
+  OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d)-soak.md"
+  {
+    echo "# Orgspace soak, $(date -u +%Y-%m-%d)"
+    echo
+    echo "Machine: $(nproc) cores, $(uname -sr). Dataset: $USERS users, Big Org $BIG members; database \`${DB_URL%%:*}\`."
+    echo "Mixed workload (who am I, members, billing, activity, role change) on Big Org: maximum $MAX req/s at 32 connections;"
+    echo "soak at half of it: 16 connections, $DELAY ms between requests, $SOAK s."
+    echo
+    echo "| requests/s | requests | errors | p50 ms | p99 ms | RSS after 30 s | RSS peak | RSS at end | growth |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| $RATE | $REQUESTS | $ERRORS | $P50 | $P99 | $((RSS_START / 1024)) MB | $((RSS_PEAK / 1024)) MB | $((RSS_END / 1024)) MB | $GROWTH % |"
+  } > "$OUT"
+  cat "$OUT"
+  exit 0
+fi
+
 RESULTS=()
 RSS_MAX=0
-rss_of() { awk '/VmRSS/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
 sample_rss() { while sleep 0.2; do r=$(rss_of); [ "$r" -gt "$(cat "$DATA/rss")" ] && echo "$r" > "$DATA/rss"; done; }
 
 # run NAME KIND(read|write) LUA-ARGS...

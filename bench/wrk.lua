@@ -4,6 +4,8 @@
 --   accept THREADS                      accept seeded invitation n (each once) as invitee n
 --   role   ACCOUNT COOKIE IDS_FILE      PATCH members from IDS_FILE to tech / viewer in turn
 --   instance ACCOUNT COOKIE             POST an instance with a new name each time
+--   mix    ACCOUNT COOKIE IDS_FILE      in turn: who am I, members, billing, activity, a role change
+-- With WRK_DELAY_MS set, each connection waits that long between requests (the soak).
 -- `done` prints one line: RESULT <requests/s> <p50 ms> <p99 ms> <errors> <requests>.
 
 local threads = {}
@@ -19,16 +21,32 @@ end
 
 function init(args)
   kind, a1, a2, a3 = args[1], args[2], args[3], args[4]
-  if kind == "role" then
+  if kind == "role" or kind == "mix" then
     for line in io.lines(a3) do table.insert(ids, line) end
   end
 end
+
+local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if delay_ms then
+  function delay() return delay_ms end
+end
+
+
 
 local function json_headers(cookie)
   local h = { ["Content-Type"] = "application/json" }
   if cookie then h["Cookie"] = "orgspace_session=" .. cookie end
   return h
 end
+
+local function role_change(account, cookie, n)
+  local id = ids[(n % #ids) + 1]
+  local role = (math.floor(n / #ids) % 2 == 0) and "tech" or "viewer"
+  return wrk.format("PATCH", "/api/accounts/" .. account .. "/members/" .. id, json_headers(cookie),
+    '{"role":"' .. role .. '"}')
+end
+
+local mix_reads = { "/api/me", "/members", "/billing", "/activity" }
 
 function request()
   counter = counter + 1
@@ -43,10 +61,13 @@ function request()
     return wrk.format("POST", "/api/invitations/accept-token", json_headers("bench-session-" .. n),
       '{"token":"bench-invitation-' .. n .. '"}')
   elseif kind == "role" then
-    local id = ids[(counter % #ids) + 1]
-    local role = (math.floor(counter / #ids) % 2 == 0) and "tech" or "viewer"
-    return wrk.format("PATCH", "/api/accounts/" .. a1 .. "/members/" .. id, json_headers(a2),
-      '{"role":"' .. role .. '"}')
+    return role_change(a1, a2, counter)
+  elseif kind == "mix" then
+    local step = counter % 5
+    if step == 4 then return role_change(a1, a2, math.floor(counter / 5)) end
+    local path = mix_reads[step + 1]
+    if path ~= "/api/me" then path = "/api/accounts/" .. a1 .. path end
+    return wrk.format("GET", path, { ["Cookie"] = "orgspace_session=" .. a2 })
   elseif kind == "instance" then
     local name = string.format("%s-b%d-%d", os.getenv("BENCH_RUN") or "r", thread_id, counter)
     return wrk.format("POST", "/api/accounts/" .. a1 .. "/instances", json_headers(a2),
