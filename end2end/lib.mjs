@@ -2,8 +2,7 @@
 // headless Chromium through playwright-core, axe-core checks and screenshots.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -15,10 +14,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = join(here, 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/**
+ * Every server's log (all targets at debug, sqlx's statements included) and its
+ * outbox go under here; `zz-logs.test.mjs`, the last file, searches the logs of
+ * the whole run for secrets.
+ */
+export const SERVERS = join(ARTIFACTS, 'servers');
+mkdirSync(SERVERS, { recursive: true });
+
 /** Starts the server binary on a free port with a fresh database; resolves to { url, stop }. */
 export async function startServer(extraEnv = {}) {
   const bin = process.env.ORGSPACE_BIN ?? join(here, '..', 'target', 'debug', 'orgspace');
-  const dir = mkdtempSync(join(tmpdir(), 'orgspace-e2e-'));
+  const dir = mkdtempSync(join(SERVERS, 'server-'));
+  const log = openSync(join(dir, 'server.log'), 'w');
   const child = spawn(bin, [], {
     env: {
       ...process.env,
@@ -26,18 +34,22 @@ export async function startServer(extraEnv = {}) {
       ORGSPACE_ADDR: '127.0.0.1:0',
       ORGSPACE_APP_DIR: process.env.ORGSPACE_APP_DIR ?? join(here, '..', 'dist'),
       ORGSPACE_MAIL_OUTBOX: join(dir, 'outbox'),
-      RUST_LOG: 'warn',
+      RUST_LOG: 'debug',
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', log],
   });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 20 s')), 20_000);
     let out = '';
+    let started = false;
     child.stdout.on('data', (chunk) => {
+      // The server logs to standard output: all of it goes to server.log.
+      writeSync(log, chunk);
+      if (started) return;
       out += chunk;
       const match = out.match(/running at (http:\/\/[^\s/]+)\//);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
+      if (match) { started = true; clearTimeout(timer); resolve(match[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}`)); });
   });
