@@ -267,6 +267,16 @@ async fn verify(database_url: &str, ledger: &Ledger) {
             q.fetch_one(&pool).await.unwrap()
         }
     };
+    // Activity entries of `event` in `org`, about `target` if given.
+    let entries = |org: &str, event: &str, target: Option<&str>| {
+        let mut args = vec![org.to_owned(), event.to_owned()];
+        args.extend(target.map(str::to_owned));
+        let sql = match target {
+            Some(_) => "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = $2 AND target_id = $3",
+            None => "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = $2",
+        };
+        count(sql, args)
+    };
     for user in &ledger.users {
         let n = count(
             "SELECT COUNT(*) FROM users WHERE id = $1",
@@ -282,11 +292,7 @@ async fn verify(database_url: &str, ledger: &Ledger) {
         )
         .await;
         assert_eq!(n, 1, "confirmed organization {org} with its Owner");
-        let logged = count(
-            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'org.created'",
-            vec![org.clone()],
-        )
-        .await;
+        let logged = entries(org, "org.created", None).await;
         assert_eq!(logged, 1, "org.created of {org}");
     }
     for (org, (confirmed, attempted)) in &ledger.funds {
@@ -299,11 +305,7 @@ async fn verify(database_url: &str, ledger: &Ledger) {
             *confirmed <= credit && credit <= *attempted,
             "credit of {org}: {credit}, confirmed {confirmed}, attempted {attempted}"
         );
-        let logged = count(
-            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'funds.added'",
-            vec![org.clone()],
-        )
-        .await;
+        let logged = entries(org, "funds.added", None).await;
         assert_eq!(
             logged * 5_000,
             credit,
@@ -311,11 +313,7 @@ async fn verify(database_url: &str, ledger: &Ledger) {
         );
     }
     for (org, invitation) in &ledger.invitations {
-        let logged = count(
-            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.invited' AND target_id = $2",
-            vec![org.clone(), invitation.clone()],
-        )
-        .await;
+        let logged = entries(org, "member.invited", Some(invitation)).await;
         assert_eq!(logged, 1, "member.invited {invitation}");
     }
     for (org, user) in &ledger.joined {
@@ -325,11 +323,7 @@ async fn verify(database_url: &str, ledger: &Ledger) {
         )
         .await;
         assert_eq!(n, 1, "confirmed join of {user} to {org}");
-        let logged = count(
-            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.joined' AND target_id = $2",
-            vec![org.clone(), user.clone()],
-        )
-        .await;
+        let logged = entries(org, "member.joined", Some(user)).await;
         assert_eq!(logged, 1, "member.joined of {user}");
     }
     for ((org, user), (done, attempted)) in &ledger.roles {
@@ -354,11 +348,7 @@ async fn verify(database_url: &str, ledger: &Ledger) {
                 "role of {user}: {role}, allowed {allowed:?}"
             );
         }
-        let logged = count(
-            "SELECT COUNT(*) FROM activity WHERE account_id = $1 AND event = 'member.role_changed' AND target_id = $2",
-            vec![org.clone(), user.clone()],
-        )
-        .await;
+        let logged = entries(org, "member.role_changed", Some(user)).await;
         assert!(
             logged as usize >= done.len(),
             "member.role_changed of {user}: {logged} < {}",
