@@ -97,13 +97,16 @@ async fn one_round(
         }
     };
 
+    // Writes to the ledger (never held across an await).
+    let note = |change: &dyn Fn(&mut Ledger)| change(&mut ledger.lock().unwrap());
+
     let owner_client = client();
     let owner = register(
         owner_client.clone(),
         format!("owner-{worker}-{round}@crash.test"),
     )
     .await?;
-    ledger.lock().unwrap().users.push(owner.clone());
+    note(&|l| l.users.push(owner.clone()));
 
     let org = ok(owner_client
         .post(format!("{}/api/accounts", base()))
@@ -115,19 +118,9 @@ async fn one_round(
         .await)
     .await?;
     let org = org["id"].as_str()?.to_owned();
-    ledger
-        .lock()
-        .unwrap()
-        .organizations
-        .push((org.clone(), owner.clone()));
+    note(&|l| l.organizations.push((org.clone(), owner.clone())));
 
-    ledger
-        .lock()
-        .unwrap()
-        .funds
-        .entry(org.clone())
-        .or_default()
-        .1 += 5_000;
+    note(&|l| l.funds.entry(org.clone()).or_default().1 += 5_000);
     ok(owner_client
         .post(format!("{}/api/accounts/{org}/funds", base()))
         .header("idempotency-key", format!("crash-{worker}-{round}"))
@@ -135,18 +128,12 @@ async fn one_round(
         .send()
         .await)
     .await?;
-    ledger
-        .lock()
-        .unwrap()
-        .funds
-        .entry(org.clone())
-        .or_default()
-        .0 += 5_000;
+    note(&|l| l.funds.entry(org.clone()).or_default().0 += 5_000);
 
     let invitee_client = client();
     let email = format!("invitee-{worker}-{round}@crash.test");
     let invitee = register(invitee_client.clone(), email.clone()).await?;
-    ledger.lock().unwrap().users.push(invitee.clone());
+    note(&|l| l.users.push(invitee.clone()));
 
     let invitation = ok(owner_client
         .post(format!("{}/api/accounts/{org}/invitations", base()))
@@ -155,46 +142,31 @@ async fn one_round(
         .await)
     .await?;
     let invitation = invitation["id"].as_str()?.to_owned();
-    ledger
-        .lock()
-        .unwrap()
-        .invitations
-        .push((org.clone(), invitation.clone()));
+    note(&|l| l.invitations.push((org.clone(), invitation.clone())));
 
     ok(invitee_client
         .post(format!("{}/api/invitations/{invitation}/accept", base()))
         .send()
         .await)
     .await?;
-    ledger
-        .lock()
-        .unwrap()
-        .joined
-        .push((org.clone(), invitee.clone()));
+    note(&|l| l.joined.push((org.clone(), invitee.clone())));
 
     for role in ["tech", "admin"] {
         let key = (org.clone(), invitee.clone());
-        ledger
-            .lock()
-            .unwrap()
-            .roles
-            .entry(key.clone())
-            .or_insert_with(|| (Vec::new(), String::new()))
-            .1 = role.to_owned();
+        note(&|l| l.roles.entry(key.clone()).or_default().1 = role.to_owned());
         ok(owner_client
             .patch(format!("{}/api/accounts/{org}/members/{invitee}", base()))
             .json(&json!({"role": role}))
             .send()
             .await)
         .await?;
-        ledger
-            .lock()
-            .unwrap()
-            .roles
-            .get_mut(&key)
-            .unwrap()
-            .0
-            .push(role.to_owned());
+        note(&|l| {
+            l.roles
+                .entry(key.clone())
+                .or_default()
+                .0
+                .push(role.to_owned())
+        });
     }
     Some(())
 }

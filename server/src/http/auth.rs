@@ -215,9 +215,6 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 /// count against the same budget as failed sign-ins.
 #[utoipa::path(put, path = "/api/me/password", tag = "auth", request_body = ChangePasswordRequest, responses(
     (status = 204, description = "Changed; every session ended; sets a new session cookie"),
-    (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-    Unauthenticated,
-    (status = 403, description = "`forbidden`: through an API key", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "`validation`: the current password is wrong, or the new one is not a valid password", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
 pub async fn change_password(
