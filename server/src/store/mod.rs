@@ -113,6 +113,17 @@ impl Store {
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
+                    } else {
+                        // Accounts differ in size by five orders of magnitude.
+                        // After five runs PostgreSQL may switch a prepared
+                        // statement to a generic plan costed for an average
+                        // account, e.g. reading all 10,000 team memberships of
+                        // the largest organization to find a page's 50 members
+                        // (bench/README.md, "PostgreSQL plans"). Plan each
+                        // execution for its own parameters: ~0.1 ms of planning.
+                        sqlx::query("SET plan_cache_mode = force_custom_plan")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })

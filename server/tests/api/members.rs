@@ -128,6 +128,11 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
     // Through the index: few users anywhere contain these.
     assert_eq!(search("zed.com").await, ["zed.common@acme.test"]);
     assert_eq!(search("YAN@").await, ["yan@acme.test"]);
+    // An address: the index is asked about "yan@", every member it finds is
+    // tested against the whole text.
+    assert_eq!(search("yan@acme.test").await, ["yan@acme.test"]);
+    assert_eq!(search("yan@elsewhere").await, Vec::<String>::new());
+    assert_eq!(search("filler1@acme").await, ["filler1@acme.test"]);
     assert_eq!(search("o'neil").await, ["o'neil@acme.test"]);
     assert_eq!(
         search("ze\"d").await,
