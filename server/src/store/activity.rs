@@ -93,7 +93,7 @@ impl Where {
 
     async fn fetch(self, store: &Store, select: &str, tail: &str) -> ApiResult<Vec<AnyRow>> {
         let sql = format!("{select} WHERE {} {tail}", self.sql);
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query(&sql).persistent(store.keep_plan());
         for bind in self.binds {
             query = match bind {
                 Bind::Text(text) => query.bind(text),

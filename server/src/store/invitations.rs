@@ -102,10 +102,12 @@ impl Store {
             sql.push_str(&format!(" AND i.id < ${cursor_at}"));
         }
         sql.push_str(&format!(" ORDER BY i.id DESC LIMIT {}", limit + 1));
-        let mut q = sqlx::query(&sql).bind(match scope {
-            InvitationScope::Account(account) => account.to_string(),
-            InvitationScope::Email(email) => email.to_owned(),
-        });
+        let mut q = sqlx::query(&sql)
+            .persistent(self.keep_plan())
+            .bind(match scope {
+                InvitationScope::Account(account) => account.to_string(),
+                InvitationScope::Email(email) => email.to_owned(),
+            });
         if needs_now {
             q = q.bind(now.as_millis());
         }
@@ -158,7 +160,7 @@ impl Store {
              WHERE it.invitation_id IN ({}) ORDER BY t.created_at, t.id",
             placeholders(1, items.len())
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(self.keep_plan());
         for item in items.iter() {
             q = q.bind(item.id.to_string());
         }

@@ -192,7 +192,9 @@ impl Store {
         }
         let n = if query.is_some() { 2 } else { 1 };
         push_page(&mut sql, after, n, limit);
-        let mut q = sqlx::query(&sql).bind(account.to_string());
+        let mut q = sqlx::query(&sql)
+            .persistent(self.keep_plan())
+            .bind(account.to_string());
         if let Some(query) = query {
             q = q.bind(contains_pattern(query));
         }
@@ -239,6 +241,7 @@ impl Store {
         );
         push_page(&mut sql, after, 3, limit);
         let mut q = sqlx::query(&sql)
+            .persistent(self.keep_plan())
             .bind(account.to_string())
             .bind(&argument)
             .bind(contains_pattern(query));
@@ -254,6 +257,7 @@ impl Store {
                     "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
                     SEARCH_CANDIDATES + 1
                 ))
+                .persistent(self.keep_plan())
                 .bind(account.to_string())
                 .bind(&argument)
                 .fetch_one(self.pool())
@@ -288,7 +292,9 @@ impl Store {
              WHERE tm.account_id = $1 AND tm.user_id IN ({}) ORDER BY t.created_at, t.id",
             placeholders(2, members.len())
         );
-        let mut q = sqlx::query(&sql).bind(account.to_string());
+        let mut q = sqlx::query(&sql)
+            .persistent(self.keep_plan())
+            .bind(account.to_string());
         for member in members.iter() {
             q = q.bind(member.user_id.to_string());
         }
@@ -335,6 +341,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"
         ))
+        .persistent(self.keep_plan())
         .bind(account.to_string())
         .bind(viewer.to_string())
         .fetch_all(self.pool())

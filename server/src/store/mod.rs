@@ -110,20 +110,13 @@ impl Store {
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA busy_timeout = 10000",
+                            // 1 MiB of page cache per pooled connection (2 by
+                            // default): the pages they share stay in the OS's
+                            // file cache; keeps RSS in the 64 MB budget.
+                            "PRAGMA cache_size = -1024",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
-                    } else {
-                        // Accounts differ in size by five orders of magnitude.
-                        // After five runs PostgreSQL may switch a prepared
-                        // statement to a generic plan costed for an average
-                        // account, e.g. reading all 10,000 team memberships of
-                        // the largest organization to find a page's 50 members
-                        // (bench/README.md, "PostgreSQL plans"). Plan each
-                        // execution for its own parameters: ~0.1 ms of planning.
-                        sqlx::query("SET plan_cache_mode = force_custom_plan")
-                            .execute(&mut *conn)
-                            .await?;
                     }
                     Ok(())
                 })
@@ -157,6 +150,22 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Whether a statement that reads a page of an account's rows may keep its
+    /// plan across executions (`Query::persistent`).
+    ///
+    /// Not on PostgreSQL: accounts differ in size by five orders of magnitude,
+    /// and after five runs a prepared statement switches to a generic plan
+    /// costed for an average account — one that read all 10,000 team
+    /// memberships of the largest organization to find a page's 50 members
+    /// (55 requests/s instead of hundreds; bench/README.md). An unnamed
+    /// statement is planned for its parameters each time, for a fraction of a
+    /// millisecond. Planning every statement so (`plan_cache_mode`) cost 30 %
+    /// of PostgreSQL's time on the small ones, so only these do. SQLite does
+    /// not plan by the values; its statements stay prepared.
+    pub fn keep_plan(&self) -> bool {
+        self.backend == Backend::Sqlite
     }
 
     /// Whether the database answers.
