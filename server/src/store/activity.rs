@@ -40,6 +40,7 @@ enum Bind {
 
 /// `WHERE …` of a filtered read of one account's log, with its binds.
 struct Where {
+    account: AccountId,
     sql: String,
     binds: Vec<Bind>,
 }
@@ -47,6 +48,7 @@ struct Where {
 impl Where {
     fn new(account: AccountId, filter: &ActivityFilter) -> Self {
         let mut w = Where {
+            account,
             sql: String::from("a.account_id = $1"),
             binds: vec![Bind::Text(account.to_string())],
         };
@@ -93,7 +95,8 @@ impl Where {
 
     async fn fetch(self, store: &Store, select: &str, tail: &str) -> ApiResult<Vec<AnyRow>> {
         let sql = format!("{select} WHERE {} {tail}", self.sql);
-        let mut query = sqlx::query(&sql).persistent(store.keep_plan());
+        let keep = store.keep_plan(self.account).await?;
+        let mut query = sqlx::query(&sql).persistent(keep);
         for bind in self.binds {
             query = match bind {
                 Bind::Text(text) => query.bind(text),

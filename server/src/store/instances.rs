@@ -70,7 +70,7 @@ impl Store {
             sql.push_str(&format!(" AND i.id > ${}", binds.len()));
         }
         sql.push_str(&format!(" ORDER BY i.id LIMIT {}", limit + 1));
-        let mut query = sqlx::query(&sql).persistent(self.keep_plan());
+        let mut query = sqlx::query(&sql).persistent(self.keep_plan(account).await?);
         for bind in binds {
             query = query.bind(bind);
         }

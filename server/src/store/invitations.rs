@@ -102,12 +102,14 @@ impl Store {
             sql.push_str(&format!(" AND i.id < ${cursor_at}"));
         }
         sql.push_str(&format!(" ORDER BY i.id DESC LIMIT {}", limit + 1));
-        let mut q = sqlx::query(&sql)
-            .persistent(self.keep_plan())
-            .bind(match scope {
-                InvitationScope::Account(account) => account.to_string(),
-                InvitationScope::Email(email) => email.to_owned(),
-            });
+        let keep = match scope {
+            InvitationScope::Account(account) => self.keep_plan(account).await?,
+            InvitationScope::Email(_) => true,
+        };
+        let mut q = sqlx::query(&sql).persistent(keep).bind(match scope {
+            InvitationScope::Account(account) => account.to_string(),
+            InvitationScope::Email(email) => email.to_owned(),
+        });
         if needs_now {
             q = q.bind(now.as_millis());
         }
@@ -160,7 +162,7 @@ impl Store {
              WHERE it.invitation_id IN ({}) ORDER BY t.created_at, t.id",
             placeholders(1, items.len())
         );
-        let mut q = sqlx::query(&sql).persistent(self.keep_plan());
+        let mut q = sqlx::query(&sql);
         for item in items.iter() {
             q = q.bind(item.id.to_string());
         }

@@ -139,22 +139,25 @@ impl Store {
         after: Option<&MemberCursor>,
         limit: usize,
     ) -> ApiResult<(Vec<MemberView>, Option<MemberCursor>)> {
+        let long_query = query.filter(|q| q.chars().count() >= 3);
+        let size = if long_query.is_some() || self.backend() == Backend::Postgres {
+            self.members_count(account).await?
+        } else {
+            0
+        };
+        let keep = self.keep_plan_for(size);
         let mut rows = None;
-        if let Some(query) = query.filter(|q| q.chars().count() >= 3) {
-            let size: i64 = sqlx::query_scalar("SELECT members_count FROM accounts WHERE id = $1")
-                .bind(account.to_string())
-                .fetch_optional(self.pool())
-                .await?
-                .unwrap_or(0);
-            if size > SEARCH_BY_READING_UP_TO {
-                rows = self
-                    .members_found_by_index(account, query, after, limit)
-                    .await?;
-            }
+        if let Some(query) = long_query.filter(|_| size > SEARCH_BY_READING_UP_TO) {
+            rows = self
+                .members_found_by_index(account, query, after, limit, keep)
+                .await?;
         }
         let rows = match rows {
             Some(rows) => rows,
-            None => self.members_read(account, query, after, limit).await?,
+            None => {
+                self.members_read(account, query, after, limit, keep)
+                    .await?
+            }
         };
         let mut members = rows
             .iter()
@@ -169,7 +172,7 @@ impl Store {
         } else {
             None
         };
-        self.attach_teams(account, &mut members).await?;
+        self.attach_teams(account, &mut members, keep).await?;
         Ok((members, next))
     }
 
@@ -181,6 +184,7 @@ impl Store {
         query: Option<&str>,
         after: Option<&MemberCursor>,
         limit: usize,
+        keep_plan: bool,
     ) -> ApiResult<Vec<AnyRow>> {
         let mut sql = String::from(
             "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
@@ -193,7 +197,7 @@ impl Store {
         let n = if query.is_some() { 2 } else { 1 };
         push_page(&mut sql, after, n, limit);
         let mut q = sqlx::query(&sql)
-            .persistent(self.keep_plan())
+            .persistent(keep_plan)
             .bind(account.to_string());
         if let Some(query) = query {
             q = q.bind(contains_pattern(query));
@@ -213,6 +217,7 @@ impl Store {
         query: &str,
         after: Option<&MemberCursor>,
         limit: usize,
+        keep_plan: bool,
     ) -> ApiResult<Option<Vec<AnyRow>>> {
         // The users found, once (MATERIALIZED), then their memberships here,
         // tested against the whole text. On SQLite `+` keeps the planner from
@@ -241,7 +246,7 @@ impl Store {
         );
         push_page(&mut sql, after, 3, limit);
         let mut q = sqlx::query(&sql)
-            .persistent(self.keep_plan())
+            .persistent(keep_plan)
             .bind(account.to_string())
             .bind(&argument)
             .bind(contains_pattern(query));
@@ -257,7 +262,7 @@ impl Store {
                     "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
                     SEARCH_CANDIDATES + 1
                 ))
-                .persistent(self.keep_plan())
+                .persistent(keep_plan)
                 .bind(account.to_string())
                 .bind(&argument)
                 .fetch_one(self.pool())
@@ -279,11 +284,17 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let mut members = vec![member_from_row(&row)?];
-        self.attach_teams(account, &mut members).await?;
+        let keep = self.keep_plan(account).await?;
+        self.attach_teams(account, &mut members, keep).await?;
         Ok(members.pop())
     }
 
-    async fn attach_teams(&self, account: AccountId, members: &mut [MemberView]) -> ApiResult<()> {
+    async fn attach_teams(
+        &self,
+        account: AccountId,
+        members: &mut [MemberView],
+        keep_plan: bool,
+    ) -> ApiResult<()> {
         if members.is_empty() {
             return Ok(());
         }
@@ -293,7 +304,7 @@ impl Store {
             placeholders(2, members.len())
         );
         let mut q = sqlx::query(&sql)
-            .persistent(self.keep_plan())
+            .persistent(keep_plan)
             .bind(account.to_string());
         for member in members.iter() {
             q = q.bind(member.user_id.to_string());
@@ -341,7 +352,7 @@ impl Store {
         let rows = sqlx::query(&format!(
             "{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"
         ))
-        .persistent(self.keep_plan())
+        .persistent(self.keep_plan(account).await?)
         .bind(account.to_string())
         .bind(viewer.to_string())
         .fetch_all(self.pool())

@@ -21,7 +21,7 @@ pub use invitations::InvitationScope;
 pub use users::UserRow;
 
 use crate::error::{ApiError, ApiResult};
-use domain::Timestamp;
+use domain::{AccountId, Timestamp};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Row, Transaction};
@@ -70,6 +70,10 @@ impl WriteTx {
         Ok(())
     }
 }
+
+/// Accounts above this many members have the statements reading pages of their
+/// rows planned for each execution on PostgreSQL ([`Store::keep_plan_for`]).
+pub const LARGE_ACCOUNT: i64 = 1000;
 
 impl Store {
     /// Connects (creating the SQLite file and its folder if needed) and migrates.
@@ -152,20 +156,42 @@ impl Store {
         &self.pool
     }
 
-    /// Whether a statement that reads a page of an account's rows may keep its
-    /// plan across executions (`Query::persistent`).
+    /// Whether the statements that read a page of the rows of an account of
+    /// `members` members may keep their plans across executions
+    /// (`Query::persistent`).
     ///
-    /// Not on PostgreSQL: accounts differ in size by five orders of magnitude,
-    /// and after five runs a prepared statement switches to a generic plan
-    /// costed for an average account — one that read all 10,000 team
-    /// memberships of the largest organization to find a page's 50 members
-    /// (55 requests/s instead of hundreds; bench/README.md). An unnamed
-    /// statement is planned for its parameters each time, for a fraction of a
-    /// millisecond. Planning every statement so (`plan_cache_mode`) cost 30 %
-    /// of PostgreSQL's time on the small ones, so only these do. SQLite does
-    /// not plan by the values; its statements stay prepared.
-    pub fn keep_plan(&self) -> bool {
-        self.backend == Backend::Sqlite
+    /// Not on PostgreSQL for an account above [`LARGE_ACCOUNT`]: accounts differ
+    /// in size by five orders of magnitude, and after five runs a prepared
+    /// statement switches to a generic plan costed for an average account —
+    /// one that read all 10,000 team memberships of the largest organization
+    /// to find a page's 50 members (55 requests/s instead of hundreds;
+    /// bench/README.md). An unnamed statement is planned for its parameters
+    /// each time. Small accounts keep prepared statements, whose generic plans
+    /// are made for their size: planning every statement each time cost 30 %
+    /// of PostgreSQL's time, and unnamed statements a round trip more. SQLite
+    /// does not plan by the values; its statements stay prepared.
+    pub fn keep_plan_for(&self, members: i64) -> bool {
+        self.backend == Backend::Sqlite || members <= LARGE_ACCOUNT
+    }
+
+    /// [`Store::keep_plan_for`] the account, whose size it looks up on
+    /// PostgreSQL (a primary-key read of the trigger-kept counter).
+    pub async fn keep_plan(&self, account: AccountId) -> ApiResult<bool> {
+        if self.backend == Backend::Sqlite {
+            return Ok(true);
+        }
+        Ok(self.keep_plan_for(self.members_count(account).await?))
+    }
+
+    /// The account's members, from its trigger-kept counter (0 if it is gone).
+    pub async fn members_count(&self, account: AccountId) -> ApiResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT members_count FROM accounts WHERE id = $1")
+                .bind(account.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .unwrap_or(0),
+        )
     }
 
     /// Whether the database answers.
