@@ -94,8 +94,8 @@ impl Where {
     }
 
     async fn fetch(self, store: &Store, select: &str, tail: &str) -> ApiResult<Vec<AnyRow>> {
-        let sql = format!("{select} WHERE {} {tail}", self.sql);
         let keep = store.keep_plan(self.account).await?;
+        let sql = Store::page_query(&format!("{select} WHERE {} {tail}", self.sql), keep);
         let mut query = sqlx::query(&sql).persistent(keep);
         for bind in self.binds {
             query = match bind {

@@ -184,7 +184,9 @@ impl Store {
             ));
         }
         sql.push_str(&format!(" ORDER BY k.created_at, k.id LIMIT {}", limit + 1));
-        let mut query = sqlx::query(&sql).persistent(self.keep_plan(account).await?);
+        let keep = self.keep_plan(account).await?;
+        let sql = Store::page_query(&sql, keep);
+        let mut query = sqlx::query(&sql).persistent(keep);
         for bind in binds {
             query = query.bind(bind);
         }

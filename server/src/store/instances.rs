@@ -70,7 +70,9 @@ impl Store {
             sql.push_str(&format!(" AND i.id > ${}", binds.len()));
         }
         sql.push_str(&format!(" ORDER BY i.id LIMIT {}", limit + 1));
-        let mut query = sqlx::query(&sql).persistent(self.keep_plan(account).await?);
+        let keep = self.keep_plan(account).await?;
+        let sql = Store::page_query(&sql, keep);
+        let mut query = sqlx::query(&sql).persistent(keep);
         for bind in binds {
             query = query.bind(bind);
         }

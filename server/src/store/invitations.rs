@@ -106,6 +106,7 @@ impl Store {
             InvitationScope::Account(account) => self.keep_plan(account).await?,
             InvitationScope::Email(_) => true,
         };
+        let sql = Store::page_query(&sql, keep);
         let mut q = sqlx::query(&sql).persistent(keep).bind(match scope {
             InvitationScope::Account(account) => account.to_string(),
             InvitationScope::Email(email) => email.to_owned(),

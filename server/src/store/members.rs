@@ -196,6 +196,7 @@ impl Store {
         }
         let n = if query.is_some() { 2 } else { 1 };
         push_page(&mut sql, after, n, limit);
+        let sql = Store::page_query(&sql, keep_plan);
         let mut q = sqlx::query(&sql)
             .persistent(keep_plan)
             .bind(account.to_string());
@@ -245,6 +246,7 @@ impl Store {
             matches = contains_condition(3),
         );
         push_page(&mut sql, after, 3, limit);
+        let sql = Store::page_query(&sql, keep_plan);
         let mut q = sqlx::query(&sql)
             .persistent(keep_plan)
             .bind(account.to_string())
@@ -258,9 +260,12 @@ impl Store {
             Some(row) => row.try_get("found")?,
             // Nobody here: because nobody anywhere, or too many to look through?
             None => {
-                sqlx::query_scalar(&format!(
-                    "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
-                    SEARCH_CANDIDATES + 1
+                sqlx::query_scalar(&Store::page_query(
+                    &format!(
+                        "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
+                        SEARCH_CANDIDATES + 1
+                    ),
+                    keep_plan,
                 ))
                 .persistent(keep_plan)
                 .bind(account.to_string())
@@ -303,6 +308,7 @@ impl Store {
              WHERE tm.account_id = $1 AND tm.user_id IN ({}) ORDER BY t.created_at, t.id",
             placeholders(2, members.len())
         );
+        let sql = Store::page_query(&sql, keep_plan);
         let mut q = sqlx::query(&sql)
             .persistent(keep_plan)
             .bind(account.to_string());
@@ -349,10 +355,12 @@ impl Store {
 
     /// The organization's teams, oldest first, with how many members each has.
     pub async fn list_teams(&self, account: AccountId, viewer: UserId) -> ApiResult<Vec<TeamView>> {
-        let rows = sqlx::query(&format!(
-            "{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"
+        let keep = self.keep_plan(account).await?;
+        let rows = sqlx::query(&Store::page_query(
+            &format!("{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"),
+            keep,
         ))
-        .persistent(self.keep_plan(account).await?)
+        .persistent(keep)
         .bind(account.to_string())
         .bind(viewer.to_string())
         .fetch_all(self.pool())

@@ -174,6 +174,19 @@ impl Store {
         self.backend == Backend::Sqlite || members <= LARGE_ACCOUNT
     }
 
+    /// A statement reading a page of an account's rows: `sql` run as a prepared
+    /// statement that keeps its plan, or (`keep` false) unprepared, planned for
+    /// its parameters. The unprepared text carries a comment: sqlx reuses a
+    /// statement it prepared from the same text for a smaller account even
+    /// when asked not to prepare (`persistent(false)`), with its generic plan.
+    pub fn page_query(sql: &str, keep: bool) -> String {
+        if keep {
+            sql.to_owned()
+        } else {
+            format!("{sql} /* planned for its parameters */")
+        }
+    }
+
     /// [`Store::keep_plan_for`] the account, whose size it looks up on
     /// PostgreSQL (a primary-key read of the trigger-kept counter).
     pub async fn keep_plan(&self, account: AccountId) -> ApiResult<bool> {
