@@ -125,13 +125,13 @@ impl Store {
     /// organization of more than [`SEARCH_BY_READING_UP_TO`] members, a query of
     /// three characters or more goes through the trigram index over all users
     /// (FTS5 on SQLite, pg_trgm on PostgreSQL): when at most
-    /// [`SEARCH_CANDIDATES`] users anywhere contain it, the page is those users'
-    /// memberships, a bounded number of key lookups, in one statement. A short
-    /// query, a small organization, or a very common text (more users than
-    /// that) reads the organization's members in join order instead and stops
-    /// at the page's end, which is quick exactly when matches are common. Both
-    /// ways find the same members (but for letters outside ASCII, whose case
-    /// only the index folds on SQLite).
+    /// [`SEARCH_CANDIDATES`] users anywhere contain its [`index_probe`], the
+    /// page is those users' memberships, a bounded number of key lookups,
+    /// tested against the whole text, in one statement. A short query, a small
+    /// organization, or a very common text (more users than that) reads the
+    /// organization's members in join order instead and stops at the page's
+    /// end, which is quick exactly when matches are common. Both ways find the
+    /// same members: both end with the same `LIKE` test.
     pub async fn list_members(
         &self,
         account: AccountId,
