@@ -7,93 +7,338 @@ use crate::ids::UserId;
 use crate::time::Timestamp;
 use std::borrow::Cow;
 
-/// Every event type the server writes, with a label for people.
-pub const EVENTS: &[(&str, &str)] = &[
-    ("account.created", "Account created"),
-    ("org.created", "Organization created"),
-    ("org.updated", "Details changed"),
-    ("org.deleted", "Organization deleted"),
-    ("org.ownership_transferred", "Ownership transferred"),
-    ("plan.changed", "Plan changed"),
-    ("funds.added", "Funds added"),
-    ("member.invited", "Member invited"),
-    ("member.invitation_resent", "Invitation resent"),
-    ("member.invitation_revoked", "Invitation revoked"),
-    ("member.invitation_declined", "Invitation declined"),
-    ("member.joined", "Member joined"),
-    ("member.role_changed", "Role changed"),
-    ("member.removed", "Member removed"),
-    ("member.left", "Member left"),
-    ("team.created", "Team created"),
-    ("team.renamed", "Team renamed"),
-    ("team.deleted", "Team deleted"),
-    ("team.member_set", "Team member set"),
-    ("team.member_removed", "Team member removed"),
-    ("instance.created", "Instance created"),
-    ("instance.deleted", "Instance deleted"),
-    ("api_key.created", "API key created"),
-    ("api_key.revoked", "API key revoked"),
-    ("user.signed_in", "Signed in"),
-    ("user.signed_out", "Signed out"),
-    ("user.password_changed", "Password changed"),
-];
-
-/// The label of an event type (the id itself if unknown).
-pub fn event_label(event: &str) -> &str {
-    EVENTS
-        .iter()
-        .find(|(id, _)| *id == event)
-        .map_or(event, |(_, label)| label)
+/// The area an event belongs to: the part of its id before the dot. A filter
+/// `member.*` keeps a whole category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Account,
+    Org,
+    Plan,
+    Funds,
+    Member,
+    Team,
+    Instance,
+    ApiKey,
+    User,
 }
 
-/// The categories: the part of event types before the dot (`member`, `team`, …).
-pub fn categories() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for (id, _) in EVENTS {
-        let category = id.split('.').next().unwrap_or(id);
-        if !out.contains(&category) {
-            out.push(category);
+impl Category {
+    /// Every category, in the order the app lists them.
+    pub const ALL: [Category; 9] = [
+        Self::Account,
+        Self::Org,
+        Self::Plan,
+        Self::Funds,
+        Self::Member,
+        Self::Team,
+        Self::Instance,
+        Self::ApiKey,
+        Self::User,
+    ];
+
+    /// The id: `member` in `member.invited` and in the filter `member.*`.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Org => "org",
+            Self::Plan => "plan",
+            Self::Funds => "funds",
+            Self::Member => "member",
+            Self::Team => "team",
+            Self::Instance => "instance",
+            Self::ApiKey => "api_key",
+            Self::User => "user",
         }
     }
-    out
+
+    /// A label for people.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Account => "Accounts",
+            Self::Org => "Organization",
+            Self::Plan => "Plan",
+            Self::Funds => "Funds",
+            Self::Member => "Members",
+            Self::Team => "Teams",
+            Self::Instance => "Instances",
+            Self::ApiKey => "API keys",
+            Self::User => "Sign-in and profile",
+        }
+    }
+
+    /// The category with this id.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+/// Every event type the server writes. The id, label and category come from
+/// exhaustive matches, so a new event does not compile until it has all three,
+/// and a misspelt one does not compile at all. The wire form is the id
+/// (`member.invited`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Event {
+    #[serde(rename = "account.created")]
+    AccountCreated,
+    #[serde(rename = "org.created")]
+    OrgCreated,
+    #[serde(rename = "org.updated")]
+    OrgUpdated,
+    #[serde(rename = "org.deleted")]
+    OrgDeleted,
+    #[serde(rename = "org.ownership_transferred")]
+    OrgOwnershipTransferred,
+    #[serde(rename = "plan.changed")]
+    PlanChanged,
+    #[serde(rename = "funds.added")]
+    FundsAdded,
+    #[serde(rename = "member.invited")]
+    MemberInvited,
+    #[serde(rename = "member.invitation_resent")]
+    MemberInvitationResent,
+    #[serde(rename = "member.invitation_revoked")]
+    MemberInvitationRevoked,
+    #[serde(rename = "member.invitation_declined")]
+    MemberInvitationDeclined,
+    #[serde(rename = "member.joined")]
+    MemberJoined,
+    #[serde(rename = "member.role_changed")]
+    MemberRoleChanged,
+    #[serde(rename = "member.removed")]
+    MemberRemoved,
+    #[serde(rename = "member.left")]
+    MemberLeft,
+    #[serde(rename = "team.created")]
+    TeamCreated,
+    #[serde(rename = "team.renamed")]
+    TeamRenamed,
+    #[serde(rename = "team.deleted")]
+    TeamDeleted,
+    #[serde(rename = "team.member_set")]
+    TeamMemberSet,
+    #[serde(rename = "team.member_removed")]
+    TeamMemberRemoved,
+    #[serde(rename = "instance.created")]
+    InstanceCreated,
+    #[serde(rename = "instance.deleted")]
+    InstanceDeleted,
+    #[serde(rename = "api_key.created")]
+    ApiKeyCreated,
+    #[serde(rename = "api_key.revoked")]
+    ApiKeyRevoked,
+    #[serde(rename = "user.signed_in")]
+    UserSignedIn,
+    #[serde(rename = "user.signed_out")]
+    UserSignedOut,
+    #[serde(rename = "user.password_changed")]
+    UserPasswordChanged,
+}
+
+impl Event {
+    /// Every event, in the order the app lists them.
+    pub const ALL: [Event; 27] = [
+        Self::AccountCreated,
+        Self::OrgCreated,
+        Self::OrgUpdated,
+        Self::OrgDeleted,
+        Self::OrgOwnershipTransferred,
+        Self::PlanChanged,
+        Self::FundsAdded,
+        Self::MemberInvited,
+        Self::MemberInvitationResent,
+        Self::MemberInvitationRevoked,
+        Self::MemberInvitationDeclined,
+        Self::MemberJoined,
+        Self::MemberRoleChanged,
+        Self::MemberRemoved,
+        Self::MemberLeft,
+        Self::TeamCreated,
+        Self::TeamRenamed,
+        Self::TeamDeleted,
+        Self::TeamMemberSet,
+        Self::TeamMemberRemoved,
+        Self::InstanceCreated,
+        Self::InstanceDeleted,
+        Self::ApiKeyCreated,
+        Self::ApiKeyRevoked,
+        Self::UserSignedIn,
+        Self::UserSignedOut,
+        Self::UserPasswordChanged,
+    ];
+
+    /// The id, as stored and sent: `member.invited`.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::AccountCreated => "account.created",
+            Self::OrgCreated => "org.created",
+            Self::OrgUpdated => "org.updated",
+            Self::OrgDeleted => "org.deleted",
+            Self::OrgOwnershipTransferred => "org.ownership_transferred",
+            Self::PlanChanged => "plan.changed",
+            Self::FundsAdded => "funds.added",
+            Self::MemberInvited => "member.invited",
+            Self::MemberInvitationResent => "member.invitation_resent",
+            Self::MemberInvitationRevoked => "member.invitation_revoked",
+            Self::MemberInvitationDeclined => "member.invitation_declined",
+            Self::MemberJoined => "member.joined",
+            Self::MemberRoleChanged => "member.role_changed",
+            Self::MemberRemoved => "member.removed",
+            Self::MemberLeft => "member.left",
+            Self::TeamCreated => "team.created",
+            Self::TeamRenamed => "team.renamed",
+            Self::TeamDeleted => "team.deleted",
+            Self::TeamMemberSet => "team.member_set",
+            Self::TeamMemberRemoved => "team.member_removed",
+            Self::InstanceCreated => "instance.created",
+            Self::InstanceDeleted => "instance.deleted",
+            Self::ApiKeyCreated => "api_key.created",
+            Self::ApiKeyRevoked => "api_key.revoked",
+            Self::UserSignedIn => "user.signed_in",
+            Self::UserSignedOut => "user.signed_out",
+            Self::UserPasswordChanged => "user.password_changed",
+        }
+    }
+
+    /// A label for people.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::AccountCreated => "Account created",
+            Self::OrgCreated => "Organization created",
+            Self::OrgUpdated => "Details changed",
+            Self::OrgDeleted => "Organization deleted",
+            Self::OrgOwnershipTransferred => "Ownership transferred",
+            Self::PlanChanged => "Plan changed",
+            Self::FundsAdded => "Funds added",
+            Self::MemberInvited => "Member invited",
+            Self::MemberInvitationResent => "Invitation resent",
+            Self::MemberInvitationRevoked => "Invitation revoked",
+            Self::MemberInvitationDeclined => "Invitation declined",
+            Self::MemberJoined => "Member joined",
+            Self::MemberRoleChanged => "Role changed",
+            Self::MemberRemoved => "Member removed",
+            Self::MemberLeft => "Member left",
+            Self::TeamCreated => "Team created",
+            Self::TeamRenamed => "Team renamed",
+            Self::TeamDeleted => "Team deleted",
+            Self::TeamMemberSet => "Team member set",
+            Self::TeamMemberRemoved => "Team member removed",
+            Self::InstanceCreated => "Instance created",
+            Self::InstanceDeleted => "Instance deleted",
+            Self::ApiKeyCreated => "API key created",
+            Self::ApiKeyRevoked => "API key revoked",
+            Self::UserSignedIn => "Signed in",
+            Self::UserSignedOut => "Signed out",
+            Self::UserPasswordChanged => "Password changed",
+        }
+    }
+
+    /// The area the event belongs to.
+    pub const fn category(self) -> Category {
+        match self {
+            Self::AccountCreated => Category::Account,
+            Self::OrgCreated
+            | Self::OrgUpdated
+            | Self::OrgDeleted
+            | Self::OrgOwnershipTransferred => Category::Org,
+            Self::PlanChanged => Category::Plan,
+            Self::FundsAdded => Category::Funds,
+            Self::MemberInvited
+            | Self::MemberInvitationResent
+            | Self::MemberInvitationRevoked
+            | Self::MemberInvitationDeclined
+            | Self::MemberJoined
+            | Self::MemberRoleChanged
+            | Self::MemberRemoved
+            | Self::MemberLeft => Category::Member,
+            Self::TeamCreated
+            | Self::TeamRenamed
+            | Self::TeamDeleted
+            | Self::TeamMemberSet
+            | Self::TeamMemberRemoved => Category::Team,
+            Self::InstanceCreated | Self::InstanceDeleted => Category::Instance,
+            Self::ApiKeyCreated | Self::ApiKeyRevoked => Category::ApiKey,
+            Self::UserSignedIn | Self::UserSignedOut | Self::UserPasswordChanged => Category::User,
+        }
+    }
+
+    /// The event with this id.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+}
+
+impl std::fmt::Display for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A text that names no event type (read from a database, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownEvent(pub String);
+
+impl std::fmt::Display for UnknownEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not an event type", self.0)
+    }
+}
+
+impl std::str::FromStr for Event {
+    type Err = UnknownEvent;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::from_id(text).ok_or_else(|| UnknownEvent(text.to_owned()))
+    }
 }
 
 /// Which events a filter keeps.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventFilter {
     /// One event type, like `member.invited`.
-    Exact(&'static str),
+    Exact(Event),
     /// A category, written `member.*`: every `member.…` event.
-    Category(&'static str),
+    Category(Category),
 }
 
 impl EventFilter {
     /// Reads `member.invited` or `member.*`; only known types and categories.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
-        if let Some(category) = raw.strip_suffix(".*") {
-            if let Some(known) = categories().into_iter().find(|c| *c == category) {
-                return Ok(Self::Category(known));
-            }
-        } else if let Some((id, _)) = EVENTS.iter().find(|(id, _)| *id == raw) {
-            return Ok(Self::Exact(id));
-        }
-        Err(FieldError::new(
-            "event",
-            format!(
-                "is not an event type: use one like member.invited, or a category like member.* (categories: {})",
-                categories().join(", ")
-            ),
-        ))
+        let known = match raw.strip_suffix(".*") {
+            Some(category) => Category::from_id(category).map(Self::Category),
+            None => Event::from_id(raw).map(Self::Exact),
+        };
+        known.ok_or_else(|| {
+            let categories: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+            FieldError::new(
+                "event",
+                format!(
+                    "is not an event type: use one like member.invited, or a category like member.* (categories: {})",
+                    categories.join(", ")
+                ),
+            )
+        })
     }
 
     /// Whether `event` passes.
-    pub fn matches(&self, event: &str) -> bool {
+    pub fn matches(self, event: Event) -> bool {
         match self {
-            Self::Exact(id) => event == *id,
-            Self::Category(category) => event
-                .strip_prefix(category)
-                .is_some_and(|rest| rest.starts_with('.')),
+            Self::Exact(kept) => event == kept,
+            Self::Category(category) => event.category() == category,
+        }
+    }
+
+    /// The events it keeps.
+    pub fn events(self) -> impl Iterator<Item = Event> {
+        Event::ALL.into_iter().filter(move |e| self.matches(*e))
+    }
+
+    /// The wire form: `member.invited` or `member.*`.
+    pub fn to_query(self) -> String {
+        match self {
+            Self::Exact(event) => event.id().to_owned(),
+            Self::Category(category) => format!("{}.*", category.id()),
         }
     }
 }
@@ -290,36 +535,69 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn event_ids_are_unique_and_well_formed() {
-        for (i, (id, label)) in EVENTS.iter().enumerate() {
-            assert!(!label.is_empty());
+    fn event_ids_are_unique_well_formed_and_in_their_category() {
+        for (i, event) in Event::ALL.iter().enumerate() {
+            let id = event.id();
+            assert!(!event.label().is_empty());
             let (category, name) = id.split_once('.').expect(id);
-            assert!(!category.is_empty() && !name.is_empty(), "{id}");
+            assert_eq!(category, event.category().id(), "{id}");
+            assert!(!name.is_empty(), "{id}");
             assert!(id
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'));
-            assert!(
-                !EVENTS[..i].iter().any(|(other, _)| other == id),
-                "{id} twice"
-            );
+            assert!(!Event::ALL[..i].contains(event), "{id} twice");
+            assert_eq!(id.parse::<Event>(), Ok(*event));
+            assert_eq!(event.to_string(), id);
         }
-        assert_eq!(event_label("member.invited"), "Member invited");
-        assert_eq!(event_label("unknown.thing"), "unknown.thing");
-        assert!(categories().contains(&"member") && categories().contains(&"api_key"));
+        assert_eq!(Event::MemberInvited.label(), "Member invited");
+        assert_eq!(
+            "unknown.thing".parse::<Event>(),
+            Err(UnknownEvent("unknown.thing".into()))
+        );
+        for category in Category::ALL {
+            assert!(
+                Event::ALL.iter().any(|e| e.category() == category),
+                "{category:?} has no event"
+            );
+            assert_eq!(Category::from_id(category.id()), Some(category));
+        }
+    }
+
+    #[test]
+    fn the_wire_form_of_an_event_is_its_id() {
+        for event in Event::ALL {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(json, format!("\"{}\"", event.id()));
+            assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+        }
+        assert!(serde_json::from_str::<Event>("\"member.nope\"").is_err());
     }
 
     #[test]
     fn event_filters_take_types_and_categories() {
         assert_eq!(
             EventFilter::parse("member.invited"),
-            Ok(EventFilter::Exact("member.invited"))
+            Ok(EventFilter::Exact(Event::MemberInvited))
         );
         let members = EventFilter::parse("member.*").unwrap();
-        assert_eq!(members, EventFilter::Category("member"));
-        assert!(members.matches("member.left"));
-        assert!(!members.matches("members.left"));
-        assert!(!members.matches("team.created"));
-        for bad in ["member", "member.", "nope.*", "MEMBER.invited", "*"] {
+        assert_eq!(members, EventFilter::Category(Category::Member));
+        assert!(members.matches(Event::MemberLeft));
+        assert!(!members.matches(Event::TeamCreated));
+        assert_eq!(members.to_query(), "member.*");
+        assert_eq!(
+            EventFilter::Exact(Event::FundsAdded).to_query(),
+            "funds.added"
+        );
+        let kept: Vec<Event> = EventFilter::Category(Category::ApiKey).events().collect();
+        assert_eq!(kept, [Event::ApiKeyCreated, Event::ApiKeyRevoked]);
+        for bad in [
+            "member",
+            "member.",
+            "nope.*",
+            "MEMBER.invited",
+            "*",
+            "members.*",
+        ] {
             let error = EventFilter::parse(bad).unwrap_err();
             assert_eq!(error.field, "event", "{bad}");
             assert!(error.message.contains("member.invited"));
@@ -336,7 +614,7 @@ mod tests {
         }
         .parse()
         .unwrap();
-        assert_eq!(good.event, Some(EventFilter::Exact("funds.added")));
+        assert_eq!(good.event, Some(EventFilter::Exact(Event::FundsAdded)));
         assert!(good.actor.is_some());
         assert_eq!(good.since.unwrap().to_string(), "2026-11-01T00:00:00Z");
         assert_eq!(

@@ -49,13 +49,15 @@ pub enum ErrorCode {
     EmailTaken,
     /// A team that still owns resources cannot be deleted (409).
     TeamNotEmpty,
+    /// The endpoint exists but does not take this method (405).
+    MethodNotAllowed,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -75,6 +77,7 @@ impl ErrorCode {
         Self::RateLimited,
         Self::EmailTaken,
         Self::TeamNotEmpty,
+        Self::MethodNotAllowed,
         Self::Internal,
     ];
 
@@ -98,6 +101,7 @@ impl ErrorCode {
             Self::NotFound => 404,
             Self::Unauthenticated => 401,
             Self::RateLimited => 429,
+            Self::MethodNotAllowed => 405,
             Self::Internal => 500,
         }
     }
@@ -124,6 +128,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::EmailTaken => "email_taken",
             Self::TeamNotEmpty => "team_not_empty",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
         }
     }
@@ -150,6 +155,7 @@ impl ErrorCode {
             Self::RateLimited => "Too many requests",
             Self::EmailTaken => "Email already registered",
             Self::TeamNotEmpty => "Team still owns resources",
+            Self::MethodNotAllowed => "Method not allowed",
             Self::Internal => "Server error",
         }
     }
@@ -281,6 +287,7 @@ mod tests {
             (ErrorCode::RateLimited, 429),
             (ErrorCode::EmailTaken, 409),
             (ErrorCode::TeamNotEmpty, 409),
+            (ErrorCode::MethodNotAllowed, 405),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -53,7 +53,12 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.contains(id.as_str()) && text.contains(secret));
     }
     if let Ok(filter) = domain::activity::EventFilter::parse(text) {
-        let _ = filter.matches("member.added");
+        // An accepted filter reads back from its wire form and keeps some event.
+        assert_eq!(domain::activity::EventFilter::parse(&filter.to_query()), Ok(filter));
+        assert!(filter.events().next().is_some());
+    }
+    if let Ok(event) = text.parse::<domain::activity::Event>() {
+        assert_eq!(event.id(), text);
     }
     let _ = domain::activity::csv_field(text);
     let _ = domain::activity::ExportFormat::parse(Some(text));

@@ -3,10 +3,12 @@
 //!
 //! `main.rs` is a thin shim over [`run`]; tests build the router with [`http::app`].
 
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod mail;
+pub mod operations;
 pub mod payments;
 pub mod secrets;
 pub mod seed;
@@ -69,7 +71,7 @@ async fn housekeeping(store: store::Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let now = http::now();
+        let now = clock::now();
         if let Err(error) = store.purge_expired(now, now.plus_seconds(-24 * 3600)).await {
             tracing::warn!(%error, "housekeeping failed");
         }

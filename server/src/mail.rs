@@ -72,7 +72,7 @@ impl Mailer {
                     .map_err(|e| ApiError::Internal(format!("outbox {}: {e}", dir.display())))?;
                 let name = format!(
                     "{}-{}.eml",
-                    crate::http::now().as_millis(),
+                    crate::clock::now().as_millis(),
                     uuid::Uuid::now_v7()
                 );
                 let path = dir.join(name);

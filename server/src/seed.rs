@@ -81,7 +81,7 @@ impl<'a> Batch<'a> {
             let sql = format!("{} VALUES {}", self.head, chunk.join(","));
             sqlx::raw_sql(&sql).execute(tx.conn()).await?;
         }
-        tx.commit().await?;
+        tx.commit_without_activity().await?;
         self.progress.inc(self.rows.len() as u64);
         self.rows.clear();
         Ok(())
@@ -106,7 +106,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
     let big = options.big_org_members.min(n);
     let per_user = options.orgs_per_user.clamp(1, 5);
     let org_size = options.org_size.max(1);
-    let now = crate::http::now().as_millis();
+    let now = crate::clock::now().as_millis();
     let hash = crate::secrets::hash_password(SEED_PASSWORD.to_owned()).await?;
 
     let style = ProgressStyle::with_template(

@@ -6,7 +6,7 @@ use super::account_layout::use_current_account;
 use super::api_keys_page::short_time;
 use crate::api;
 use crate::components::paged::Paged;
-use domain::activity::{categories, event_label, ActivityQuery, EVENTS};
+use domain::activity::{ActivityQuery, Category, Event, EventFilter};
 use domain::api::{ActivityView, DailyActivity, MemberView};
 use domain::roles::decide;
 use domain::{AccountKind, Permission, Timestamp};
@@ -184,12 +184,12 @@ pub fn ActivityPage() -> impl IntoView {
                         <select id="filter-event" prop:value=move || event.get() on:change=move |ev| event.set(event_target_value(&ev))>
                             <option value="">"All events"</option>
                             <optgroup label="Categories">
-                                {categories().into_iter().map(|c| view! {
-                                    <option value=format!("{c}.*")>{format!("All {} events", c.replace('_', " "))}</option>
+                                {Category::ALL.into_iter().map(|c| view! {
+                                    <option value=EventFilter::Category(c).to_query()>{format!("All {} events", c.id().replace('_', " "))}</option>
                                 }).collect_view()}
                             </optgroup>
                             <optgroup label="Events">
-                                {EVENTS.iter().map(|(id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
+                                {Event::ALL.into_iter().map(|e| view! { <option value=e.id()>{e.label()}</option> }).collect_view()}
                             </optgroup>
                         </select>
                     </div>
@@ -244,8 +244,8 @@ pub fn ActivityPage() -> impl IntoView {
                                         <tr>
                                             <td class="nowrap">{short_time(entry.at)}</td>
                                             <td>{who}{via}</td>
-                                            <td><span class="event">{event_label(&entry.event).to_owned()}</span>
-                                                <span class="muted mono small">{entry.event.clone()}</span></td>
+                                            <td><span class="event">{entry.event.label()}</span>
+                                                <span class="muted mono small">{entry.event.id()}</span></td>
                                             <td class="details">{details(&entry)}</td>
                                         </tr>
                                     }

@@ -1,28 +1,24 @@
 //! Accounts: list, create organization, view, edit, delete, leave.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::{page_in_memory, PageParams};
-use super::{created, now, AppState};
+use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
+use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts as db;
-use crate::store::members as members_db;
-use crate::store::{self, AccountRow, Activity, Actor, NewAccount, WriteTx};
+use crate::operations::organizations::create_organization;
+use crate::operations::{memberships, AccountTx, Change};
+use crate::store::accounts as accounts_db;
+use crate::store::{AccountRow, Target};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::api::{
-    AccountView, NewOrganization, NewOrganizationRequest, Page, UpdateAccountRequest,
-};
-use domain::roles::{decide, AccountStatus};
-use domain::rules::{check_join, check_leave, check_remove};
-use domain::text::{slug_base, slug_with_suffix, BillingAddressInput};
-use domain::{
-    AccountId, AccountKind, ErrorCode, OrgRole, Permission, Plan, Problem, TeamRole, Timestamp,
-    UserId,
-};
+use domain::activity::Event;
+use domain::api::{AccountUpdate, AccountView, NewOrganizationRequest, Page, UpdateAccountRequest};
+use domain::text::BillingAddressInput;
+use domain::{AccountId, ErrorCode, Permission, Problem};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -37,71 +33,6 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/leave", post(leave_account))
 }
 
-/// The name of the team every organization starts with.
-pub const FIRST_TEAM: &str = "My Team";
-
-/// Creates an organization owned by `owner`, with "My Team", inside `tx`.
-/// Refuses with `org_limit_reached` when the owner is at the limit; the owner's
-/// row lock makes concurrent creations count one after another.
-pub async fn create_organization(
-    tx: &mut WriteTx,
-    state: &AppState,
-    owner: UserId,
-    organization: &NewOrganization,
-    now: Timestamp,
-) -> ApiResult<AccountId> {
-    store::users::lock_user(tx, owner).await?;
-    check_join(
-        db::count_organizations(tx, owner).await?,
-        state.config.limits(),
-    )?;
-    let base = slug_base(organization.name.as_str());
-    let id = AccountId::from_uuid(uuid::Uuid::now_v7());
-    let mut slug = None;
-    // Another process may take the chosen slug between the look-up and the insert.
-    for _ in 0..10 {
-        let taken = db::slugs_like(tx, &base).await?;
-        let candidate = (1..)
-            .map(|n| slug_with_suffix(&base, n))
-            .find(|s| !taken.contains(s))
-            .unwrap_or_else(|| base.clone());
-        let account = NewAccount {
-            id,
-            kind: AccountKind::Organization,
-            name: organization.name.as_str(),
-            slug: Some(&candidate),
-            personal_user_id: None,
-            status: AccountStatus::Suspended,
-            plan: Plan::DEFAULT_FOR_ORGANIZATION,
-            region: Some(organization.region),
-            billing_address: Some(&organization.billing_address),
-        };
-        if db::insert_account(tx, &account, now).await? {
-            slug = Some(candidate);
-            break;
-        }
-    }
-    let slug = slug.ok_or_else(|| ApiError::Internal(format!("no free slug for {base}")))?;
-    db::insert_membership(tx, id, owner, OrgRole::Owner, now).await?;
-    let team = members_db::create_team(tx, id, FIRST_TEAM, now).await?;
-    members_db::set_team_member(tx, id, team, owner, TeamRole::TeamAdmin).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: Actor::user(owner),
-        event: "org.created",
-        target_type: "organization",
-        target_id: id.to_string(),
-        payload: json!({
-            "name": organization.name.as_str(),
-            "slug": slug,
-            "region": organization.region.id(),
-            "first_team": team.to_string(),
-        }),
-    };
-    store::record(tx, activity, now).await?;
-    Ok(id)
-}
-
 /// The caller's accounts, personal first, each with the caller's role.
 #[utoipa::path(get, path = "/api/accounts", tag = "accounts",
     params(("limit" = Option<u32>, Query, description = "1 to 200, default 50"), ("cursor" = Option<String>, Query, description = "From `next_cursor`")),
@@ -114,9 +45,8 @@ pub async fn list_accounts(
     caller: AuthUser,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<AccountView>>> {
-    let user = &caller.user;
     let paging = params.parse()?;
-    let accounts = state.store.accounts_of(user.id).await?;
+    let accounts = state.store.accounts_of(caller.user.id).await?;
     let views = accounts.iter().map(AccountRow::view).collect();
     Ok(Json(page_in_memory(views, &paging)?))
 }
@@ -133,17 +63,14 @@ pub async fn create_account(
     caller: AuthUser,
     ApiJson(request): ApiJson<NewOrganizationRequest>,
 ) -> ApiResult<Response> {
-    let user = &caller.user;
     let organization = request.validate("").map_err(ApiError::Invalid)?;
-    let now = now();
+    let now = clock::now();
+    let limits = state.config.limits();
+    let user = caller.user.id;
     let mut tx = state.store.begin_write().await?;
-    let id = create_organization(&mut tx, &state, user.id, &organization, now).await?;
-    tx.commit().await?;
-    let account = state
-        .store
-        .account_for(id, user.id)
-        .await?
-        .ok_or_else(|| ApiError::Internal("created organization vanished".into()))?;
+    let (id, change) = create_organization(&mut tx, limits, user, &organization, now).await?;
+    let account = accounts_db::locked_member_account(&mut tx, id, user).await?;
+    tx.commit(change.entry(id, caller.actor(), now)).await?;
     Ok(created(format!("/api/accounts/{id}"), account.view()))
 }
 
@@ -159,9 +86,8 @@ pub async fn get_account(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ViewOrganization)?;
+    let account = state.store.member_account(id, caller.user.id).await?;
+    account.decide(Permission::ViewOrganization)?;
     Ok(Json(account.view()))
 }
 
@@ -181,62 +107,68 @@ pub async fn update_account(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::EditOrganization)?;
-    if let Some(region) = request.region.as_deref() {
-        if account.region.map(|r| r.id()) != Some(region.trim()) {
-            let detail = match account.region {
-                Some(current) => format!(
-                    "An organization's region is chosen once, at creation; this one stays in {}.",
-                    current.label()
-                ),
-                None => "A personal account has no region.".to_owned(),
-            };
-            return Err(ApiError::denied(ErrorCode::RegionImmutable, detail));
-        }
-    }
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::EditOrganization,
+    )
+    .await?;
+    let account = tx.account().clone();
+    check_region_unchanged(&account, request.region.as_deref())?;
     let update = request.validate().map_err(ApiError::Invalid)?;
+    let changes = save_update(&mut tx, &account, update).await?;
+    let updated = tx.reread().await?;
+    if !changes.is_empty() {
+        let target = Target::Account(account.kind, id);
+        let payload = serde_json::Value::Object(changes);
+        tx.commit(Change::new(Event::OrgUpdated, target, payload))
+            .await?;
+    }
+    Ok(Json(updated.view()))
+}
+
+/// Refuses a region other than the account's (`region_immutable`).
+fn check_region_unchanged(account: &AccountRow, region: Option<&str>) -> ApiResult<()> {
+    let Some(region) = region else { return Ok(()) };
+    if account.region.map(|r| r.id()) == Some(region.trim()) {
+        return Ok(());
+    }
+    let detail = match account.region {
+        Some(current) => format!(
+            "An organization's region is chosen once, at creation; this one stays in {}.",
+            current.label()
+        ),
+        None => "A personal account has no region.".to_owned(),
+    };
+    Err(ApiError::denied(ErrorCode::RegionImmutable, detail))
+}
+
+/// Writes what `update` changes and returns it as `{field: {from, to}}`.
+async fn save_update(
+    tx: &mut AccountTx,
+    account: &AccountRow,
+    update: AccountUpdate,
+) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
     let mut changes = serde_json::Map::new();
     if let Some(name) = update.name.filter(|n| n.as_str() != account.name) {
-        db::update_account_name(&mut tx, id, name.as_str()).await?;
-        changes.insert(
-            "name".into(),
-            json!({ "from": account.name, "to": name.as_str() }),
-        );
+        accounts_db::update_account_name(tx.tx(), account.id, name.as_str()).await?;
+        let change = json!({ "from": account.name, "to": name.as_str() });
+        changes.insert("name".into(), change);
     }
-    if let Some(address) = update
+    let new_address = update
         .billing_address
-        .filter(|a| Some(a) != account.billing_address.as_ref())
-    {
-        db::update_billing_address(&mut tx, id, &address).await?;
+        .filter(|a| Some(a) != account.billing_address.as_ref());
+    if let Some(address) = new_address {
+        accounts_db::update_billing_address(tx.tx(), account.id, &address).await?;
         let from = account
             .billing_address
             .as_ref()
             .map(BillingAddressInput::from);
-        changes.insert(
-            "billing_address".into(),
-            json!({ "from": from, "to": BillingAddressInput::from(&address) }),
-        );
+        let change = json!({ "from": from, "to": BillingAddressInput::from(&address) });
+        changes.insert("billing_address".into(), change);
     }
-    if !changes.is_empty() {
-        let activity = Activity {
-            account_id: id,
-            actor: caller.actor(),
-            event: "org.updated",
-            target_type: account.kind.id(),
-            target_id: id.to_string(),
-            payload: serde_json::Value::Object(changes),
-        };
-        store::record(&mut tx, activity, now).await?;
-    }
-    let updated = db::locked_account_for(&mut tx, id, user.id)
-        .await?
-        .ok_or_else(|| ApiError::Internal("updated account vanished".into()))?;
-    tx.commit().await?;
-    Ok(Json(updated.view()))
+    Ok(changes)
 }
 
 /// Deletes an organization with its members, invitations and teams (Owners).
@@ -252,22 +184,22 @@ pub async fn delete_account(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::TransferOrDelete)?;
-    db::delete_account(&mut tx, id).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "org.deleted",
-        target_type: "organization",
-        target_id: id.to_string(),
-        payload: json!({ "name": account.name, "slug": account.slug }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::TransferOrDelete,
+    )
+    .await?;
+    let account = tx.account().clone();
+    accounts_db::delete_account(tx.tx(), id).await?;
+    let payload = json!({ "name": account.name, "slug": account.slug });
+    tx.commit(Change::new(
+        Event::OrgDeleted,
+        Target::Account(account.kind, id),
+        payload,
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -286,52 +218,9 @@ pub async fn leave_account(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    remove_member_in(
-        &mut tx,
-        &account,
-        user.id,
-        account.role,
-        &caller.actor(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    let role = tx.account().role;
+    let change = memberships::remove_member(&mut tx, caller.user.id, role).await?;
+    tx.commit(change).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Takes `member` (with `role`) out of `account`, inside `tx` whose account lock is
-/// held: leaving when `actor` is the member, removal otherwise. Their team places go
-/// with the membership.
-pub async fn remove_member_in(
-    tx: &mut WriteTx,
-    account: &AccountRow,
-    member: UserId,
-    role: OrgRole,
-    actor: &Actor,
-    now: Timestamp,
-) -> ApiResult<()> {
-    let headcount = db::headcount(tx, account.id).await?;
-    let event = if Some(member) == actor.user {
-        check_leave(account.kind, role, headcount)?;
-        "member.left"
-    } else {
-        check_remove(role, headcount)?;
-        "member.removed"
-    };
-    db::delete_membership(tx, account.id, member).await?;
-    // Their keys here stop working with the membership (and work again if they rejoin).
-    let keys = store::api_keys::count_keys_of(tx, account.id, member).await?;
-    let activity = Activity {
-        account_id: account.id,
-        actor: actor.clone(),
-        event,
-        target_type: "user",
-        target_id: member.to_string(),
-        payload: json!({ "role": role.id(), "api_keys_deactivated": keys }),
-    };
-    store::record(tx, activity, now).await
 }

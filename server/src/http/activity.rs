@@ -4,9 +4,10 @@
 //! entry.
 
 use super::extract::{ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
-use super::pagination::PageParams;
-use super::{now, AppState};
+use super::pagination::{page_of, PageParams};
+use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
+use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
 use axum::body::{Body, Bytes};
@@ -20,7 +21,6 @@ use domain::activity::{
     ExportFormat, CSV_COLUMNS,
 };
 use domain::api::{ActivityView, DailyActivity, Page};
-use domain::roles::decide;
 use domain::{AccountId, FieldError, Permission};
 use serde::Deserialize;
 
@@ -71,20 +71,14 @@ fn cursor(raw: Option<&str>) -> ApiResult<Option<String>> {
         None => Ok(None),
         Some(raw) => uuid::Uuid::parse_str(raw)
             .map(|u| Some(u.to_string()))
-            .map_err(|_| {
-                ApiError::Invalid(vec![FieldError::new(
-                    "cursor",
-                    "is not a cursor from this list",
-                )])
-            }),
+            .map_err(|_| PageParams::bad_cursor()),
     }
 }
 
 /// Loads the account and checks the caller may read its log.
 async fn readable(state: &AppState, caller: &AuthUser, id: AccountId) -> ApiResult<()> {
     let account = state.store.member_account(id, caller.user.id).await?;
-    decide(account.kind, account.role, Permission::ViewActivity)?;
-    Ok(())
+    Ok(account.decide(Permission::ViewActivity)?)
 }
 
 /// The log, newest first, filtered by event type, actor and time range.
@@ -107,13 +101,11 @@ pub async fn list_activity(
     let filter = params.filter()?;
     let before = cursor(paging.cursor.as_deref())?;
     readable(&state, &caller, id).await?;
-    let items = state
+    let page = state
         .store
-        .list_activity(id, &filter, before.as_deref(), paging.limit + 1)
+        .list_activity(id, &filter, before.as_deref(), paging.limit)
         .await?;
-    Ok(Json(super::pagination::page_of(items, paging.limit, |e| {
-        e.id.clone()
-    })))
+    Ok(Json(page_of(page)))
 }
 
 /// Entries per UTC day for the last `days` days (today included), oldest first,
@@ -189,7 +181,7 @@ fn encode(format: ExportFormat, entries: &[ActivityView], first: bool) -> ApiRes
                         user.as_str(),
                         entry.actor.email.as_deref().unwrap_or_default(),
                         entry.actor.api_key_id.as_deref().unwrap_or_default(),
-                        entry.event.as_str(),
+                        entry.event.id(),
                         entry.target.kind.as_str(),
                         entry.target.id.as_str(),
                         payload.as_str(),
@@ -219,7 +211,7 @@ impl Export {
         if self.done {
             return None;
         }
-        let page = match self
+        let (page, next) = match self
             .store
             .list_activity(
                 self.account,
@@ -252,13 +244,13 @@ impl Export {
             }
         }
         self.first = self.first && page.is_empty();
-        if page.len() < EXPORT_PAGE {
+        if next.is_none() {
             self.done = true;
             if self.format == ExportFormat::Json {
                 chunk.extend_from_slice(b"\n]\n");
             }
         }
-        self.before = page.last().map(|e| e.id.clone()).or(self.before);
+        self.before = next;
         Some((Ok(Bytes::from(chunk)), self))
     }
 }

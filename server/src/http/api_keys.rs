@@ -3,23 +3,24 @@
 //! answered once, at creation; only its SHA-256 is stored.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
-use super::pagination::PageParams;
-use super::{created, now, AppState};
+use super::pagination::{page_of, PageParams};
+use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
+use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::operations::{AccountTx, Change};
 use crate::secrets::{random_token, token_hash};
-use crate::store::accounts as db;
 use crate::store::api_keys::{self as keys_db, NewKey};
-use crate::store::{self, Activity};
+use crate::store::Target;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use domain::activity::Event;
 use domain::api::{ApiKeyView, CreateApiKeyRequest, CreatedApiKey, Page};
 use domain::api_keys::{check_revoke, sees_all_keys, token, ApiKeyId};
-use domain::roles::decide;
-use domain::{AccountId, FieldError, Permission, Problem};
+use domain::{AccountId, Permission, Problem};
 use rand::RngCore;
 use serde_json::json;
 
@@ -47,27 +48,18 @@ pub async fn list_keys(
     let user = &caller.user;
     let paging = params.parse()?;
     let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageOwnApiKeys)?;
+    account.decide(Permission::ManageOwnApiKeys)?;
     let after = paging
         .cursor
         .as_deref()
-        .map(|raw| {
-            ApiKeyId::parse(raw).map_err(|_| {
-                ApiError::Invalid(vec![FieldError::new(
-                    "cursor",
-                    "is not a cursor from this list",
-                )])
-            })
-        })
+        .map(|raw| ApiKeyId::parse(raw).map_err(|_| PageParams::bad_cursor()))
         .transpose()?;
     let whose = (!sees_all_keys(account.kind, account.role)).then_some(user.id);
-    let items = state
+    let page = state
         .store
-        .list_keys(id, whose, after.as_ref(), paging.limit, now())
+        .list_keys(id, whose, after.as_ref(), paging.limit, clock::now())
         .await?;
-    Ok(Json(super::pagination::page_of(items, paging.limit, |k| {
-        k.id.to_string()
-    })))
+    Ok(Json(page_of(page)))
 }
 
 /// Creates a key for the caller in this account. The answer holds the secret and
@@ -83,43 +75,40 @@ pub async fn create_key(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<CreateApiKeyRequest>,
 ) -> ApiResult<Response> {
-    let user = &caller.user;
-    let now = now();
-    let new = request.validate(now).map_err(ApiError::Invalid)?;
+    let new = request.validate(clock::now()).map_err(ApiError::Invalid)?;
     let mut id_bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut id_bytes);
     let key_id = ApiKeyId::from_random(id_bytes);
     let secret = random_token();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageOwnApiKeys)?;
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::ManageOwnApiKeys,
+    )
+    .await?;
     let row = NewKey {
         id: &key_id,
         account: id,
-        user: user.id,
+        user: caller.user.id,
         name: new.name.as_str(),
         secret_hash: &token_hash(&secret),
         expires_at: new.expires_at,
     };
-    keys_db::insert_key(&mut tx, row, now).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "api_key.created",
-        target_type: "api_key",
-        target_id: key_id.to_string(),
-        payload: json!({ "name": new.name.as_str(), "expires_at": new.expires_at }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    let key = keys_db::key_in_account(&mut tx, id, &key_id, now)
+    let now = tx.now();
+    keys_db::insert_key(tx.tx(), row, now).await?;
+    let key = keys_db::key_in_account(tx.tx(), id, &key_id, now)
         .await?
         .ok_or_else(|| ApiError::Internal("created key vanished".into()))?;
-    tx.commit().await?;
-    let body = CreatedApiKey {
-        key,
-        token: token(&key_id, &secret),
-        secret,
-    };
+    let payload = json!({ "name": new.name.as_str(), "expires_at": new.expires_at });
+    tx.commit(Change::new(
+        Event::ApiKeyCreated,
+        Target::ApiKey(key_id.clone()),
+        payload,
+    ))
+    .await?;
+    let token = token(&key_id, &secret);
+    let body = CreatedApiKey { key, token, secret };
     Ok(created(
         format!("/api/accounts/{id}/api-keys/{key_id}"),
         body,
@@ -140,26 +129,21 @@ pub async fn revoke_key(
     caller: AuthUser,
     ApiPath((id, key_id)): ApiPath<(AccountId, String)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
     let key_id = ApiKeyId::parse(&key_id).map_err(|_| ApiError::NotFound("API key"))?;
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    let key = keys_db::key_in_account(&mut tx, id, &key_id, now)
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    let now = tx.now();
+    let key = keys_db::key_in_account(tx.tx(), id, &key_id, now)
         .await?
         .ok_or(ApiError::NotFound("API key"))?;
-    let own = key.owner.user_id == user.id;
-    check_revoke(account.kind, account.role, own)?;
-    keys_db::delete_key(&mut tx, &key_id).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "api_key.revoked",
-        target_type: "api_key",
-        target_id: key_id.to_string(),
-        payload: json!({ "name": key.name, "owner": key.owner.user_id }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let own = key.owner.user_id == caller.user.id;
+    check_revoke(tx.account().kind, tx.account().role, own)?;
+    keys_db::delete_key(tx.tx(), &key_id).await?;
+    let payload = json!({ "name": key.name, "owner": key.owner.user_id });
+    tx.commit(Change::new(
+        Event::ApiKeyRevoked,
+        Target::ApiKey(key_id),
+        payload,
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

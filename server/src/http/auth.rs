@@ -1,21 +1,24 @@
 //! Registration, sign-in, sign-out and `GET /api/me`.
 
-use super::accounts::create_organization;
 use super::extract::{session_token, ApiJson, AuthUser, ClientAddr, SESSION_COOKIE};
-use super::openapi::problems::Unauthenticated;
-use super::{now, AppState};
+use super::responses::Unauthenticated;
+use super::state::AppState;
+use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
-use crate::secrets::{hash_password, random_token, token_hash, verify_password};
-use crate::store::{self, Activity, Actor, NewAccount, RateLimit, UserRow, WriteTx};
+use crate::operations::users::{self, start_session};
+use crate::operations::{AccountTx, Change};
+use crate::secrets::{hash_password, token_hash, verify_password};
+use crate::store::auth::{delete_session, delete_sessions_of, set_password};
+use crate::store::{Actor, RateLimit, Target, UserRow};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use domain::activity::Event;
 use domain::api::{AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, RegisterRequest};
-use domain::roles::AccountStatus;
 use domain::text::Email;
-use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Plan, Problem, Timestamp, UserId};
+use domain::{Problem, UserId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,49 +64,9 @@ pub async fn register(
         name: registration.name.as_str().to_owned(),
         password_hash: hash_password(registration.password.expose().to_owned()).await?,
     };
-    let mut tx = state.store.begin_write().await?;
-    if !store::users::insert_user(&mut tx, &user, now).await? {
-        return Err(ApiError::denied(
-            ErrorCode::EmailTaken,
-            "An account with this email already exists. Sign in instead.",
-        ));
-    }
-    let personal = AccountId::from_uuid(uuid::Uuid::now_v7());
-    let status = match registration.organization {
-        None => AccountStatus::Active,
-        Some(_) => AccountStatus::Suspended,
-    };
-    store::accounts::insert_account(
-        &mut tx,
-        &NewAccount {
-            id: personal,
-            kind: AccountKind::Personal,
-            name: &user.name,
-            slug: None,
-            personal_user_id: Some(user.id),
-            status,
-            plan: Plan::PERSONAL,
-            region: None,
-            billing_address: None,
-        },
-        now,
-    )
-    .await?;
-    store::accounts::insert_membership(&mut tx, personal, user.id, OrgRole::Owner, now).await?;
-    let activity = Activity {
-        account_id: personal,
-        actor: Actor::user(user.id),
-        event: "account.created",
-        target_type: "account",
-        target_id: personal.to_string(),
-        payload: serde_json::json!({ "kind": "personal", "status": status.id() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    if let Some(organization) = &registration.organization {
-        create_organization(&mut tx, &state, user.id, organization, now).await?;
-    }
-    let token = start_session(&mut tx, &state, user.id, now).await?;
-    tx.commit().await?;
+    let (limits, ttl) = (state.config.limits(), state.config.session_ttl);
+    let organization = registration.organization.as_ref();
+    let token = users::register(&state.store, limits, &user, organization, ttl, now).await?;
     tracing::info!(user = %user.id, "registered");
     let body = auth_body(&state, &user).await?;
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
@@ -156,22 +119,18 @@ pub async fn login(
             return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
         }
     };
-    let mut tx = state.store.begin_write().await?;
+    let mut tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
     if let Some(old) = session_token(&headers) {
-        store::users::delete_session(&mut tx, &token_hash(&old)).await?;
+        delete_session(tx.tx(), &token_hash(&old)).await?;
     }
-    let token = start_session(&mut tx, &state, user.id, now).await?;
-    let personal = store::users::personal_account(&mut tx, user.id).await?;
-    let activity = Activity {
-        account_id: personal,
-        actor: Actor::user(user.id),
-        event: "user.signed_in",
-        target_type: "user",
-        target_id: user.id.to_string(),
-        payload: serde_json::json!({ "client": ip.to_string() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let token = start_session(tx.tx(), user.id, now, config.session_ttl).await?;
+    let payload = serde_json::json!({ "client": ip.to_string() });
+    tx.commit(Change::new(
+        Event::UserSignedIn,
+        Target::User(user.id),
+        payload,
+    ))
+    .await?;
     let mut response = Json(auth_body(&state, &user).await?).into_response();
     set_cookie(&mut response, &session_cookie(&state, &token));
     Ok(response)
@@ -180,21 +139,21 @@ pub async fn login(
 /// Ends the session (if any) and clears the cookie.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(token) = session_token(&headers) {
-        let now = now();
-        let mut tx = state.store.begin_write().await?;
-        if let Some(user) = store::users::delete_session(&mut tx, &token_hash(&token)).await? {
-            let activity = Activity {
-                account_id: store::users::personal_account(&mut tx, user).await?,
-                actor: Actor::user(user),
-                event: "user.signed_out",
-                target_type: "user",
-                target_id: user.to_string(),
-                payload: serde_json::json!({}),
-            };
-            store::record(&mut tx, activity, now).await?;
+    let hash = session_token(&headers).map(|token| token_hash(&token));
+    let user = match &hash {
+        Some(hash) => state.store.session_user(hash).await?,
+        None => None,
+    };
+    if let (Some(hash), Some(user)) = (hash, user) {
+        let mut tx = AccountTx::personal(&state.store, Actor::user(user)).await?;
+        if delete_session(tx.tx(), &hash).await?.is_some() {
+            let change = Change::new(
+                Event::UserSignedOut,
+                Target::User(user),
+                serde_json::json!({}),
+            );
+            tx.commit(change).await?;
         }
-        tx.commit().await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let secure = if state.config.secure_cookies() {
@@ -241,20 +200,17 @@ pub async fn change_password(
         )]));
     }
     let hash = hash_password(new_password.expose().to_owned()).await?;
-    let mut tx = state.store.begin_write().await?;
-    store::users::set_password(&mut tx, user.id, &hash).await?;
-    let ended = store::users::delete_sessions_of(&mut tx, user.id).await?;
-    let token = start_session(&mut tx, &state, user.id, now).await?;
-    let activity = Activity {
-        account_id: store::users::personal_account(&mut tx, user.id).await?,
-        actor: Actor::user(user.id),
-        event: "user.password_changed",
-        target_type: "user",
-        target_id: user.id.to_string(),
-        payload: serde_json::json!({ "sessions_ended": ended }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let mut tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
+    set_password(tx.tx(), user.id, &hash).await?;
+    let ended = delete_sessions_of(tx.tx(), user.id).await?;
+    let token = start_session(tx.tx(), user.id, now, state.config.session_ttl).await?;
+    let payload = serde_json::json!({ "sessions_ended": ended });
+    tx.commit(Change::new(
+        Event::UserPasswordChanged,
+        Target::User(user.id),
+        payload,
+    ))
+    .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     set_cookie(&mut response, &session_cookie(&state, &token));
     Ok(response)
@@ -285,19 +241,6 @@ async fn auth_body(state: &AppState, user: &UserRow) -> ApiResult<AuthResponse> 
         user: user.view(),
         accounts: accounts.iter().map(|a| a.view()).collect(),
     })
-}
-
-/// Creates a session and returns its token (only its hash is stored).
-async fn start_session(
-    tx: &mut WriteTx,
-    state: &AppState,
-    user: UserId,
-    now: Timestamp,
-) -> ApiResult<String> {
-    let token = random_token();
-    let expires = now.plus_seconds(state.config.session_ttl);
-    store::users::insert_session(tx, &token_hash(&token), user, now, expires).await?;
-    Ok(token)
 }
 
 fn session_cookie(state: &AppState, token: &str) -> String {

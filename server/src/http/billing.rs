@@ -1,29 +1,36 @@
-//! Billing: status, credit and seats; adding funds through the payment provider.
+//! Billing: status, credit and seats; adding funds through the payment
+//! provider; changing the plan.
 
 use super::extract::{ApiJson, ApiPath, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
-use super::{now, AppState};
+use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
+use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts as db;
-use crate::store::{self, AccountRow, Activity};
+use crate::operations::{AccountTx, Change};
+use crate::store::accounts::headcount;
+use crate::store::billing::{self as billing_db, Payment};
+use crate::store::invitations::{count_pending, expire_due};
+use crate::store::{AccountRow, Target};
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use domain::api::{BillingView, FundsRequest};
+use domain::activity::Event;
+use domain::api::{parse_plan, AccountView, BillingView, ChangePlanRequest, FundsRequest};
 use domain::billing::after_funds;
-use domain::roles::decide;
-use domain::{AccountId, FieldError, Permission};
+use domain::rules::check_plan_change;
+use domain::{AccountId, FieldError, Permission, Problem};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/accounts/{id}/billing", get(get_billing))
         .route("/accounts/{id}/funds", post(add_funds))
+        .route("/accounts/{id}/plan", put(change_plan))
 }
 
 async fn billing_view(state: &AppState, account: AccountRow) -> ApiResult<BillingView> {
-    let (members, pending) = state.store.seats(account.id, now()).await?;
+    let (members, pending) = state.store.seats(account.id, clock::now()).await?;
     Ok(BillingView {
         status: account.status,
         credit_cents: account.credit_cents,
@@ -48,9 +55,8 @@ pub async fn get_billing(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<BillingView>> {
-    let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageBilling)?;
+    let account = state.store.member_account(id, caller.user.id).await?;
+    account.decide(Permission::ManageBilling)?;
     Ok(Json(billing_view(&state, account).await?))
 }
 
@@ -87,60 +93,93 @@ pub async fn add_funds(
     headers: HeaderMap,
     ApiJson(request): ApiJson<FundsRequest>,
 ) -> ApiResult<Json<BillingView>> {
-    let user = &caller.user;
-    let now = now();
     let key = idempotency_key(&headers)?;
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageBilling)?;
+    let mut tx =
+        AccountTx::open(&state.store, caller.actor(), id, Permission::ManageBilling).await?;
+    let amount = request.amount_cents;
     if let Some(key) = &key {
-        if let Some(amount) = db::payment_amount(&mut tx, id, key).await? {
-            if amount != request.amount_cents {
+        if let Some(paid) = billing_db::payment_amount(tx.tx(), id, key).await? {
+            if paid != amount {
+                let message = format!("was already used for a payment of {paid} cents; use a new key for a new payment");
                 return Err(ApiError::Invalid(vec![FieldError::new(
                     "Idempotency-Key",
-                    format!("was already used for a payment of {amount} cents; use a new key for a new payment"),
+                    message,
                 )]));
             }
-            tx.commit().await?;
+            // The same payment again: nothing changes, the first answer repeats.
+            let account = tx.account().clone();
+            tx.unchanged();
             return Ok(Json(billing_view(&state, account).await?));
         }
     }
-    let (credit, status) =
-        after_funds(account.credit_cents, request.amount_cents).map_err(ApiError::Invalid)?;
+    let account = tx.account().clone();
+    let (credit, status) = after_funds(account.credit_cents, amount).map_err(ApiError::Invalid)?;
     let charge = state
         .payments
-        .charge(id, request.amount_cents, key.as_deref())
+        .charge(id, amount, key.as_deref())
         .await
         .map_err(|e| ApiError::Internal(format!("payment provider: {e}")))?;
-    db::record_payment(
-        &mut tx,
-        db::Payment {
-            account: id,
-            amount_cents: request.amount_cents,
-            idempotency_key: key.as_deref(),
-            reference: &charge.reference,
-            paid_by: user.id,
-        },
-        credit,
-        status,
-        now,
-    )
-    .await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "funds.added",
-        target_type: account.kind.id(),
-        target_id: id.to_string(),
-        payload: json!({
-            "amount_cents": request.amount_cents,
-            "credit_cents": credit,
-            "status": { "from": account.status, "to": status },
-            "reference": charge.reference,
-        }),
+    let payment = Payment {
+        account: id,
+        amount_cents: amount,
+        idempotency_key: key.as_deref(),
+        reference: &charge.reference,
+        paid_by: caller.user.id,
     };
-    store::record(&mut tx, activity, now).await?;
-    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
-    tx.commit().await?;
+    let now = tx.now();
+    billing_db::record_payment(tx.tx(), payment, credit, status, now).await?;
+    let updated = tx.reread().await?;
+    let payload = json!({
+        "amount_cents": amount,
+        "credit_cents": credit,
+        "status": { "from": account.status, "to": status },
+        "reference": charge.reference,
+    });
+    tx.commit(Change::new(
+        Event::FundsAdded,
+        Target::Account(account.kind, id),
+        payload,
+    ))
+    .await?;
     Ok(Json(billing_view(&state, updated).await?))
+}
+
+/// Changes the plan (Owners and Admins); the new plan must hold the members and
+/// pending invitations (`plan_too_small`).
+#[utoipa::path(put, path = "/api/accounts/{id}/plan", tag = "billing", request_body = ChangePlanRequest,
+    params(("id" = AccountId, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "The account on its new plan", body = AccountView),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        (status = 409, description = "`plan_too_small`", body = Problem, content_type = "application/problem+json"),
+        Invalid))]
+pub async fn change_plan(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<AccountId>,
+    ApiJson(request): ApiJson<ChangePlanRequest>,
+) -> ApiResult<Json<AccountView>> {
+    let mut tx =
+        AccountTx::open(&state.store, caller.actor(), id, Permission::ManageBilling).await?;
+    let plan = parse_plan(&request.plan).map_err(ApiError::Invalid)?;
+    let account = tx.account().clone();
+    if plan == account.plan {
+        return Ok(Json(account.view()));
+    }
+    let now = tx.now();
+    expire_due(tx.tx(), id, now).await?;
+    let members = headcount(tx.tx(), id).await?.n_members;
+    check_plan_change(plan, members, count_pending(tx.tx(), id).await?)?;
+    billing_db::set_plan(tx.tx(), id, plan).await?;
+    let updated = tx.reread().await?;
+    let payload = json!({ "from": account.plan.id(), "to": plan.id() });
+    tx.commit(Change::new(
+        Event::PlanChanged,
+        Target::Account(account.kind, id),
+        payload,
+    ))
+    .await?;
+    Ok(Json(updated.view()))
 }

@@ -1,6 +1,6 @@
 //! Catalogues: regions, plans and roles. They need no sign-in.
 
-use super::AppState;
+use super::state::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::api::{PlanInfo, RegionInfo, RolesCatalog};

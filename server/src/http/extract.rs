@@ -1,6 +1,6 @@
 //! Request extractors that answer with problem+json when they refuse.
 
-use super::AppState;
+use super::state::AppState;
 use crate::error::ApiError;
 use crate::secrets::token_hash;
 use crate::store::{Actor, UserRow};
@@ -113,7 +113,7 @@ impl AuthUser {
     /// Who the activity log names for this call's changes.
     pub fn actor(&self) -> Actor {
         Actor {
-            user: Some(self.user.id),
+            user: self.user.id,
             api_key: self.key.clone(),
         }
     }
@@ -151,7 +151,7 @@ async fn key_caller(
         .to_str()
         .map_err(|_| ApiError::Unauthenticated(BearerError::NotBearer.message()))?;
     let (id, secret) = parse_bearer(text).map_err(|e| ApiError::Unauthenticated(e.message()))?;
-    let now = super::now();
+    let now = crate::clock::now();
     let credentials = state
         .store
         .key_credentials(&id, now)
@@ -216,7 +216,7 @@ where
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;
         let user = state
             .store
-            .user_by_session(&token_hash(&token), super::now())
+            .user_by_session(&token_hash(&token), crate::clock::now())
             .await?
             .ok_or(ApiError::Unauthenticated(
                 "Your session has ended. Sign in again.",

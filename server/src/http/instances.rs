@@ -3,18 +3,20 @@
 //! `domain::resources::resource_access` or `domain::roles::decide_in_team`.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
-use super::{created, now, AppState};
+use super::pagination::{page_of, PageParams};
+use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts as db;
+use crate::operations::{AccountTx, Change};
 use crate::store::instances::{self as instances_db, NewInstanceRow, Visible};
-use crate::store::members as members_db;
-use crate::store::{self, Activity};
+use crate::store::teams::{team_name, team_role, teams_with_roles};
+use crate::store::{AccountRow, Target};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use domain::activity::Event;
 use domain::api::{CreateInstanceRequest, InstanceView, Page};
 use domain::resources::{check_can_create, resource_access, ResourceAccess};
 use domain::roles::{decide, decide_in_team, grant, Grant};
@@ -67,7 +69,7 @@ pub async fn list_instances(
 ) -> ApiResult<Json<Page<InstanceView>>> {
     let user = &caller.user;
     let account = state.store.member_account(id, user.id).await?;
-    let paging = super::pagination::PageParams {
+    let paging = PageParams {
         limit: params.limit,
         cursor: None,
     }
@@ -76,7 +78,7 @@ pub async fn list_instances(
         None | Some("") => None,
         Some(raw) => Some(
             raw.parse::<InstanceId>()
-                .map_err(|_| invalid("cursor", "is not a cursor from this list"))?,
+                .map_err(|_| PageParams::bad_cursor())?,
         ),
     };
     let team = match params.team_id.as_deref() {
@@ -113,13 +115,11 @@ pub async fn list_instances(
             )
         }
     };
-    let items = state
+    let page = state
         .store
         .list_instances(id, &visible, team, after, paging.limit)
         .await?;
-    Ok(Json(super::pagination::page_of(items, paging.limit, |i| {
-        i.id.to_string()
-    })))
+    Ok(Json(page_of(page)))
 }
 
 /// Creates an instance in a team where the caller may create resources, in the
@@ -139,77 +139,72 @@ pub async fn create_instance(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<CreateInstanceRequest>,
 ) -> ApiResult<Response> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    if grant(account.role, Permission::ManageResources) == Grant::No {
-        decide_in_team(account.role, None, TeamPermission::ManageTeamResources)?;
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    if grant(tx.account().role, Permission::ManageResources) == Grant::No {
+        tx.decide_in_team(None, TeamPermission::ManageTeamResources)?;
     }
     let new = request.validate().map_err(ApiError::Invalid)?;
-    let team = if account.kind == AccountKind::Personal {
-        decide(account.kind, account.role, Permission::ManageResources)?;
-        None
-    } else {
-        let team = match new.team_id {
-            Some(team) => {
-                members_db::team_name(&mut tx, id, team)
-                    .await?
-                    .ok_or(ApiError::NotFound("team"))?;
-                team
-            }
-            None => only_team_for(&mut tx, &account, user.id).await?,
-        };
-        let team_role = members_db::team_role(&mut tx, team, user.id).await?;
-        decide_in_team(account.role, team_role, TeamPermission::ManageTeamResources)?;
-        Some(team)
-    };
+    let team = owning_team(&mut tx, new.team_id).await?;
+    let account = tx.account().clone();
     check_can_create(account.status)?;
-    if instances_db::name_taken(&mut tx, id, new.name.as_str()).await? {
-        return Err(invalid(
-            "name",
-            &format!(
-                "is taken: this account already has an instance named {}",
-                new.name
-            ),
-        ));
+    if instances_db::name_taken(tx.tx(), id, new.name.as_str()).await? {
+        let message = format!(
+            "is taken: this account already has an instance named {}",
+            new.name
+        );
+        return Err(invalid("name", &message));
     }
-    let view = instances_db::create_instance(
-        &mut tx,
-        NewInstanceRow {
-            account: id,
-            team,
-            name: &new.name,
-            size: new.size,
-            region: account.region,
-            created_by: user.id,
-        },
-        now,
-    )
-    .await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "instance.created",
-        target_type: "instance",
-        target_id: view.id.to_string(),
-        payload: json!({ "name": view.name, "size": view.size, "team_id": view.team_id, "region": view.region }),
+    let row = NewInstanceRow {
+        account: id,
+        team,
+        name: &new.name,
+        size: new.size,
+        region: account.region,
+        created_by: caller.user.id,
     };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let now = tx.now();
+    let view = instances_db::create_instance(tx.tx(), row, now).await?;
+    let payload = json!({ "name": view.name, "size": view.size, "team_id": view.team_id, "region": view.region });
+    tx.commit(Change::new(
+        Event::InstanceCreated,
+        Target::Instance(view.id),
+        payload,
+    ))
+    .await?;
     Ok(created(
         format!("/api/accounts/{id}/instances/{}", view.id),
         view,
     ))
 }
 
+/// The team a new instance belongs to (none in a personal account): the one
+/// named, or the caller's only team where they may create; the caller must
+/// be allowed to create resources there.
+async fn owning_team(tx: &mut AccountTx, named: Option<TeamId>) -> ApiResult<Option<TeamId>> {
+    let account = tx.account().clone();
+    if account.kind == AccountKind::Personal {
+        tx.decide(Permission::ManageResources)?;
+        return Ok(None);
+    }
+    let team = match named {
+        Some(team) => {
+            team_name(tx.tx(), account.id, team)
+                .await?
+                .ok_or(ApiError::NotFound("team"))?;
+            team
+        }
+        None => only_team_for(tx, &account).await?,
+    };
+    let user = tx.actor().user;
+    let role = team_role(tx.tx(), team, user).await?;
+    tx.decide_in_team(role, TeamPermission::ManageTeamResources)?;
+    Ok(Some(team))
+}
+
 /// The one team where the caller may create resources, when the request names none.
-async fn only_team_for(
-    tx: &mut store::WriteTx,
-    account: &store::AccountRow,
-    user: domain::UserId,
-) -> ApiResult<TeamId> {
-    let candidates: Vec<TeamId> = instances_db::teams_with_roles(tx, account.id, user)
+async fn only_team_for(tx: &mut AccountTx, account: &AccountRow) -> ApiResult<TeamId> {
+    let user = tx.actor().user;
+    let candidates: Vec<TeamId> = teams_with_roles(tx.tx(), account.id, user)
         .await?
         .into_iter()
         .filter(|(_, team_role)| {
@@ -260,36 +255,27 @@ pub async fn delete_instance(
     caller: AuthUser,
     ApiPath((id, instance)): ApiPath<(AccountId, InstanceId)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    let found = instances_db::instance_team(&mut tx, id, instance).await?;
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    let found = instances_db::instance_team(tx.tx(), id, instance).await?;
     let team_role = match found.as_ref().and_then(|(_, team)| *team) {
-        Some(team) => members_db::team_role(&mut tx, team, user.id).await?,
+        Some(team) => team_role(tx.tx(), team, caller.user.id).await?,
         None => None,
     };
-    match resource_access(
-        account.kind,
-        account.role,
-        team_role,
-        TeamPermission::ManageTeamResources,
-    ) {
+    let account = tx.account();
+    let permission = TeamPermission::ManageTeamResources;
+    match resource_access(account.kind, account.role, team_role, permission) {
         ResourceAccess::Allowed => {}
         ResourceAccess::Hidden => return Err(ApiError::NotFound("instance")),
         ResourceAccess::Denied(denial) => return Err(ApiError::Denied(denial)),
     }
     let (name, team) = found.ok_or(ApiError::NotFound("instance"))?;
-    instances_db::delete_instance(&mut tx, instance).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "instance.deleted",
-        target_type: "instance",
-        target_id: instance.to_string(),
-        payload: json!({ "name": name, "team_id": team }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    instances_db::delete_instance(tx.tx(), instance).await?;
+    let payload = json!({ "name": name, "team_id": team });
+    tx.commit(Change::new(
+        Event::InstanceDeleted,
+        Target::Instance(instance),
+        payload,
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

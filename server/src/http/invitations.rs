@@ -2,29 +2,36 @@
 //! when signed in or by the token from the mail link.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::PageParams;
-use super::{created, now, AppState};
+use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
+use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::Mail;
+use crate::operations::invitations::{
+    accept_invitation as accept, decline_invitation as decline, invitation,
+};
+use crate::operations::{AccountTx, Change};
 use crate::secrets::{random_token, token_hash};
-use crate::store::accounts as db;
+use crate::store::accounts::headcount;
 use crate::store::invitations::{self as invitations_db, InvitationKey, NewInvitationRow};
-use crate::store::members as members_db;
-use crate::store::{self, users, Activity, Actor, InvitationScope, UserRow};
+use crate::store::members::is_member_by_email;
+use crate::store::teams::{first_team, teams_of_account};
+use crate::store::{InvitationScope, Target, UserRow};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use domain::activity::Event;
 use domain::api::{
-    AccountView, CreateInvitationRequest, InvitationTokenRequest, InvitationView, Page,
+    AccountView, CreateInvitationRequest, InvitationTokenRequest, InvitationView, NewInvitation,
+    Page,
 };
 use domain::ids::InvitationId;
-use domain::invitation::{check_invitee, InvitationStatus};
-use domain::roles::decide;
-use domain::rules::{check_join, check_seat};
-use domain::{AccountId, ErrorCode, FieldError, Permission, Problem, TeamRole, Timestamp};
+use domain::invitation::InvitationStatus;
+use domain::rules::check_seat;
+use domain::{AccountId, ErrorCode, FieldError, Permission, Problem, TeamId, TeamRole};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -79,15 +86,11 @@ impl InvitationsQuery {
                 )])
             })?),
         };
-        let cursor = match paging.cursor.as_deref() {
-            None => None,
-            Some(raw) => Some(raw.parse().map_err(|_| {
-                ApiError::Invalid(vec![FieldError::new(
-                    "cursor",
-                    "is not a cursor this list gave",
-                )])
-            })?),
-        };
+        let cursor = paging
+            .cursor
+            .as_deref()
+            .map(|raw| raw.parse().map_err(|_| PageParams::bad_cursor()))
+            .transpose()?;
         Ok((status, cursor, paging.limit))
     }
 }
@@ -115,7 +118,7 @@ async fn send_invitation_mail(
             )
         })
         .unwrap_or_default();
-    let days = (invitation.expires_at.as_millis() - now().as_millis()) / 86_400_000;
+    let days = (invitation.expires_at.as_millis() - clock::now().as_millis()) / 86_400_000;
     let text = format!(
         "Hello,\n\n{inviter} ({inviter_email}) invited you to join {org} on Orgspace as {role}.\n{note}\n\
          Accept the invitation:\n{link}\n\n\
@@ -141,21 +144,61 @@ async fn send_invitation_mail(
     }
 }
 
-/// The invitation whose link carries `token` (only the token's hash is stored).
-async fn invitation_by_token(state: &AppState, token: &str) -> ApiResult<InvitationView> {
-    state
-        .store
-        .invitation(InvitationKey::TokenHash(&token_hash(token.trim())), now())
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))
+/// The teams a new invitation brings: those it names (each must be the
+/// organization's), or the first team as team member.
+async fn invitation_teams(
+    tx: &mut AccountTx,
+    invite: &NewInvitation,
+) -> ApiResult<Vec<(TeamId, TeamRole)>> {
+    let id = tx.account().id;
+    if invite.teams.is_empty() {
+        let first = first_team(tx.tx(), id).await?.ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "teams",
+                "this organization has no team; name one",
+            )])
+        })?;
+        return Ok(vec![(first, TeamRole::TeamMember)]);
+    }
+    let ids: Vec<_> = invite.teams.iter().map(|(t, _)| *t).collect();
+    let known = teams_of_account(tx.tx(), id, &ids).await?;
+    let errors: Vec<FieldError> = (0..ids.len())
+        .filter(|i| !known.contains(&ids[*i]))
+        .map(|i| {
+            FieldError::new(
+                format!("teams[{i}].team_id"),
+                "is not a team of this organization",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(invite.teams.clone())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
 }
 
-async fn invitation_view(state: &AppState, id: InvitationId) -> ApiResult<InvitationView> {
-    state
-        .store
-        .invitation(InvitationKey::Id(id), now())
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))
+/// Refuses with `already_member` when someone with `email` is a member.
+async fn check_not_member(tx: &mut AccountTx, email: &str) -> ApiResult<()> {
+    let id = tx.account().id;
+    if is_member_by_email(tx.tx(), id, email).await? {
+        let name = &tx.account().name;
+        return Err(ApiError::denied(
+            ErrorCode::AlreadyMember,
+            format!("{email} is already a member of {name}."),
+        ));
+    }
+    Ok(())
+}
+
+/// The seats in use: members and pending invitations, after marking overdue
+/// invitations expired (which also frees their email for a new invitation).
+async fn seats_in_use(tx: &mut AccountTx) -> ApiResult<(u32, u32)> {
+    let (id, now) = (tx.account().id, tx.now());
+    invitations_db::expire_due(tx.tx(), id, now).await?;
+    let members = headcount(tx.tx(), id).await?.n_members;
+    let pending = invitations_db::count_pending(tx.tx(), id).await?;
+    Ok((members, pending))
 }
 
 /// Invites an email with a role and teams (Owners). Members plus pending
@@ -175,95 +218,67 @@ pub async fn create_invitation(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<CreateInvitationRequest>,
 ) -> ApiResult<Response> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageInvitations)?;
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::ManageInvitations,
+    )
+    .await?;
     let invite = request.validate().map_err(ApiError::Invalid)?;
-    let teams = if invite.teams.is_empty() {
-        let first = members_db::first_team(&mut tx, id).await?.ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "teams",
-                "this organization has no team; name one",
-            )])
-        })?;
-        vec![(first, TeamRole::TeamMember)]
-    } else {
-        let ids: Vec<_> = invite.teams.iter().map(|(t, _)| *t).collect();
-        let known = members_db::teams_of_account(&mut tx, id, &ids).await?;
-        let errors: Vec<FieldError> = ids
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !known.contains(t))
-            .map(|(i, _)| {
-                FieldError::new(
-                    format!("teams[{i}].team_id"),
-                    "is not a team of this organization",
-                )
-            })
-            .collect();
-        if !errors.is_empty() {
-            return Err(ApiError::Invalid(errors));
-        }
-        invite.teams.clone()
-    };
-    if members_db::is_member_by_email(&mut tx, id, invite.email.as_str()).await? {
-        return Err(ApiError::denied(
-            ErrorCode::AlreadyMember,
-            format!("{} is already a member of {}.", invite.email, account.name),
-        ));
-    }
-    invitations_db::expire_due(&mut tx, id, now).await?;
-    let headcount = db::headcount(&mut tx, id).await?;
-    let pending = invitations_db::count_pending(&mut tx, id).await?;
-    let token = random_token();
-    let invitation_id = InvitationId::from_uuid(uuid::Uuid::now_v7());
+    let teams = invitation_teams(&mut tx, &invite).await?;
+    let email = invite.email.as_str();
+    check_not_member(&mut tx, email).await?;
+    let (members, pending) = seats_in_use(&mut tx).await?;
+    let (token, invitation_id) = (
+        random_token(),
+        InvitationId::from_uuid(uuid::Uuid::now_v7()),
+    );
     let row = NewInvitationRow {
         id: invitation_id,
         account: id,
-        email: invite.email.as_str(),
+        email,
         role: invite.role,
         note: invite.note.as_deref(),
-        invited_by: user.id,
+        invited_by: caller.user.id,
         token_hash: &token_hash(&token),
-        expires_at: now.plus_seconds(state.config.invitation_ttl),
+        expires_at: tx.now().plus_seconds(state.config.invitation_ttl),
     };
-    // A pending invitation for this email is refused before the seat count, so the
-    // answer names the real obstacle.
-    if !invitations_db::insert_invitation(&mut tx, &row, now).await? {
-        return Err(ApiError::denied(
-            ErrorCode::InvitationPending,
-            format!(
-                "{} already has a pending invitation to {}. Resend it instead.",
-                invite.email, account.name
-            ),
-        ));
+    // A pending invitation for this email is refused before the seat count, so
+    // the answer names the real obstacle.
+    let now = tx.now();
+    if !invitations_db::insert_invitation(tx.tx(), &row, now).await? {
+        return Err(pending_already(email, &tx.account().name));
     }
-    check_seat(account.plan, headcount.n_members, pending)?;
+    check_seat(tx.account().plan, members, pending)?;
     for (team, role) in &teams {
-        invitations_db::insert_invitation_team(&mut tx, invitation_id, *team, *role).await?;
+        invitations_db::insert_invitation_team(tx.tx(), invitation_id, *team, *role).await?;
     }
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "member.invited",
-        target_type: "invitation",
-        target_id: invitation_id.to_string(),
-        payload: json!({
-            "email": invite.email.as_str(),
-            "role": invite.role.id(),
-            "teams": teams.iter().map(|(t, r)| json!({"team_id": t.to_string(), "role": r.id()})).collect::<Vec<_>>(),
-        }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
-    let view = invitation_view(&state, invitation_id).await?;
-    send_invitation_mail(&state, &view, user, &token).await;
+    let teams_json: Vec<_> = teams
+        .iter()
+        .map(|(t, r)| json!({"team_id": t.to_string(), "role": r.id()}))
+        .collect();
+    let payload = json!({ "email": email, "role": invite.role.id(), "teams": teams_json });
+    tx.commit(Change::new(
+        Event::MemberInvited,
+        Target::Invitation(invitation_id),
+        payload,
+    ))
+    .await?;
+    let view = invitation(&state.store, InvitationKey::Id(invitation_id), clock::now()).await?;
+    send_invitation_mail(&state, &view, &caller.user, &token).await;
     Ok(created(
         format!("/api/accounts/{id}/invitations/{invitation_id}"),
         view,
     ))
+}
+
+/// `invitation_pending`: `email` already has a pending invitation to `organization`.
+fn pending_already(email: &str, organization: &str) -> ApiError {
+    ApiError::denied(
+        ErrorCode::InvitationPending,
+        format!("{email} already has a pending invitation to {organization}. Resend it instead."),
+    )
 }
 
 /// The organization's invitations, newest first, optionally of one status (Owners).
@@ -284,13 +299,13 @@ pub async fn list_invitations(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
-    let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageInvitations)?;
+    let account = state.store.member_account(id, caller.user.id).await?;
+    account.decide(Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
+    let scope = InvitationScope::Account(id);
     let (items, next) = state
         .store
-        .list_invitations(InvitationScope::Account(id), status, cursor, limit, now())
+        .list_invitations(scope, status, cursor, limit, clock::now())
         .await?;
     Ok(Json(Page {
         items,
@@ -313,55 +328,38 @@ pub async fn resend_invitation(
     caller: AuthUser,
     ApiPath((id, invitation_id)): ApiPath<(AccountId, InvitationId)>,
 ) -> ApiResult<Json<InvitationView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageInvitations)?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::ManageInvitations,
+    )
+    .await?;
+    let facts = invitations_db::invitation_facts(tx.tx(), invitation_id)
         .await?
         .filter(|f| f.account == id)
         .ok_or(ApiError::NotFound("invitation"))?;
+    let now = tx.now();
     let renewed = facts.state.resend(now, state.config.invitation_ttl)?;
     if !facts.state.holds_seat(now) {
-        if members_db::is_member_by_email(&mut tx, id, &facts.email).await? {
-            return Err(ApiError::denied(
-                ErrorCode::AlreadyMember,
-                format!("{} is already a member.", facts.email),
-            ));
-        }
-        invitations_db::expire_due(&mut tx, id, now).await?;
-        let headcount = db::headcount(&mut tx, id).await?;
-        check_seat(
-            account.plan,
-            headcount.n_members,
-            invitations_db::count_pending(&mut tx, id).await?,
-        )?;
+        check_not_member(&mut tx, &facts.email).await?;
+        let (members, pending) = seats_in_use(&mut tx).await?;
+        check_seat(tx.account().plan, members, pending)?;
     }
     let token = random_token();
-    if !invitations_db::save_state(&mut tx, invitation_id, renewed, Some(&token_hash(&token)))
-        .await?
-    {
-        return Err(ApiError::denied(
-            ErrorCode::InvitationPending,
-            format!(
-                "{} has another pending invitation to this organization.",
-                facts.email
-            ),
-        ));
+    let hash = token_hash(&token);
+    if !invitations_db::save_state(tx.tx(), invitation_id, renewed, Some(&hash)).await? {
+        return Err(pending_already(&facts.email, &tx.account().name));
     }
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "member.invitation_resent",
-        target_type: "invitation",
-        target_id: invitation_id.to_string(),
-        payload: json!({ "email": facts.email, "previous_status": facts.state.status_at(now).id(), "expires_at": renewed.expires_at().to_string() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
-    let view = invitation_view(&state, invitation_id).await?;
-    send_invitation_mail(&state, &view, user, &token).await;
+    let payload = json!({ "email": facts.email, "previous_status": facts.state.status_at(now).id(), "expires_at": renewed.expires_at().to_string() });
+    tx.commit(Change::new(
+        Event::MemberInvitationResent,
+        Target::Invitation(invitation_id),
+        payload,
+    ))
+    .await?;
+    let view = invitation(&state.store, InvitationKey::Id(invitation_id), clock::now()).await?;
+    send_invitation_mail(&state, &view, &caller.user, &token).await;
     Ok(Json(view))
 }
 
@@ -380,27 +378,26 @@ pub async fn revoke_invitation(
     caller: AuthUser,
     ApiPath((id, invitation_id)): ApiPath<(AccountId, InvitationId)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageInvitations)?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::ManageInvitations,
+    )
+    .await?;
+    let facts = invitations_db::invitation_facts(tx.tx(), invitation_id)
         .await?
         .filter(|f| f.account == id)
         .ok_or(ApiError::NotFound("invitation"))?;
-    let revoked = facts.state.revoke(now)?;
-    invitations_db::save_state(&mut tx, invitation_id, revoked, None).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "member.invitation_revoked",
-        target_type: "invitation",
-        target_id: invitation_id.to_string(),
-        payload: json!({ "email": facts.email }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let revoked = facts.state.revoke(tx.now())?;
+    invitations_db::save_state(tx.tx(), invitation_id, revoked, None).await?;
+    let payload = json!({ "email": facts.email });
+    tx.commit(Change::new(
+        Event::MemberInvitationRevoked,
+        Target::Invitation(invitation_id),
+        payload,
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -418,73 +415,16 @@ pub async fn list_my_invitations(
     caller: AuthUser,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
-    let user = &caller.user;
     let (status, cursor, limit) = query.parse()?;
+    let scope = InvitationScope::Email(&caller.user.email);
     let (items, next) = state
         .store
-        .list_invitations(
-            InvitationScope::Email(&user.email),
-            status,
-            cursor,
-            limit,
-            now(),
-        )
+        .list_invitations(scope, status, cursor, limit, clock::now())
         .await?;
     Ok(Json(Page {
         items,
         next_cursor: next.map(|id| id.to_string()),
     }))
-}
-
-/// Accepts `invitation_id` as `user`: the email must match, the invitation be
-/// pending and unexpired, and the user under the organization limit. Race-free:
-/// the organization's and the user's row locks order concurrent accepts, and the
-/// membership's primary key admits one row.
-async fn accept(
-    state: &AppState,
-    user: &UserRow,
-    invitation_id: InvitationId,
-    now: Timestamp,
-) -> ApiResult<AccountView> {
-    let view = invitation_view(state, invitation_id).await?;
-    check_invitee(&view.email, &user.email)?;
-    let mut tx = state.store.begin_write().await?;
-    db::lock_account(&mut tx, view.account_id).await?;
-    users::lock_user(&mut tx, user.id).await?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
-    let accepted = facts.state.accept(now)?;
-    if members_db::member_role(&mut tx, facts.account, user.id)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::denied(
-            ErrorCode::AlreadyMember,
-            format!("You are already a member of {}.", view.account_name),
-        ));
-    }
-    check_join(
-        db::count_organizations(&mut tx, user.id).await?,
-        state.config.limits(),
-    )?;
-    db::insert_membership(&mut tx, facts.account, user.id, facts.role, now).await?;
-    for (team, role) in &facts.teams {
-        members_db::add_team_member(&mut tx, facts.account, *team, user.id, *role).await?;
-    }
-    invitations_db::save_state(&mut tx, invitation_id, accepted, None).await?;
-    let activity = Activity {
-        account_id: facts.account,
-        actor: Actor::user(user.id),
-        event: "member.joined",
-        target_type: "user",
-        target_id: user.id.to_string(),
-        payload: json!({ "invitation_id": invitation_id.to_string(), "role": facts.role.id() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    let account = db::locked_member_account(&mut tx, facts.account, user.id).await?;
-    tx.commit().await?;
-    Ok(account.view())
 }
 
 /// Accepts an invitation addressed to the signed-in user.
@@ -502,8 +442,16 @@ pub async fn accept_invitation(
     caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    accept(&state, user, invitation_id, now()).await.map(Json)
+    let limits = state.config.limits();
+    let account = accept(
+        &state.store,
+        limits,
+        &caller.user,
+        invitation_id,
+        clock::now(),
+    )
+    .await?;
+    Ok(Json(account.view()))
 }
 
 /// Accepts the invitation whose link token is given (from the mail).
@@ -520,9 +468,12 @@ pub async fn accept_invitation_token(
     caller: AuthUser,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    let invitation = invitation_by_token(&state, &request.token).await?;
-    accept(&state, user, invitation.id, now()).await.map(Json)
+    let now = clock::now();
+    let hash = token_hash(request.token.trim());
+    let found = invitation(&state.store, InvitationKey::TokenHash(&hash), now).await?;
+    let limits = state.config.limits();
+    let account = accept(&state.store, limits, &caller.user, found.id, now).await?;
+    Ok(Json(account.view()))
 }
 
 /// Shows the invitation behind a link token, without signing in, so the invitee
@@ -536,7 +487,8 @@ pub async fn preview_invitation(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<InvitationTokenRequest>,
 ) -> ApiResult<Json<InvitationView>> {
-    let view = invitation_by_token(&state, &request.token).await?;
+    let hash = token_hash(request.token.trim());
+    let view = invitation(&state.store, InvitationKey::TokenHash(&hash), clock::now()).await?;
     Ok(Json(view))
 }
 
@@ -555,26 +507,14 @@ pub async fn decline_invitation(
     caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let view = invitation_view(&state, invitation_id).await?;
-    check_invitee(&view.email, &user.email)?;
-    let mut tx = state.store.begin_write().await?;
-    db::lock_account(&mut tx, view.account_id).await?;
-    let facts = invitations_db::invitation_facts(&mut tx, invitation_id)
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
-    let declined = facts.state.decline(now)?;
-    invitations_db::save_state(&mut tx, invitation_id, declined, None).await?;
-    let activity = Activity {
-        account_id: facts.account,
-        actor: caller.actor(),
-        event: "member.invitation_declined",
-        target_type: "invitation",
-        target_id: invitation_id.to_string(),
-        payload: json!({ "email": facts.email }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    let email = caller.user.email.clone();
+    decline(
+        &state.store,
+        caller.actor(),
+        &email,
+        invitation_id,
+        clock::now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

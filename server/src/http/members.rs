@@ -1,24 +1,24 @@
-//! Members: list, change role, remove; transfer ownership; change plan; teams list.
+//! Members: list and search, change a role, remove; transfer ownership.
 
-use super::accounts::remove_member_in;
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::pagination::PageParams;
-use super::{now, AppState};
+use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts as db;
-use crate::store::members::{self as members_db, MemberCursor};
-use crate::store::{self, invitations as invitations_db, Activity};
+use crate::operations::memberships;
+use crate::operations::{AccountTx, Change};
+use crate::store::accounts::headcount;
+use crate::store::members::{member_role, set_member_role, MemberCursor};
+use crate::store::Target;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
+use domain::activity::Event;
 use domain::api::{
-    parse_plan, parse_role, AccountView, ChangePlanRequest, ChangeRoleRequest, MemberView, Page,
-    TeamView, TransferOwnershipRequest,
+    parse_role, AccountView, ChangeRoleRequest, MemberView, Page, TransferOwnershipRequest,
 };
-use domain::roles::decide;
-use domain::rules::{check_plan_change, check_role_change};
+use domain::rules::check_role_change;
 use domain::{AccountId, FieldError, OrgRole, Permission, Problem, UserId};
 use serde::Deserialize;
 use serde_json::json;
@@ -34,8 +34,6 @@ pub fn router() -> Router<AppState> {
             "/accounts/{id}/transfer-ownership",
             post(transfer_ownership),
         )
-        .route("/accounts/{id}/plan", put(change_plan))
-        .route("/accounts/{id}/teams", get(list_teams))
 }
 
 /// `?q=&limit=&cursor=` of the members list.
@@ -63,23 +61,21 @@ pub async fn list_members(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
-    let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ViewOrganization)?;
+    state
+        .store
+        .member_account(id, caller.user.id)
+        .await?
+        .decide(Permission::ViewOrganization)?;
     let paging = PageParams {
         limit: query.limit,
         cursor: query.cursor,
     }
     .parse()?;
-    let after = match paging.cursor.as_deref() {
-        None => None,
-        Some(text) => Some(MemberCursor::decode(text).ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "cursor",
-                "is not a cursor this list gave",
-            )])
-        })?),
-    };
+    let after = paging
+        .cursor
+        .as_deref()
+        .map(|text| MemberCursor::decode(text).ok_or_else(PageParams::bad_cursor))
+        .transpose()?;
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let (items, next) = state
         .store
@@ -89,6 +85,15 @@ pub async fn list_members(
         items,
         next_cursor: next.map(|c| c.encode()),
     }))
+}
+
+/// The member as listed, after a change.
+async fn member_view(state: &AppState, id: AccountId, member: UserId) -> ApiResult<MemberView> {
+    state
+        .store
+        .member(id, member)
+        .await?
+        .ok_or(ApiError::NotFound("member"))
 }
 
 /// Changes a member's role (Owners). The last Owner cannot be demoted.
@@ -107,35 +112,26 @@ pub async fn change_member_role(
     ApiPath((id, member)): ApiPath<(AccountId, UserId)>,
     ApiJson(request): ApiJson<ChangeRoleRequest>,
 ) -> ApiResult<Json<MemberView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageMembers)?;
+    let mut tx =
+        AccountTx::open(&state.store, caller.actor(), id, Permission::ManageMembers).await?;
     let role = parse_role("role", &request.role).map_err(ApiError::Invalid)?;
-    let from = members_db::member_role(&mut tx, id, member)
+    let from = member_role(tx.tx(), id, member)
         .await?
         .ok_or(ApiError::NotFound("member"))?;
     if from != role {
-        check_role_change(from, role, db::headcount(&mut tx, id).await?)?;
-        members_db::set_member_role(&mut tx, id, member, role).await?;
-        let activity = Activity {
-            account_id: id,
-            actor: caller.actor(),
-            event: "member.role_changed",
-            target_type: "user",
-            target_id: member.to_string(),
-            payload: json!({ "from": from.id(), "to": role.id() }),
-        };
-        store::record(&mut tx, activity, now).await?;
+        check_role_change(from, role, headcount(tx.tx(), id).await?)?;
+        set_member_role(tx.tx(), id, member, role).await?;
+        let payload = json!({ "from": from.id(), "to": role.id() });
+        tx.commit(Change::new(
+            Event::MemberRoleChanged,
+            Target::User(member),
+            payload,
+        ))
+        .await?;
+    } else {
+        tx.unchanged();
     }
-    tx.commit().await?;
-    let view = state
-        .store
-        .member(id, member)
-        .await?
-        .ok_or(ApiError::NotFound("member"))?;
-    Ok(Json(view))
+    Ok(Json(member_view(&state, id, member).await?))
 }
 
 /// Removes a member (Owners); removing oneself is leaving. Their teams go too.
@@ -152,18 +148,15 @@ pub async fn remove_member(
     caller: AuthUser,
     ApiPath((id, member)): ApiPath<(AccountId, UserId)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    if member != user.id {
-        decide(account.kind, account.role, Permission::ManageMembers)?;
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    if member != caller.user.id {
+        tx.decide(Permission::ManageMembers)?;
     }
-    let role = members_db::member_role(&mut tx, id, member)
+    let role = member_role(tx.tx(), id, member)
         .await?
         .ok_or(ApiError::NotFound("member"))?;
-    remove_member_in(&mut tx, &account, member, role, &caller.actor(), now).await?;
-    tx.commit().await?;
+    let change = memberships::remove_member(&mut tx, member, role).await?;
+    tx.commit(change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -183,15 +176,46 @@ pub async fn transfer_ownership(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<TransferOwnershipRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::TransferOrDelete)?;
+    let me = caller.user.id;
+    let mut tx = AccountTx::open(
+        &state.store,
+        caller.actor(),
+        id,
+        Permission::TransferOrDelete,
+    )
+    .await?;
+    let (target, new_role) = transfer_request(&request, me)?;
+    let not_member = || FieldError::new("user_id", "is not a member of this organization");
+    let target_role = member_role(tx.tx(), id, target)
+        .await?
+        .ok_or_else(|| ApiError::Invalid(vec![not_member()]))?;
+    set_member_role(tx.tx(), id, target, OrgRole::Owner).await?;
+    set_member_role(tx.tx(), id, me, new_role).await?;
+    let updated = tx.reread().await?;
+    let payload = json!({ "to": target.to_string(), "their_previous_role": target_role.id(), "from": me.to_string(), "caller_new_role": new_role.id() });
+    tx.commit(Change::new(
+        Event::OrgOwnershipTransferred,
+        Target::User(target),
+        payload,
+    ))
+    .await?;
+    Ok(Json(updated.view()))
+}
+
+/// The new Owner and the caller's new role (default Admin), every bad field reported.
+fn transfer_request(
+    request: &TransferOwnershipRequest,
+    me: UserId,
+) -> ApiResult<(UserId, OrgRole)> {
     let mut errors = Vec::new();
     let target = request.user_id.trim().parse::<UserId>().ok();
-    if target.is_none() {
-        errors.push(FieldError::new("user_id", "must be a member's user id"));
+    match target {
+        None => errors.push(FieldError::new("user_id", "must be a member's user id")),
+        Some(target) if target == me => errors.push(FieldError::new(
+            "user_id",
+            "choose another member than yourself",
+        )),
+        Some(_) => {}
     }
     let new_role = match request.new_role.as_deref() {
         None => Some(OrgRole::Admin),
@@ -199,100 +223,8 @@ pub async fn transfer_ownership(
             .map_err(|e| errors.extend(e))
             .ok(),
     };
-    let (Some(target), Some(new_role)) = (target, new_role) else {
-        return Err(ApiError::Invalid(errors));
-    };
-    if target == user.id {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "user_id",
-            "choose another member than yourself",
-        )]));
+    match (target, new_role) {
+        (Some(target), Some(new_role)) if errors.is_empty() => Ok((target, new_role)),
+        _ => Err(ApiError::Invalid(errors)),
     }
-    let target_role = members_db::member_role(&mut tx, id, target)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "user_id",
-                "is not a member of this organization",
-            )])
-        })?;
-    members_db::set_member_role(&mut tx, id, target, OrgRole::Owner).await?;
-    members_db::set_member_role(&mut tx, id, user.id, new_role).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "org.ownership_transferred",
-        target_type: "user",
-        target_id: target.to_string(),
-        payload: json!({ "to": target.to_string(), "their_previous_role": target_role.id(), "from": user.id.to_string(), "caller_new_role": new_role.id() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
-    tx.commit().await?;
-    Ok(Json(updated.view()))
-}
-
-/// Changes the plan (Owners and Admins); the new plan must hold the members and
-/// pending invitations (`plan_too_small`).
-#[utoipa::path(put, path = "/api/accounts/{id}/plan", tag = "members", request_body = ChangePlanRequest,
-    params(("id" = AccountId, Path, description = "Account id")),
-    responses(
-        (status = 200, description = "The account on its new plan", body = AccountView),
-        Unauthenticated,
-        Forbidden,
-        NotFound,
-        (status = 409, description = "`plan_too_small`", body = Problem, content_type = "application/problem+json"),
-        Invalid))]
-pub async fn change_plan(
-    State(state): State<AppState>,
-    caller: AuthUser,
-    ApiPath(id): ApiPath<AccountId>,
-    ApiJson(request): ApiJson<ChangePlanRequest>,
-) -> ApiResult<Json<AccountView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageBilling)?;
-    let plan = parse_plan(&request.plan).map_err(ApiError::Invalid)?;
-    if plan != account.plan {
-        invitations_db::expire_due(&mut tx, id, now).await?;
-        let headcount = db::headcount(&mut tx, id).await?;
-        let pending = invitations_db::count_pending(&mut tx, id).await?;
-        check_plan_change(plan, headcount.n_members, pending)?;
-        members_db::set_plan(&mut tx, id, plan).await?;
-        let activity = Activity {
-            account_id: id,
-            actor: caller.actor(),
-            event: "plan.changed",
-            target_type: account.kind.id(),
-            target_id: id.to_string(),
-            payload: json!({ "from": account.plan.id(), "to": plan.id() }),
-        };
-        store::record(&mut tx, activity, now).await?;
-    }
-    let updated = db::locked_member_account(&mut tx, id, user.id).await?;
-    tx.commit().await?;
-    Ok(Json(updated.view()))
-}
-
-/// The organization's teams.
-#[utoipa::path(get, path = "/api/accounts/{id}/teams", tag = "members",
-    params(("id" = AccountId, Path, description = "Account id")),
-    responses(
-        (status = 200, description = "Teams, oldest first", body = Page<TeamView>),
-        Unauthenticated,
-        NotFound))]
-pub async fn list_teams(
-    State(state): State<AppState>,
-    caller: AuthUser,
-    ApiPath(id): ApiPath<AccountId>,
-    ApiQuery(params): ApiQuery<PageParams>,
-) -> ApiResult<Json<Page<TeamView>>> {
-    let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
-    decide(account.kind, account.role, Permission::ViewOrganization)?;
-    let paging = params.parse()?;
-    let teams = state.store.list_teams(id, user.id).await?;
-    Ok(Json(super::pagination::page_in_memory(teams, &paging)?))
 }

@@ -1,4 +1,9 @@
-//! The HTTP API: one module per resource, each with its `router()`.
+//! The HTTP API: one module per resource, each with its `router()`, named as
+//! the `store` module and the `domain::api` types of that resource are.
+//!
+//! This file only assembles them. Resources depend on `state`, `extract`,
+//! `responses` and `pagination`, and on `crate::operations` for changes; they
+//! never depend on each other or on this file.
 
 mod accounts;
 mod activity;
@@ -13,62 +18,20 @@ mod members;
 pub mod openapi;
 mod ops;
 mod pagination;
+mod responses;
 mod security;
+mod state;
 mod teams;
 
-use crate::config::Config;
+pub use state::AppState;
+
 use crate::error::{problem_response, ApiError};
-use crate::store::Store;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
-use domain::Timestamp;
-use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 use tower_http::services::{ServeDir, ServeFile};
-
-/// What every handler may use.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-    pub metrics: Arc<ops::Metrics>,
-    pub mailer: crate::mail::Mailer,
-    /// A real argon2id hash to verify against when an email is unknown, so a
-    /// failed sign-in takes the same work either way.
-    pub decoy_hash: Arc<String>,
-    /// Takes the payments that add funds.
-    pub payments: Arc<dyn crate::payments::PaymentProvider>,
-    /// The Content-Security-Policy, with the hash of the built app's start script.
-    pub csp: HeaderValue,
-}
-
-impl AppState {
-    pub async fn new(store: Store, config: Config) -> Result<Self, ApiError> {
-        let decoy_hash = crate::secrets::hash_password(crate::secrets::random_token()).await?;
-        let mailer = crate::mail::Mailer::from_config(&config).map_err(ApiError::Internal)?;
-        Ok(Self {
-            store,
-            metrics: Arc::new(ops::Metrics::default()),
-            mailer,
-            decoy_hash: Arc::new(decoy_hash),
-            payments: Arc::new(crate::payments::SimulatedProvider),
-            csp: security::content_security_policy(&config.app_dir),
-            config: Arc::new(config),
-        })
-    }
-}
-
-/// The current time.
-pub fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    Timestamp::from_millis(millis)
-}
 
 /// The whole application: API, operations endpoints and the built app.
 pub fn app(state: AppState) -> Router {
@@ -110,12 +73,10 @@ async fn api_not_found() -> ApiError {
 }
 
 async fn api_method_not_allowed() -> Response {
-    let problem = domain::Problem::with_status(
-        domain::ErrorCode::Validation,
-        405,
+    problem_response(&domain::Problem::new(
+        domain::ErrorCode::MethodNotAllowed,
         "This endpoint does not accept this method.",
-    );
-    problem_response(&problem)
+    ))
 }
 
 /// Turns bare framework errors under `/api` (a body over the size limit, say)
@@ -136,6 +97,7 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
         StatusCode::UNAUTHORIZED => domain::ErrorCode::Unauthenticated,
         StatusCode::FORBIDDEN => domain::ErrorCode::Forbidden,
         StatusCode::TOO_MANY_REQUESTS => domain::ErrorCode::RateLimited,
+        StatusCode::METHOD_NOT_ALLOWED => domain::ErrorCode::MethodNotAllowed,
         s if s.is_server_error() => domain::ErrorCode::Internal,
         _ => domain::ErrorCode::Validation,
     };
@@ -150,13 +112,4 @@ async fn problem_for_bare_errors(request: Request, next: Next) -> Response {
         }
     }
     fresh
-}
-
-/// `201 Created` with a `Location` and a JSON body.
-pub fn created<T: serde::Serialize>(location: String, body: T) -> Response {
-    let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
 }

@@ -1,6 +1,6 @@
 //! Operations: liveness, readiness and Prometheus metrics.
 
-use super::AppState;
+use super::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;

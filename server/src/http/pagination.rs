@@ -22,6 +22,14 @@ pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
 
 impl PageParams {
+    /// `validation` on `cursor`: not a cursor a list gave.
+    pub fn bad_cursor() -> ApiError {
+        ApiError::Invalid(vec![FieldError::new(
+            "cursor",
+            "is not a cursor this list gave",
+        )])
+    }
+
     pub fn parse(&self) -> Result<Paging, ApiError> {
         let limit = match self.limit.as_deref() {
             None => DEFAULT_LIMIT,
@@ -47,12 +55,9 @@ impl PageParams {
 pub fn page_in_memory<T>(items: Vec<T>, paging: &Paging) -> Result<domain::api::Page<T>, ApiError> {
     let start = match &paging.cursor {
         None => 0,
-        Some(cursor) => cursor.parse::<usize>().map_err(|_| {
-            ApiError::Invalid(vec![FieldError::new(
-                "cursor",
-                "is not a cursor this list gave",
-            )])
-        })?,
+        Some(cursor) => cursor
+            .parse::<usize>()
+            .map_err(|_| PageParams::bad_cursor())?,
     };
     let total = items.len();
     let items: Vec<T> = items.into_iter().skip(start).take(paging.limit).collect();
@@ -63,21 +68,10 @@ pub fn page_in_memory<T>(items: Vec<T>, paging: &Paging) -> Result<domain::api::
     })
 }
 
-/// A page from `limit + 1` rows read after the cursor: the extra row, if there,
-/// only says that more follow; the cursor is the last kept item's.
-pub fn page_of<T>(
-    mut rows: Vec<T>,
-    limit: usize,
-    cursor_of: impl Fn(&T) -> String,
-) -> domain::api::Page<T> {
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(cursor_of)
-    } else {
-        None
-    };
+/// The wire page of a store's page and the cursor of the next one.
+pub fn page_of<T, C: ToString>((items, next): (Vec<T>, Option<C>)) -> domain::api::Page<T> {
     domain::api::Page {
-        items: rows,
-        next_cursor,
+        items,
+        next_cursor: next.map(|c| c.to_string()),
     }
 }

@@ -1,6 +1,6 @@
 //! Cross-site request forgery defence and security headers.
 
-use super::AppState;
+use super::state::AppState;
 use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};

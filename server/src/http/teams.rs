@@ -1,27 +1,29 @@
-//! Teams: create, rename, delete (Owners); set and remove team members (Owners,
-//! and each team's admins for their own team).
+//! Teams: list; create, rename, delete (Owners); set and remove team members
+//! (Owners, and each team's admins for their own team).
 
-use super::extract::{ApiJson, ApiPath, AuthUser};
-use super::openapi::problems::{Forbidden, Invalid, NotFound, Unauthenticated};
-use super::{created, now, AppState};
+use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use super::pagination::{page_in_memory, PageParams};
+use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
+use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts as db;
-use crate::store::instances as instances_db;
-use crate::store::members as members_db;
-use crate::store::{self, AccountRow, Activity, WriteTx};
+use crate::operations::{AccountTx, Change};
+use crate::store::instances::count_in_team;
+use crate::store::members::member_role;
+use crate::store::teams::{self as teams_db, team_name, team_role, team_view};
+use crate::store::Target;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{patch, post, put};
+use axum::routing::{get, patch, put};
 use axum::{Json, Router};
-use domain::api::{MemberView, TeamMemberRequest, TeamNameRequest, TeamView};
-use domain::roles::{decide, decide_in_team};
+use domain::activity::Event;
+use domain::api::{MemberView, Page, TeamMemberRequest, TeamNameRequest, TeamView};
 use domain::{AccountId, ErrorCode, Permission, Problem, TeamId, TeamPermission, UserId};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/accounts/{id}/teams", post(create_team))
+        .route("/accounts/{id}/teams", get(list_teams).post(create_team))
         .route(
             "/accounts/{id}/teams/{team_id}",
             patch(rename_team).delete(delete_team),
@@ -32,18 +34,51 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The caller's account (locked) and the team's name, or 404 for either.
-async fn team_in(
-    tx: &mut WriteTx,
+/// The organization's teams.
+#[utoipa::path(get, path = "/api/accounts/{id}/teams", tag = "teams",
+    params(("id" = AccountId, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "Teams, oldest first", body = Page<TeamView>),
+        Unauthenticated,
+        NotFound))]
+pub async fn list_teams(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<AccountId>,
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> ApiResult<Json<Page<TeamView>>> {
+    state
+        .store
+        .member_account(id, caller.user.id)
+        .await?
+        .decide(Permission::ViewOrganization)?;
+    let paging = params.parse()?;
+    let teams = state.store.list_teams(id, caller.user.id).await?;
+    Ok(Json(page_in_memory(teams, &paging)?))
+}
+
+/// Opens a change to `team` of account `id`: the account transaction and the
+/// team's name, or 404 for either.
+async fn open_team(
+    state: &AppState,
+    caller: &AuthUser,
     id: AccountId,
     team: TeamId,
-    user: UserId,
-) -> ApiResult<(AccountRow, String)> {
-    let account = db::locked_member_account(tx, id, user).await?;
-    let name = members_db::team_name(tx, id, team)
+) -> ApiResult<(AccountTx, String)> {
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    let name = team_name(tx.tx(), id, team)
         .await?
         .ok_or(ApiError::NotFound("team"))?;
-    Ok((account, name))
+    Ok((tx, name))
+}
+
+/// Whether the caller may manage `team`'s members: Owners everywhere, team
+/// admins in their own team.
+async fn check_team_admin(tx: &mut AccountTx, team: TeamId) -> ApiResult<()> {
+    tx.decide(Permission::ViewOrganization)?;
+    let user = tx.actor().user;
+    let role = team_role(tx.tx(), team, user).await?;
+    tx.decide_in_team(role, TeamPermission::ManageTeamMembers)
 }
 
 /// Creates a team (Owners).
@@ -58,24 +93,14 @@ pub async fn create_team(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<TeamNameRequest>,
 ) -> ApiResult<Response> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let account = db::locked_member_account(&mut tx, id, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageTeams)?;
+    let mut tx = AccountTx::open(&state.store, caller.actor(), id, Permission::ManageTeams).await?;
     let name = request.validate().map_err(ApiError::Invalid)?;
-    let team = members_db::create_team(&mut tx, id, name.as_str(), now).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "team.created",
-        target_type: "team",
-        target_id: team.to_string(),
-        payload: json!({ "name": name.as_str() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    let view = members_db::team_view(&mut tx, team, user.id).await?;
-    tx.commit().await?;
+    let now = tx.now();
+    let team = teams_db::create_team(tx.tx(), id, name.as_str(), now).await?;
+    let view = team_view(tx.tx(), team, caller.user.id).await?;
+    let payload = json!({ "name": name.as_str() });
+    tx.commit(Change::new(Event::TeamCreated, Target::Team(team), payload))
+        .await?;
     Ok(created(format!("/api/accounts/{id}/teams/{team}"), view))
 }
 
@@ -94,27 +119,18 @@ pub async fn rename_team(
     ApiPath((id, team)): ApiPath<(AccountId, TeamId)>,
     ApiJson(request): ApiJson<TeamNameRequest>,
 ) -> ApiResult<Json<TeamView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let (account, old_name) = team_in(&mut tx, id, team, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageTeams)?;
+    let (mut tx, old_name) = open_team(&state, &caller, id, team).await?;
+    tx.decide(Permission::ManageTeams)?;
     let name = request.validate().map_err(ApiError::Invalid)?;
     if name.as_str() != old_name {
-        members_db::rename_team(&mut tx, team, name.as_str()).await?;
-        let activity = Activity {
-            account_id: id,
-            actor: caller.actor(),
-            event: "team.renamed",
-            target_type: "team",
-            target_id: team.to_string(),
-            payload: json!({ "from": old_name, "to": name.as_str() }),
-        };
-        store::record(&mut tx, activity, now).await?;
+        teams_db::rename_team(tx.tx(), team, name.as_str()).await?;
+        let view = team_view(tx.tx(), team, caller.user.id).await?;
+        let payload = json!({ "from": old_name, "to": name.as_str() });
+        tx.commit(Change::new(Event::TeamRenamed, Target::Team(team), payload))
+            .await?;
+        return Ok(Json(view));
     }
-    let view = members_db::team_view(&mut tx, team, user.id).await?;
-    tx.commit().await?;
-    Ok(Json(view))
+    Ok(Json(team_view(tx.tx(), team, caller.user.id).await?))
 }
 
 /// Deletes a team (Owners); its members stay in the organization. A team that
@@ -132,48 +148,28 @@ pub async fn delete_team(
     caller: AuthUser,
     ApiPath((id, team)): ApiPath<(AccountId, TeamId)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let (account, name) = team_in(&mut tx, id, team, user.id).await?;
-    decide(account.kind, account.role, Permission::ManageTeams)?;
-    let instances = instances_db::count_in_team(&mut tx, team).await?;
+    let (mut tx, name) = open_team(&state, &caller, id, team).await?;
+    tx.decide(Permission::ManageTeams)?;
+    let instances = count_in_team(tx.tx(), team).await?;
     if instances > 0 {
+        let (noun, pronoun) = if instances == 1 {
+            ("instance", "it")
+        } else {
+            ("instances", "them")
+        };
         return Err(ApiError::denied(
             ErrorCode::TeamNotEmpty,
-            format!(
-                "The team {name} still owns {instances} instance{}: delete {} first, then the team.",
-                if instances == 1 { "" } else { "s" },
-                if instances == 1 { "it" } else { "them" }
-            ),
+            format!("The team {name} still owns {instances} {noun}: delete {pronoun} first, then the team."),
         ));
     }
-    members_db::delete_team(&mut tx, team).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "team.deleted",
-        target_type: "team",
-        target_id: team.to_string(),
-        payload: json!({ "name": name }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    teams_db::delete_team(tx.tx(), team).await?;
+    tx.commit(Change::new(
+        Event::TeamDeleted,
+        Target::Team(team),
+        json!({ "name": name }),
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Whether the caller may manage `team`'s members: Owners everywhere, team
-/// admins in their own team.
-async fn check_team_admin(
-    tx: &mut WriteTx,
-    account: &AccountRow,
-    team: TeamId,
-    user: UserId,
-) -> ApiResult<()> {
-    decide(account.kind, account.role, Permission::ViewOrganization)?;
-    let team_role = members_db::team_role(tx, team, user).await?;
-    decide_in_team(account.role, team_role, TeamPermission::ManageTeamMembers)?;
-    Ok(())
 }
 
 /// Puts an organization member in a team with a team role, or changes it.
@@ -192,35 +188,27 @@ pub async fn set_team_member(
     ApiPath((id, team, member)): ApiPath<(AccountId, TeamId, UserId)>,
     ApiJson(request): ApiJson<TeamMemberRequest>,
 ) -> ApiResult<Json<MemberView>> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let (account, name) = team_in(&mut tx, id, team, user.id).await?;
-    check_team_admin(&mut tx, &account, team, user.id).await?;
+    let (mut tx, name) = open_team(&state, &caller, id, team).await?;
+    check_team_admin(&mut tx, team).await?;
     let role = request.validate().map_err(ApiError::Invalid)?;
-    members_db::member_role(&mut tx, id, member)
+    member_role(tx.tx(), id, member)
         .await?
         .ok_or(ApiError::NotFound("member"))?;
-    let previous = members_db::team_role(&mut tx, team, member).await?;
+    let previous = team_role(tx.tx(), team, member).await?;
     if previous != Some(role) {
-        members_db::set_team_member(&mut tx, id, team, member, role).await?;
-        let activity = Activity {
-            account_id: id,
-            actor: caller.actor(),
-            event: "team.member_set",
-            target_type: "user",
-            target_id: member.to_string(),
-            payload: json!({ "team_id": team.to_string(), "team": name, "from": previous.map(|r| r.id()), "to": role.id() }),
-        };
-        store::record(&mut tx, activity, now).await?;
+        teams_db::set_team_member(tx.tx(), id, team, member, role).await?;
+        let payload = json!({ "team_id": team.to_string(), "team": name, "from": previous.map(|r| r.id()), "to": role.id() });
+        tx.commit(Change::new(
+            Event::TeamMemberSet,
+            Target::User(member),
+            payload,
+        ))
+        .await?;
+    } else {
+        tx.unchanged();
     }
-    tx.commit().await?;
-    let view = state
-        .store
-        .member(id, member)
-        .await?
-        .ok_or(ApiError::NotFound("member"))?;
-    Ok(Json(view))
+    let view = state.store.member(id, member).await?;
+    Ok(Json(view.ok_or(ApiError::NotFound("member"))?))
 }
 
 /// Takes a member out of a team; they stay in the organization.
@@ -237,24 +225,18 @@ pub async fn remove_team_member(
     caller: AuthUser,
     ApiPath((id, team, member)): ApiPath<(AccountId, TeamId, UserId)>,
 ) -> ApiResult<StatusCode> {
-    let user = &caller.user;
-    let now = now();
-    let mut tx = state.store.begin_write().await?;
-    let (account, name) = team_in(&mut tx, id, team, user.id).await?;
-    check_team_admin(&mut tx, &account, team, user.id).await?;
-    let previous = members_db::team_role(&mut tx, team, member)
+    let (mut tx, name) = open_team(&state, &caller, id, team).await?;
+    check_team_admin(&mut tx, team).await?;
+    let previous = team_role(tx.tx(), team, member)
         .await?
         .ok_or(ApiError::NotFound("team member"))?;
-    members_db::remove_team_member(&mut tx, team, member).await?;
-    let activity = Activity {
-        account_id: id,
-        actor: caller.actor(),
-        event: "team.member_removed",
-        target_type: "user",
-        target_id: member.to_string(),
-        payload: json!({ "team_id": team.to_string(), "team": name, "role": previous.id() }),
-    };
-    store::record(&mut tx, activity, now).await?;
-    tx.commit().await?;
+    teams_db::remove_team_member(tx.tx(), team, member).await?;
+    let payload = json!({ "team_id": team.to_string(), "team": name, "role": previous.id() });
+    tx.commit(Change::new(
+        Event::TeamMemberRemoved,
+        Target::User(member),
+        payload,
+    ))
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,16 @@
-//! Accounts, memberships and teams.
+//! Accounts and memberships: how a member sees an account, locking it, and
+//! inserting and deleting accounts and memberships.
 
-use super::{parsed, Store, WriteTx};
+use super::pool::{Store, WriteTx};
+use super::sql::{millis, parsed, parsed_opt};
 use crate::error::{ApiError, ApiResult};
 use domain::api::AccountView;
-use domain::roles::{grant, AccountStatus, Grant};
+use domain::roles::{decide, grant, AccountStatus, Grant};
 use domain::rules::Headcount;
 use domain::text::{BillingAddress, BillingAddressInput};
-use domain::{AccountId, AccountKind, OrgRole, Permission, Plan, Region, Timestamp, UserId};
+use domain::{
+    AccountId, AccountKind, Denial, OrgRole, Permission, Plan, Region, Timestamp, UserId,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -31,7 +35,6 @@ const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_
 
 impl AccountRow {
     fn from_row(row: &AnyRow) -> ApiResult<Self> {
-        let region: Option<String> = row.try_get("region")?;
         let billing_name: Option<String> = row.try_get("billing_name")?;
         let billing_address = match billing_name {
             None => None,
@@ -64,16 +67,16 @@ impl AccountRow {
             status: parsed(row, "status")?,
             credit_cents: row.try_get("credit_cents")?,
             plan: parsed(row, "plan")?,
-            region: region
-                .map(|r| {
-                    r.parse()
-                        .map_err(|_| ApiError::Internal(format!("unknown region {r:?}")))
-                })
-                .transpose()?,
+            region: parsed_opt(row, "region")?,
             billing_address,
-            created_at: Timestamp::from_millis(row.try_get("created_at")?),
+            created_at: millis(row, "created_at")?,
             role: parsed(row, "role")?,
         })
+    }
+
+    /// Whether the member's role here has `permission` (`domain` decides).
+    pub fn decide(&self, permission: Permission) -> Result<(), Denial> {
+        decide(self.kind, self.role, permission)
     }
 
     /// The wire form; the billing address only for those who may view billing.
@@ -123,7 +126,6 @@ impl Store {
         rows.iter().map(AccountRow::from_row).collect()
     }
 
-    /// The account as `user` sees it, or `None` if they are not a member.
     /// The account as `user` sees it, or 404 when they are not a member.
     pub async fn member_account(&self, account: AccountId, user: UserId) -> ApiResult<AccountRow> {
         self.account_for(account, user)
@@ -131,6 +133,7 @@ impl Store {
             .ok_or(ApiError::NotFound("account"))
     }
 
+    /// The account as `user` sees it, or `None` if they are not a member.
     pub async fn account_for(
         &self,
         account: AccountId,
@@ -327,60 +330,6 @@ pub async fn update_billing_address(
 pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
     sqlx::query("DELETE FROM accounts WHERE id = $1")
         .bind(account.to_string())
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// The amount of the account's payment made with `key`, if any.
-pub async fn payment_amount(
-    tx: &mut WriteTx,
-    account: AccountId,
-    key: &str,
-) -> ApiResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT amount_cents FROM payments WHERE account_id = $1 AND idempotency_key = $2",
-    )
-    .bind(account.to_string())
-    .bind(key)
-    .fetch_optional(tx.conn())
-    .await?)
-}
-
-/// A payment the provider took.
-pub struct Payment<'a> {
-    pub account: AccountId,
-    pub amount_cents: i64,
-    pub idempotency_key: Option<&'a str>,
-    pub reference: &'a str,
-    pub paid_by: UserId,
-}
-
-/// Records `payment` and sets the account's new credit and status.
-pub async fn record_payment(
-    tx: &mut WriteTx,
-    payment: Payment<'_>,
-    credit_cents: i64,
-    status: AccountStatus,
-    now: Timestamp,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO payments (id, account_id, amount_cents, idempotency_key, provider_reference, paid_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(payment.account.to_string())
-    .bind(payment.amount_cents)
-    .bind(payment.idempotency_key)
-    .bind(payment.reference)
-    .bind(payment.paid_by.to_string())
-    .bind(now.as_millis())
-    .execute(tx.conn())
-    .await?;
-    sqlx::query("UPDATE accounts SET credit_cents = $2, status = $3 WHERE id = $1")
-        .bind(payment.account.to_string())
-        .bind(credit_cents)
-        .bind(status.id())
         .execute(tx.conn())
         .await?;
     Ok(())

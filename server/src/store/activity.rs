@@ -1,14 +1,114 @@
-//! Reading the activity log. Entries are only ever inserted (`store::record`, in
-//! the transaction of the change); no function here or anywhere edits or
-//! deletes one.
+//! The activity log. Entries are only ever inserted, by [`WriteTx::commit`] and
+//! [`WriteTx::record`] in the transaction of the change they record; no
+//! function here or anywhere edits or deletes one.
 
-use super::Store;
+use super::pool::{Store, WriteTx};
+use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Statement};
 use crate::error::ApiResult;
-use domain::activity::{ActivityFilter, EventFilter};
+use domain::activity::{ActivityFilter, Event, EventFilter};
 use domain::api::{ActivityView, ActorView, TargetView};
-use domain::{AccountId, Timestamp};
+use domain::api_keys::ApiKeyId;
+use domain::ids::InvitationId;
+use domain::{AccountId, AccountKind, InstanceId, TeamId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+
+/// Who makes a change: a user, and the API key they act through, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserId,
+    pub api_key: Option<ApiKeyId>,
+}
+
+impl Actor {
+    /// A signed-in user, not through a key.
+    pub fn user(user: UserId) -> Self {
+        Self {
+            user,
+            api_key: None,
+        }
+    }
+}
+
+/// What a change was made to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// An account, named by its kind (`personal` or `organization`).
+    Account(AccountKind, AccountId),
+    User(UserId),
+    Team(TeamId),
+    Invitation(InvitationId),
+    Instance(InstanceId),
+    ApiKey(ApiKeyId),
+}
+
+impl Target {
+    /// The `target_type` of the entry.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Account(kind, _) => kind.id(),
+            Self::User(_) => "user",
+            Self::Team(_) => "team",
+            Self::Invitation(_) => "invitation",
+            Self::Instance(_) => "instance",
+            Self::ApiKey(_) => "api_key",
+        }
+    }
+
+    /// The `target_id` of the entry.
+    pub fn id(&self) -> String {
+        match self {
+            Self::Account(_, id) => id.to_string(),
+            Self::User(id) => id.to_string(),
+            Self::Team(id) => id.to_string(),
+            Self::Invitation(id) => id.to_string(),
+            Self::Instance(id) => id.to_string(),
+            Self::ApiKey(id) => id.to_string(),
+        }
+    }
+}
+
+/// One entry of an account's log: what happened, to what, by whom, when.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub account: AccountId,
+    pub actor: Actor,
+    pub event: Event,
+    pub target: Target,
+    /// What changed; never a secret.
+    pub payload: serde_json::Value,
+    pub at: Timestamp,
+}
+
+impl WriteTx {
+    /// Writes `entry` in this transaction, for an operation that changes more
+    /// than one account (the last change's entry goes to [`WriteTx::commit`]).
+    pub async fn record(&mut self, entry: Entry) -> ApiResult<()> {
+        sqlx::query(
+            "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(entry_id(entry.at))
+        .bind(entry.account.to_string())
+        .bind(entry.at.as_millis())
+        .bind(entry.actor.user.to_string())
+        .bind(entry.actor.api_key.map(String::from))
+        .bind(entry.event.id())
+        .bind(entry.target.kind())
+        .bind(entry.target.id())
+        .bind(entry.payload.to_string())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Writes the change's entry and commits: the only way to commit a change
+    /// to an account, so every change has its entry, in the same transaction.
+    pub async fn commit(mut self, entry: Entry) -> ApiResult<()> {
+        self.record(entry).await?;
+        self.commit_without_activity().await
+    }
+}
 
 /// The id of an entry made at `at`: a UUID v7 carrying that millisecond.
 pub fn entry_id(at: Timestamp) -> String {
@@ -33,77 +133,46 @@ fn id_floor(at: Timestamp) -> String {
     )
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
-/// `WHERE …` of a filtered read of one account's log, with its binds.
+/// A filtered read of one account's log.
 struct Where {
     account: AccountId,
-    sql: String,
-    binds: Vec<Bind>,
+    statement: Statement,
 }
 
 impl Where {
-    fn new(account: AccountId, filter: &ActivityFilter) -> Self {
-        let mut w = Where {
-            account,
-            sql: String::from("a.account_id = $1"),
-            binds: vec![Bind::Text(account.to_string())],
-        };
-        match &filter.event {
-            Some(EventFilter::Exact(event)) => w.push("a.event = ", Bind::Text((*event).into())),
-            Some(filter @ EventFilter::Category(_)) => {
-                // The category's known types, by equality: a text range such as
-                // `member.` ≤ event < `member/` would depend on the collation
-                // (PostgreSQL's en_US ignores punctuation).
-                let events: Vec<&str> = domain::activity::EVENTS
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .filter(|id| filter.matches(id))
-                    .collect();
-                let first = w.binds.len() + 1;
-                w.binds
-                    .extend(events.iter().map(|e| Bind::Text((*e).to_owned())));
-                w.sql.push_str(&format!(
-                    " AND a.event IN ({})",
-                    super::members::placeholders(first, events.len())
-                ));
+    fn new(account: AccountId, select: &str, filter: &ActivityFilter) -> Self {
+        let mut statement = Statement::new(format!("{select} WHERE a.account_id = $1"));
+        statement.binds.push(Bind::Text(account.to_string()));
+        match filter.event {
+            Some(EventFilter::Exact(event)) => {
+                statement.and("a.event = ", Bind::Text(event.id().to_owned()));
             }
+            // The category's known types, by equality: a text range such as
+            // `member.` ≤ event < `member/` would depend on the collation
+            // (PostgreSQL's en_US ignores punctuation).
+            Some(category @ EventFilter::Category(_)) => statement.and_in(
+                "a.event",
+                category.events().map(|e| Bind::Text(e.id().to_owned())),
+            ),
             None => {}
         }
         if let Some(actor) = filter.actor {
-            w.push("a.actor_user_id = ", Bind::Text(actor.to_string()));
+            statement.and("a.actor_user_id = ", Bind::Text(actor.to_string()));
         }
         if let Some(since) = filter.since {
-            w.push("a.id >= ", Bind::Text(id_floor(since)));
-            w.push("a.at >= ", Bind::Int(since.as_millis()));
+            statement.and("a.id >= ", Bind::Text(id_floor(since)));
+            statement.and("a.at >= ", Bind::Int(since.as_millis()));
         }
         if let Some(until) = filter.until {
-            w.push("a.id < ", Bind::Text(id_floor(until)));
-            w.push("a.at < ", Bind::Int(until.as_millis()));
+            statement.and("a.id < ", Bind::Text(id_floor(until)));
+            statement.and("a.at < ", Bind::Int(until.as_millis()));
         }
-        w
+        Self { account, statement }
     }
 
-    fn push(&mut self, condition: &str, bind: Bind) {
-        self.binds.push(bind);
-        self.sql
-            .push_str(&format!(" AND {condition}${}", self.binds.len()));
-    }
-
-    async fn fetch(self, store: &Store, select: &str, tail: &str) -> ApiResult<Vec<AnyRow>> {
+    async fn fetch(self, store: &Store) -> ApiResult<Vec<AnyRow>> {
         let keep = store.keep_plan(self.account).await?;
-        let sql = Store::page_query(&format!("{select} WHERE {} {tail}", self.sql), keep);
-        let mut query = sqlx::query(&sql).persistent(keep);
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(text) => query.bind(text),
-                Bind::Int(n) => query.bind(n),
-            };
-        }
-        Ok(query.fetch_all(store.pool()).await?)
+        store.fetch_page(self.statement, keep).await
     }
 }
 
@@ -111,18 +180,17 @@ const SELECT: &str = "SELECT a.id, a.at, a.actor_user_id, a.actor_api_key_id, a.
      FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
 
 fn view(row: &AnyRow) -> ApiResult<ActivityView> {
-    let actor: Option<String> = row.try_get("actor_user_id")?;
     let payload: String = row.try_get("payload")?;
     Ok(ActivityView {
         id: row.try_get("id")?,
-        at: Timestamp::from_millis(row.try_get("at")?),
+        at: millis(row, "at")?,
         actor: ActorView {
-            user_id: actor.and_then(|id| id.parse().ok()),
+            user_id: parsed_opt(row, "actor_user_id")?,
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             api_key_id: row.try_get("actor_api_key_id")?,
         },
-        event: row.try_get("event")?,
+        event: parsed(row, "event")?,
         target: TargetView {
             kind: row.try_get("target_type")?,
             id: row.try_get("target_id")?,
@@ -132,23 +200,23 @@ fn view(row: &AnyRow) -> ApiResult<ActivityView> {
 }
 
 impl Store {
-    /// Up to `limit` entries, newest first, older than the entry `before` if given.
+    /// A page of entries, newest first, older than the entry `before` if
+    /// given, and the cursor of the next page.
     pub async fn list_activity(
         &self,
         account: AccountId,
         filter: &ActivityFilter,
         before: Option<&str>,
         limit: usize,
-    ) -> ApiResult<Vec<ActivityView>> {
-        let mut w = Where::new(account, filter);
+    ) -> ApiResult<(Vec<ActivityView>, Option<String>)> {
+        let mut w = Where::new(account, SELECT, filter);
         if let Some(before) = before {
-            w.push("a.id < ", Bind::Text(before.to_owned()));
+            w.statement.and("a.id < ", Bind::Text(before.to_owned()));
         }
-        w.fetch(self, SELECT, &format!("ORDER BY a.id DESC LIMIT {limit}"))
-            .await?
-            .iter()
-            .map(view)
-            .collect()
+        w.statement.page("a.id DESC", limit);
+        let rows = w.fetch(self).await?;
+        let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+        Ok(split_page(items, limit, |e| e.id.clone()))
     }
 
     /// Entries per UTC day (days since 1970-01-01) that pass `filter`.
@@ -157,19 +225,15 @@ impl Store {
         account: AccountId,
         filter: &ActivityFilter,
     ) -> ApiResult<Vec<(i64, u64)>> {
-        let rows = Where::new(account, filter)
-            .fetch(
-                self,
-                "SELECT a.at / 86400000 AS day, COUNT(*) AS n FROM activity a",
-                "GROUP BY a.at / 86400000",
-            )
-            .await?;
+        let mut w = Where::new(
+            account,
+            "SELECT a.at / 86400000 AS day, COUNT(*) AS n FROM activity a",
+            filter,
+        );
+        w.statement.sql.push_str(" GROUP BY a.at / 86400000");
+        let rows = w.fetch(self).await?;
         rows.iter()
-            .map(|r| {
-                let day: i64 = r.try_get("day")?;
-                let n: i64 = r.try_get("n")?;
-                Ok((day, u64::try_from(n).unwrap_or(0)))
-            })
+            .map(|r| Ok((r.try_get("day")?, count(r.try_get("n")?))))
             .collect()
     }
 }

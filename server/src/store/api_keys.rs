@@ -2,7 +2,9 @@
 //! key's status is derived from its expiry and its owner's membership
 //! (`domain::api_keys::key_status`), so nothing here deactivates or reactivates.
 
-use super::{parsed, Store, UserRow, WriteTx};
+use super::auth::UserRow;
+use super::pool::{Store, WriteTx};
+use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Statement};
 use crate::error::ApiResult;
 use domain::api::{ApiKeyView, KeyOwnerView};
 use domain::api_keys::{key_status, ApiKeyId, KeyStatus};
@@ -18,20 +20,15 @@ const COLUMNS: &str = "k.id, k.name, k.created_at, k.last_used_at, k.expires_at,
 const FROM: &str = "FROM api_keys k JOIN users u ON u.id = k.user_id
      LEFT JOIN memberships m ON m.account_id = k.account_id AND m.user_id = k.user_id";
 
-fn millis(row: &AnyRow, column: &str) -> ApiResult<Option<Timestamp>> {
-    let value: Option<i64> = row.try_get(column)?;
-    Ok(value.map(Timestamp::from_millis))
-}
-
 fn view(row: &AnyRow, now: Timestamp) -> ApiResult<ApiKeyView> {
     let member: Option<String> = row.try_get("member")?;
-    let expires_at = millis(row, "expires_at")?;
+    let expires_at = millis_opt(row, "expires_at")?;
     let status = key_status(expires_at, member.is_some(), now);
     Ok(ApiKeyView {
         id: parsed(row, "id")?,
         name: row.try_get("name")?,
-        created_at: Timestamp::from_millis(row.try_get("created_at")?),
-        last_used_at: millis(row, "last_used_at")?,
+        created_at: millis(row, "created_at")?,
+        last_used_at: millis_opt(row, "last_used_at")?,
         expires_at,
         active: status == KeyStatus::Active,
         status,
@@ -114,7 +111,7 @@ pub async fn count_keys_of(tx: &mut WriteTx, account: AccountId, user: UserId) -
             .bind(user.to_string())
             .fetch_one(tx.conn())
             .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(count(n))
 }
 
 impl Store {
@@ -140,8 +137,8 @@ impl Store {
             account: parsed(&row, "account_id")?,
             user: UserRow::from_row(&row)?,
             secret_hash: row.try_get("secret_hash")?,
-            status: key_status(millis(&row, "expires_at")?, member.is_some(), now),
-            last_used_at: millis(&row, "last_used_at")?,
+            status: key_status(millis_opt(&row, "expires_at")?, member.is_some(), now),
+            last_used_at: millis_opt(&row, "last_used_at")?,
         }))
     }
 
@@ -157,7 +154,7 @@ impl Store {
         .bind(now.as_millis() - LAST_USED_PRECISION_MS)
         .execute(tx.conn())
         .await?;
-        tx.commit().await
+        tx.commit_without_activity().await
     }
 
     /// A page of `account`'s keys (only `user`'s when given), oldest first,
@@ -169,32 +166,26 @@ impl Store {
         after: Option<&ApiKeyId>,
         limit: usize,
         now: Timestamp,
-    ) -> ApiResult<Vec<ApiKeyView>> {
-        let mut sql = format!("SELECT {COLUMNS} {FROM} WHERE k.account_id = $1");
-        let mut binds = vec![account.to_string()];
+    ) -> ApiResult<(Vec<ApiKeyView>, Option<ApiKeyId>)> {
+        let mut statement =
+            Statement::new(format!("SELECT {COLUMNS} {FROM} WHERE k.account_id = $1"));
+        statement.binds.push(Bind::Text(account.to_string()));
         if let Some(user) = user {
-            binds.push(user.to_string());
-            sql.push_str(&format!(" AND k.user_id = ${}", binds.len()));
+            statement.and("k.user_id = ", Bind::Text(user.to_string()));
         }
         if let Some(after) = after {
-            binds.push(after.to_string());
-            let n = binds.len();
-            sql.push_str(&format!(
-                " AND (k.created_at, k.id) > (SELECT created_at, id FROM api_keys WHERE id = ${n})"
+            let key = statement.bind(Bind::Text(after.to_string()));
+            statement.sql.push_str(&format!(
+                " AND (k.created_at, k.id) > (SELECT created_at, id FROM api_keys WHERE id = {key})"
             ));
         }
-        sql.push_str(&format!(" ORDER BY k.created_at, k.id LIMIT {}", limit + 1));
+        statement.page("k.created_at, k.id", limit);
         let keep = self.keep_plan(account).await?;
-        let sql = Store::page_query(&sql, keep);
-        let mut query = sqlx::query(&sql).persistent(keep);
-        for bind in binds {
-            query = query.bind(bind);
-        }
-        query
-            .fetch_all(self.pool())
-            .await?
+        let rows = self.fetch_page(statement, keep).await?;
+        let items = rows
             .iter()
             .map(|r| view(r, now))
-            .collect()
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(split_page(items, limit, |k| k.id.clone()))
     }
 }

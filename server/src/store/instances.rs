@@ -1,12 +1,12 @@
 //! Instances (SPEC §9). Who may see or change which instance is decided by
 //! `domain::resources`; these functions only read and write rows.
 
-use super::members::placeholders;
-use super::{parsed, Store, WriteTx};
+use super::pool::{Store, WriteTx};
+use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Statement};
 use crate::error::ApiResult;
 use domain::api::InstanceView;
 use domain::resources::InstanceName;
-use domain::{AccountId, InstanceId, Region, TeamId, TeamRole, Timestamp, UserId};
+use domain::{AccountId, InstanceId, Region, TeamId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -14,16 +14,14 @@ const COLUMNS: &str =
     "i.id, i.name, i.size, i.team_id, t.name AS team_name, i.region, i.created_at";
 
 fn view(row: &AnyRow) -> ApiResult<InstanceView> {
-    let team_id: Option<String> = row.try_get("team_id")?;
-    let region: Option<String> = row.try_get("region")?;
     Ok(InstanceView {
         id: parsed(row, "id")?,
         name: row.try_get("name")?,
         size: parsed(row, "size")?,
-        team_id: team_id.and_then(|id| id.parse().ok()),
+        team_id: parsed_opt(row, "team_id")?,
         team_name: row.try_get("team_name")?,
-        region: region.and_then(|r| r.parse().ok()),
-        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        region: parsed_opt(row, "region")?,
+        created_at: millis(row, "created_at")?,
     })
 }
 
@@ -37,8 +35,8 @@ pub enum Visible {
 }
 
 impl Store {
-    /// A page of instances, oldest first, after `after`; `limit + 1` rows are read
-    /// to know whether more follow.
+    /// A page of instances, oldest first, after `after`, and the cursor of
+    /// the next page.
     pub async fn list_instances(
         &self,
         account: AccountId,
@@ -46,86 +44,26 @@ impl Store {
         team: Option<TeamId>,
         after: Option<InstanceId>,
         limit: usize,
-    ) -> ApiResult<Vec<InstanceView>> {
-        let mut sql = format!(
+    ) -> ApiResult<(Vec<InstanceView>, Option<InstanceId>)> {
+        let mut statement = Statement::new(format!(
             "SELECT {COLUMNS} FROM instances i LEFT JOIN teams t ON t.id = i.team_id WHERE i.account_id = $1"
-        );
-        let mut binds = vec![account.to_string()];
+        ));
+        statement.binds.push(Bind::Text(account.to_string()));
         if let Visible::Teams(teams) = visible {
-            if teams.is_empty() {
-                return Ok(Vec::new());
-            }
-            sql.push_str(&format!(
-                " AND i.team_id IN ({})",
-                placeholders(binds.len() + 1, teams.len())
-            ));
-            binds.extend(teams.iter().map(ToString::to_string));
+            statement.and_in("i.team_id", teams.iter().map(|t| Bind::Text(t.to_string())));
         }
         if let Some(team) = team {
-            binds.push(team.to_string());
-            sql.push_str(&format!(" AND i.team_id = ${}", binds.len()));
+            statement.and("i.team_id = ", Bind::Text(team.to_string()));
         }
         if let Some(after) = after {
-            binds.push(after.to_string());
-            sql.push_str(&format!(" AND i.id > ${}", binds.len()));
+            statement.and("i.id > ", Bind::Text(after.to_string()));
         }
-        sql.push_str(&format!(" ORDER BY i.id LIMIT {}", limit + 1));
+        statement.page("i.id", limit);
         let keep = self.keep_plan(account).await?;
-        let sql = Store::page_query(&sql, keep);
-        let mut query = sqlx::query(&sql).persistent(keep);
-        for bind in binds {
-            query = query.bind(bind);
-        }
-        query
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(view)
-            .collect()
+        let rows = self.fetch_page(statement, keep).await?;
+        let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+        Ok(split_page(items, limit, |i| i.id))
     }
-
-    /// `user`'s team roles in `account`'s teams.
-    pub async fn team_roles_of(
-        &self,
-        account: AccountId,
-        user: UserId,
-    ) -> ApiResult<Vec<(TeamId, TeamRole)>> {
-        let rows = sqlx::query(
-            "SELECT team_id, role FROM team_members WHERE account_id = $1 AND user_id = $2",
-        )
-        .bind(account.to_string())
-        .bind(user.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| Ok((parsed(row, "team_id")?, parsed(row, "role")?)))
-            .collect()
-    }
-}
-
-/// The teams where `user` may be offered to create: every team of `account` with
-/// `user`'s role in it (if any), read inside the transaction that holds the
-/// account's lock (a second pool connection here could starve the pool under load).
-pub async fn teams_with_roles(
-    tx: &mut WriteTx,
-    account: AccountId,
-    user: UserId,
-) -> ApiResult<Vec<(TeamId, Option<TeamRole>)>> {
-    let rows = sqlx::query(
-        "SELECT t.id, tm.role FROM teams t
-         LEFT JOIN team_members tm ON tm.team_id = t.id AND tm.user_id = $2
-         WHERE t.account_id = $1 ORDER BY t.created_at, t.id",
-    )
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .fetch_all(tx.conn())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let role: Option<String> = row.try_get("role")?;
-            Ok((parsed(row, "id")?, role.and_then(|r| r.parse().ok())))
-        })
-        .collect()
 }
 
 /// An instance's team, if the instance is in `account` (`Some(None)` for a
@@ -140,11 +78,8 @@ pub async fn instance_team(
         .bind(account.to_string())
         .fetch_optional(tx.conn())
         .await?;
-    row.map(|row| {
-        let team: Option<String> = row.try_get("team_id")?;
-        Ok((row.try_get("name")?, team.and_then(|t| t.parse().ok())))
-    })
-    .transpose()
+    row.map(|row| Ok((row.try_get("name")?, parsed_opt(&row, "team_id")?)))
+        .transpose()
 }
 
 /// Whether `account` already has an instance called `name`.
@@ -164,7 +99,7 @@ pub async fn count_in_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<u64> {
         .bind(team.to_string())
         .fetch_one(tx.conn())
         .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
+    Ok(count(n))
 }
 
 /// What a new instance is made of.

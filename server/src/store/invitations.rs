@@ -1,7 +1,7 @@
 //! Invitations and the teams they bring.
 
-use super::members::placeholders;
-use super::{parsed, Store, WriteTx};
+use super::pool::{Store, WriteTx};
+use super::sql::{count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Statement};
 use crate::error::ApiResult;
 use domain::api::{InvitationView, InviterView, TeamRoleView};
 use domain::ids::InvitationId;
@@ -30,7 +30,6 @@ pub struct NewInvitationRow<'a> {
 }
 
 fn from_row(row: &AnyRow) -> ApiResult<InvitationView> {
-    let inviter: Option<String> = row.try_get("invited_by")?;
     let inviter_name: Option<String> = row.try_get("inviter_name")?;
     Ok(InvitationView {
         id: parsed(row, "id")?,
@@ -41,12 +40,12 @@ fn from_row(row: &AnyRow) -> ApiResult<InvitationView> {
         teams: Vec::new(),
         status: parsed(row, "status")?,
         note: row.try_get("note")?,
-        invited_by: match (inviter.and_then(|i| i.parse().ok()), inviter_name) {
+        invited_by: match (parsed_opt(row, "invited_by")?, inviter_name) {
             (Some(user_id), Some(name)) => Some(InviterView { user_id, name }),
             _ => None,
         },
-        created_at: Timestamp::from_millis(row.try_get("created_at")?),
-        expires_at: Timestamp::from_millis(row.try_get("expires_at")?),
+        created_at: millis(row, "created_at")?,
+        expires_at: millis(row, "expires_at")?,
     })
 }
 
@@ -58,6 +57,18 @@ pub enum InvitationScope<'a> {
 }
 
 impl Store {
+    /// Counts the pending, unexpired invitations addressed to `email`.
+    pub async fn count_pending_invitations(&self, email: &str, now: Timestamp) -> ApiResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
+        )
+        .bind(email)
+        .bind(now.as_millis())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count(n))
+    }
+
     /// Marks pending invitations past their expiry as expired.
     pub async fn expire_invitations(&self, now: Timestamp) -> ApiResult<u64> {
         let done = sqlx::query("UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1")
@@ -76,55 +87,42 @@ impl Store {
         limit: usize,
         now: Timestamp,
     ) -> ApiResult<(Vec<InvitationView>, Option<InvitationId>)> {
-        let mut sql = format!("SELECT {COLUMNS} {FROM} WHERE ");
-        sql.push_str(match scope {
-            InvitationScope::Account(_) => "i.account_id = $1",
-            InvitationScope::Email(_) => "i.email = $1",
-        });
+        let mut statement = Statement::new(format!("SELECT {COLUMNS} {FROM} WHERE "));
+        let (column, value, keep) = match scope {
+            InvitationScope::Account(account) => (
+                "i.account_id",
+                account.to_string(),
+                self.keep_plan(account).await?,
+            ),
+            InvitationScope::Email(email) => ("i.email", email.to_owned(), true),
+        };
+        let placeholder = statement.bind(Bind::Text(value));
+        statement.sql.push_str(&format!("{column} = {placeholder}"));
         // Status is read as of `now`: a pending invitation past its expiry is expired
         // even before the sweep has written it.
-        let needs_now = matches!(
-            status,
-            Some(InvitationStatus::Pending | InvitationStatus::Expired)
-        );
         match status {
             None => {}
             Some(InvitationStatus::Pending) => {
-                sql.push_str(" AND i.status = 'pending' AND i.expires_at > $2")
+                statement.and(
+                    "i.status = 'pending' AND i.expires_at > ",
+                    Bind::Int(now.as_millis()),
+                );
             }
-            Some(InvitationStatus::Expired) => sql.push_str(
-                " AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= $2))",
-            ),
-            Some(other) => sql.push_str(&format!(" AND i.status = '{}'", other.id())),
-        }
-        let cursor_at = if needs_now { 3 } else { 2 };
-        if before.is_some() {
-            sql.push_str(&format!(" AND i.id < ${cursor_at}"));
-        }
-        sql.push_str(&format!(" ORDER BY i.id DESC LIMIT {}", limit + 1));
-        let keep = match scope {
-            InvitationScope::Account(account) => self.keep_plan(account).await?,
-            InvitationScope::Email(_) => true,
-        };
-        let sql = Store::page_query(&sql, keep);
-        let mut q = sqlx::query(&sql).persistent(keep).bind(match scope {
-            InvitationScope::Account(account) => account.to_string(),
-            InvitationScope::Email(email) => email.to_owned(),
-        });
-        if needs_now {
-            q = q.bind(now.as_millis());
+            Some(InvitationStatus::Expired) => {
+                let now = statement.bind(Bind::Int(now.as_millis()));
+                statement.sql.push_str(&format!(
+                    " AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= {now}))"
+                ));
+            }
+            Some(other) => statement.and("i.status = ", Bind::Text(other.id().to_owned())),
         }
         if let Some(before) = before {
-            q = q.bind(before.to_string());
+            statement.and("i.id < ", Bind::Text(before.to_string()));
         }
-        let rows = q.fetch_all(self.pool()).await?;
-        let mut items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|i| i.id)
-        } else {
-            None
-        };
+        statement.page("i.id DESC", limit);
+        let rows = self.fetch_page(statement, keep).await?;
+        let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
+        let (mut items, next) = split_page(items, limit, |i| i.id);
         for item in &mut items {
             item.status = InvitationState::from_parts(item.status, item.expires_at).status_at(now);
         }
@@ -226,10 +224,7 @@ pub async fn invitation_facts(
         account: parsed(&row, "account_id")?,
         email: row.try_get("email")?,
         role: parsed(&row, "role")?,
-        state: InvitationState::from_parts(
-            parsed(&row, "status")?,
-            Timestamp::from_millis(row.try_get("expires_at")?),
-        ),
+        state: InvitationState::from_parts(parsed(&row, "status")?, millis(&row, "expires_at")?),
         teams,
     }))
 }
@@ -251,7 +246,7 @@ pub async fn count_pending(tx: &mut WriteTx, account: AccountId) -> ApiResult<u3
         .bind(account.to_string())
         .fetch_one(tx.conn())
         .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    Ok(u32::try_from(count(n)).unwrap_or(u32::MAX))
 }
 
 /// Inserts an invitation; `false` when the email already has a pending one.

@@ -1,33 +1,14 @@
-//! Members and teams of an organization.
+//! Members of an organization: the member list and its search, one member,
+//! and their organization role.
 
-use super::{parsed, Backend, Store, WriteTx};
+use super::pool::{Backend, Store, WriteTx};
+use super::sql::{contains_pattern, millis, parse_opt, parsed, placeholders, split_page};
 use crate::error::ApiResult;
-use domain::api::{MemberView, TeamRoleView, TeamView};
-use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
+use domain::api::{MemberView, TeamRoleView};
+use domain::{AccountId, OrgRole, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// `$from, $from+1, …` for `n` values.
-pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` escaped.
-pub fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 /// At most this many users across the product containing a search's text are
 /// looked up among an organization's members one by one (see
@@ -91,7 +72,7 @@ fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         role: parsed(row, "role")?,
-        joined_at: Timestamp::from_millis(row.try_get("joined_at")?),
+        joined_at: millis(row, "joined_at")?,
         teams: Vec::new(),
     })
 }
@@ -159,19 +140,14 @@ impl Store {
                     .await?
             }
         };
-        let mut members = rows
+        let members = rows
             .iter()
             .map(member_from_row)
             .collect::<ApiResult<Vec<_>>>()?;
-        let next = if members.len() > limit {
-            members.truncate(limit);
-            members.last().map(|m| MemberCursor {
-                joined_at: m.joined_at.as_millis(),
-                user_id: m.user_id.to_string(),
-            })
-        } else {
-            None
-        };
+        let (mut members, next) = split_page(members, limit, |m| MemberCursor {
+            joined_at: m.joined_at.as_millis(),
+            user_id: m.user_id.to_string(),
+        });
         self.attach_teams(account, &mut members, keep).await?;
         Ok((members, next))
     }
@@ -331,58 +307,6 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Members and unexpired pending invitations: the seats in use. Both come
-    /// from the account's trigger-kept counters; the pending invitations that
-    /// expired but were not yet marked so (the next write to the account does)
-    /// are counted by the index of pending invitations and taken off.
-    pub async fn seats(&self, account: AccountId, now: Timestamp) -> ApiResult<(u32, u32)> {
-        let (members, pending): (i64, i64) = sqlx::query_as(
-            "SELECT a.members_count,
-                    a.pending_invitations - (SELECT COUNT(*) FROM invitations
-                        WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2)
-             FROM accounts a WHERE a.id = $1",
-        )
-        .bind(account.to_string())
-        .bind(now.as_millis())
-        .fetch_one(self.pool())
-        .await?;
-        Ok((
-            u32::try_from(members).unwrap_or(u32::MAX),
-            u32::try_from(pending).unwrap_or(u32::MAX),
-        ))
-    }
-
-    /// The organization's teams, oldest first, with how many members each has.
-    pub async fn list_teams(&self, account: AccountId, viewer: UserId) -> ApiResult<Vec<TeamView>> {
-        let keep = self.keep_plan(account).await?;
-        let rows = sqlx::query(&Store::page_query(
-            &format!("{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"),
-            keep,
-        ))
-        .persistent(keep)
-        .bind(account.to_string())
-        .bind(viewer.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(team_from_row).collect()
-    }
-}
-
-/// A team as `$2` sees it.
-const TEAM_VIEW: &str = "SELECT t.id, t.name,
-    (SELECT COUNT(*) FROM team_members tm WHERE tm.team_id = t.id) AS members_count,
-    (SELECT me.role FROM team_members me WHERE me.team_id = t.id AND me.user_id = $2) AS my_role
-    FROM teams t";
-
-fn team_from_row(row: &AnyRow) -> ApiResult<TeamView> {
-    let my_role: Option<String> = row.try_get("my_role")?;
-    Ok(TeamView {
-        id: parsed(row, "id")?,
-        name: row.try_get("name")?,
-        members_count: u64::try_from(row.try_get::<i64, _>("members_count")?).unwrap_or(0),
-        my_role: my_role.and_then(|r| r.parse().ok()),
-    })
 }
 
 /// The role of `user` in `account`, read inside the transaction.
@@ -397,7 +321,7 @@ pub async fn member_role(
             .bind(user.to_string())
             .fetch_optional(tx.conn())
             .await?;
-    Ok(role.and_then(|r| r.parse().ok()))
+    parse_opt("role", role)
 }
 
 /// Whether someone with `email` is a member of `account`.
@@ -431,185 +355,9 @@ pub async fn set_member_role(
     Ok(())
 }
 
-/// The organization's first team ("My Team").
-pub async fn first_team(tx: &mut WriteTx, account: AccountId) -> ApiResult<Option<TeamId>> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1",
-    )
-    .bind(account.to_string())
-    .fetch_optional(tx.conn())
-    .await?;
-    Ok(id.and_then(|id| id.parse().ok()))
-}
-
-/// Which of `teams` belong to `account`.
-pub async fn teams_of_account(
-    tx: &mut WriteTx,
-    account: AccountId,
-    teams: &[TeamId],
-) -> ApiResult<Vec<TeamId>> {
-    if teams.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT id FROM teams WHERE account_id = $1 AND id IN ({})",
-        placeholders(2, teams.len())
-    );
-    let mut q = sqlx::query_scalar::<_, String>(&sql).bind(account.to_string());
-    for team in teams {
-        q = q.bind(team.to_string());
-    }
-    Ok(q.fetch_all(tx.conn())
-        .await?
-        .into_iter()
-        .filter_map(|id| id.parse().ok())
-        .collect())
-}
-
-/// Puts `user` in `team` with `role` (an organization member already).
-pub async fn add_team_member(
-    tx: &mut WriteTx,
-    account: AccountId,
-    team: TeamId,
-    user: UserId,
-    role: TeamRole,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-    )
-    .bind(team.to_string())
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .bind(role.id())
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-pub async fn set_plan(tx: &mut WriteTx, account: AccountId, plan: domain::Plan) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET plan = $2 WHERE id = $1")
-        .bind(account.to_string())
-        .bind(plan.id())
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// The name of `team` if it belongs to `account`.
-pub async fn team_name(
-    tx: &mut WriteTx,
-    account: AccountId,
-    team: TeamId,
-) -> ApiResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT name FROM teams WHERE id = $1 AND account_id = $2")
-            .bind(team.to_string())
-            .bind(account.to_string())
-            .fetch_optional(tx.conn())
-            .await?,
-    )
-}
-
-/// `user`'s role in `team`, if any.
-pub async fn team_role(
-    tx: &mut WriteTx,
-    team: TeamId,
-    user: UserId,
-) -> ApiResult<Option<TeamRole>> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2")
-            .bind(team.to_string())
-            .bind(user.to_string())
-            .fetch_optional(tx.conn())
-            .await?;
-    Ok(role.and_then(|r| r.parse().ok()))
-}
-
-/// Creates an empty team.
-pub async fn create_team(
-    tx: &mut WriteTx,
-    account: AccountId,
-    name: &str,
-    now: Timestamp,
-) -> ApiResult<TeamId> {
-    let id = TeamId::from_uuid(uuid::Uuid::now_v7());
-    sqlx::query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .bind(name)
-        .bind(now.as_millis())
-        .execute(tx.conn())
-        .await?;
-    Ok(id)
-}
-
-pub async fn rename_team(tx: &mut WriteTx, team: TeamId, name: &str) -> ApiResult<()> {
-    sqlx::query("UPDATE teams SET name = $2 WHERE id = $1")
-        .bind(team.to_string())
-        .bind(name)
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// Deletes a team; its memberships and invitation places go with it.
-pub async fn delete_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM teams WHERE id = $1")
-        .bind(team.to_string())
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// Sets `user`'s role in `team`, adding them if needed.
-pub async fn set_team_member(
-    tx: &mut WriteTx,
-    account: AccountId,
-    team: TeamId,
-    user: UserId,
-    role: TeamRole,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
-    )
-    .bind(team.to_string())
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .bind(role.id())
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-pub async fn remove_team_member(tx: &mut WriteTx, team: TeamId, user: UserId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
-        .bind(team.to_string())
-        .bind(user.to_string())
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// A team as `viewer` sees it, read inside the transaction.
-pub async fn team_view(tx: &mut WriteTx, team: TeamId, viewer: UserId) -> ApiResult<TeamView> {
-    let row = sqlx::query(&format!("{TEAM_VIEW} WHERE t.id = $1"))
-        .bind(team.to_string())
-        .bind(viewer.to_string())
-        .fetch_one(tx.conn())
-        .await?;
-    team_from_row(&row)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("Ana"), "%ana%");
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 
     #[test]
     fn the_index_is_asked_about_an_address_up_to_its_at_sign() {

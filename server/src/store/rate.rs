@@ -2,7 +2,7 @@
 //! same counts. A window's count and the new event are not one atomic step, so
 //! concurrent attempts may pass the limit by at most the number in flight.
 
-use super::Store;
+use super::pool::Store;
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 

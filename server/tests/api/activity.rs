@@ -564,7 +564,7 @@ async fn the_daily_counts_cover_the_asked_days_ending_today() {
     let days = page(&olga, &format!("/api/accounts/{org}/activity/daily?days=7")).await;
     let days = days.as_array().unwrap();
     assert_eq!(days.len(), 7);
-    let today = orgspace_server::http::now().to_string()[..10].to_owned();
+    let today = orgspace_server::clock::now().to_string()[..10].to_owned();
     assert_eq!(days[6]["day"], today.as_str());
     assert_eq!(days[6]["count"], 10);
     assert_eq!(days[0]["count"], 0);
@@ -688,7 +688,7 @@ async fn an_export_of_100000_entries_streams_them_all() {
     let app = TestApp::spawn().await;
     let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
     // 100,000 entries straight into the table, in batches, as the log would hold them.
-    let start = orgspace_server::http::now().as_millis() - 200_000;
+    let start = orgspace_server::clock::now().as_millis() - 200_000;
     let mut tx = app.store.pool().begin().await.unwrap();
     for batch in 0..200 {
         let mut sql = String::from(

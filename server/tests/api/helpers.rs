@@ -228,7 +228,7 @@ impl TestApp {
         .bind(account.to_string())
         .bind(user.id.to_string())
         .bind(role.id())
-        .bind(orgspace_server::http::now().as_millis())
+        .bind(orgspace_server::clock::now().as_millis())
         .execute(self.store.pool())
         .await
         .unwrap();

@@ -167,7 +167,9 @@ async fn unknown_api_routes_and_methods_get_problem_documents() {
         .unwrap();
     assert_problem(missing, 404, ErrorCode::NotFound).await;
     let wrong_method = client.put(app.url("/api/regions")).send().await.unwrap();
-    assert_problem_head(&wrong_method, 405);
+    assert_eq!(wrong_method.headers()["allow"], "GET,HEAD");
+    let body = assert_problem(wrong_method, 405, ErrorCode::MethodNotAllowed).await;
+    assert_eq!(body["title"], "Method not allowed");
 }
 
 #[tokio::test]

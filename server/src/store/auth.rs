@@ -1,7 +1,8 @@
-//! Users and sessions.
+//! Users and their sessions.
 
-use super::{parsed, Store, WriteTx};
-use crate::error::{ApiError, ApiResult};
+use super::pool::{Store, WriteTx};
+use super::sql::{parse_column, parse_opt, parsed};
+use crate::error::ApiResult;
 use domain::api::UserView;
 use domain::{AccountId, Timestamp, UserId};
 use sqlx::any::AnyRow;
@@ -59,6 +60,25 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(UserRow::from_row).transpose()
+    }
+
+    /// The user whose session's token hashes to `token_hash`, expired or not.
+    pub async fn session_user(&self, token_hash: &str) -> ApiResult<Option<UserId>> {
+        let user: Option<String> =
+            sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(self.pool())
+                .await?;
+        parse_opt("user_id", user)
+    }
+
+    /// The user's personal account.
+    pub async fn personal_account_of(&self, user: UserId) -> ApiResult<AccountId> {
+        let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE personal_user_id = $1")
+            .bind(user.to_string())
+            .fetch_one(self.pool())
+            .await?;
+        parse_column("id", &id)
     }
 
     /// Removes sessions and rate-limit events that no longer matter.
@@ -129,7 +149,7 @@ pub async fn delete_session(tx: &mut WriteTx, token_hash: &str) -> ApiResult<Opt
         .bind(token_hash)
         .execute(tx.conn())
         .await?;
-    Ok(user.and_then(|u| u.parse().ok()))
+    parse_opt("user_id", user)
 }
 
 /// Replaces the user's password hash.
@@ -157,6 +177,5 @@ pub async fn personal_account(tx: &mut WriteTx, user: UserId) -> ApiResult<Accou
         .bind(user.to_string())
         .fetch_one(tx.conn())
         .await?;
-    id.parse()
-        .map_err(|_| ApiError::Internal(format!("account id {id:?}")))
+    parse_column("id", &id)
 }

@@ -1,0 +1,44 @@
+//! What every handler may use.
+
+use super::ops::Metrics;
+use super::security::content_security_policy;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::mail::Mailer;
+use crate::payments::{PaymentProvider, SimulatedProvider};
+use crate::secrets::{hash_password, random_token};
+use crate::store::Store;
+use axum::http::HeaderValue;
+use std::sync::Arc;
+
+/// The state every handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    pub mailer: Mailer,
+    /// A real argon2id hash to verify against when an email is unknown, so a
+    /// failed sign-in takes the same work either way.
+    pub decoy_hash: Arc<String>,
+    /// Takes the payments that add funds.
+    pub payments: Arc<dyn PaymentProvider>,
+    /// The Content-Security-Policy, with the hash of the built app's start script.
+    pub csp: HeaderValue,
+}
+
+impl AppState {
+    pub async fn new(store: Store, config: Config) -> Result<Self, ApiError> {
+        let decoy_hash = hash_password(random_token()).await?;
+        let mailer = Mailer::from_config(&config).map_err(ApiError::Internal)?;
+        Ok(Self {
+            store,
+            metrics: Arc::new(Metrics::default()),
+            mailer,
+            decoy_hash: Arc::new(decoy_hash),
+            payments: Arc::new(SimulatedProvider),
+            csp: content_security_policy(&config.app_dir),
+            config: Arc::new(config),
+        })
+    }
+}

@@ -1,0 +1,93 @@
+//! Billing: seats in use, the plan, and payments.
+
+use super::pool::{Store, WriteTx};
+use super::sql::count;
+use crate::error::ApiResult;
+use domain::roles::AccountStatus;
+use domain::{AccountId, Plan, Timestamp, UserId};
+
+impl Store {
+    /// Members and unexpired pending invitations: the seats in use. Both come
+    /// from the account's trigger-kept counters; the pending invitations that
+    /// expired but were not yet marked so (the next write to the account does)
+    /// are counted by the index of pending invitations and taken off.
+    pub async fn seats(&self, account: AccountId, now: Timestamp) -> ApiResult<(u32, u32)> {
+        let (members, pending): (i64, i64) = sqlx::query_as(
+            "SELECT a.members_count,
+                    a.pending_invitations - (SELECT COUNT(*) FROM invitations
+                        WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2)
+             FROM accounts a WHERE a.id = $1",
+        )
+        .bind(account.to_string())
+        .bind(now.as_millis())
+        .fetch_one(self.pool())
+        .await?;
+        Ok((
+            u32::try_from(count(members)).unwrap_or(u32::MAX),
+            u32::try_from(count(pending)).unwrap_or(u32::MAX),
+        ))
+    }
+}
+
+pub async fn set_plan(tx: &mut WriteTx, account: AccountId, plan: Plan) -> ApiResult<()> {
+    sqlx::query("UPDATE accounts SET plan = $2 WHERE id = $1")
+        .bind(account.to_string())
+        .bind(plan.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The amount of the account's payment made with `key`, if any.
+pub async fn payment_amount(
+    tx: &mut WriteTx,
+    account: AccountId,
+    key: &str,
+) -> ApiResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT amount_cents FROM payments WHERE account_id = $1 AND idempotency_key = $2",
+    )
+    .bind(account.to_string())
+    .bind(key)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// A payment the provider took.
+pub struct Payment<'a> {
+    pub account: AccountId,
+    pub amount_cents: i64,
+    pub idempotency_key: Option<&'a str>,
+    pub reference: &'a str,
+    pub paid_by: UserId,
+}
+
+/// Records `payment` and sets the account's new credit and status.
+pub async fn record_payment(
+    tx: &mut WriteTx,
+    payment: Payment<'_>,
+    credit_cents: i64,
+    status: AccountStatus,
+    now: Timestamp,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (id, account_id, amount_cents, idempotency_key, provider_reference, paid_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(payment.account.to_string())
+    .bind(payment.amount_cents)
+    .bind(payment.idempotency_key)
+    .bind(payment.reference)
+    .bind(payment.paid_by.to_string())
+    .bind(now.as_millis())
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE accounts SET credit_cents = $2, status = $3 WHERE id = $1")
+        .bind(payment.account.to_string())
+        .bind(credit_cents)
+        .bind(status.id())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

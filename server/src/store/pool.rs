@@ -1,0 +1,232 @@
+//! The connection pool and write transactions, on SQLite or PostgreSQL.
+//!
+//! Write transactions that must not interleave take a row's write lock first
+//! (`UPDATE … SET lock_version = lock_version + 1`), which works on both backends.
+//! On SQLite, whose writers are serialized by the file anyway, a process-wide gate
+//! additionally orders writers so none fails with `SQLITE_BUSY`.
+
+use super::sql::{Bind, Statement};
+use crate::error::{ApiError, ApiResult};
+use domain::AccountId;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The schema both backends share.
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// What only one backend can express (full-text and trigram indexes, triggers).
+/// Its versions interleave with the shared ones in the same `_sqlx_migrations`
+/// table, so each migrator ignores the other's rows.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations_sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations_postgres");
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite only: orders this process's writers (see the module docs).
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction; dropping it without committing rolls it back.
+///
+/// A transaction that changes an account commits with [`WriteTx::commit`]
+/// (`store::activity`), which takes the change's activity entry and writes it
+/// in the same transaction: there is no way to commit such a change without it.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits writes that change no account and so have no activity entry:
+    /// bookkeeping (a key's `last_used_at`), and the bulk rows of `seed`.
+    /// Request handlers never call it (`tests/architecture.rs` checks).
+    pub(crate) async fn commit_without_activity(self) -> ApiResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Accounts above this many members have the statements reading pages of their
+/// rows planned for each execution on PostgreSQL ([`Store::keep_plan_for`]).
+pub const LARGE_ACCOUNT: i64 = 1000;
+
+impl Store {
+    /// Connects (creating the SQLite file and its folder if needed) and migrates.
+    pub async fn connect(url: &str, pool_size: u32) -> ApiResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(ApiError::Internal(format!(
+                "DATABASE_URL must start with sqlite: or postgres:, not {:?}",
+                url.split(':').next().unwrap_or_default()
+            )));
+        };
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        ApiError::Internal(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+        }
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = NORMAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 10000",
+                            // 1 MiB of page cache per pooled connection (2 by
+                            // default): the pages they share stay in the OS's
+                            // file cache; keeps RSS in the 64 MB budget.
+                            "PRAGMA cache_size = -1024",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        let store = Store {
+            pool,
+            backend,
+            write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        };
+        let own = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        for migrator in [&MIGRATOR, own] {
+            Migrator {
+                migrations: migrator.migrations.clone(),
+                ignore_missing: true,
+                ..Migrator::DEFAULT
+            }
+            .run(&store.pool)
+            .await?;
+        }
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Whether the statements that read a page of the rows of an account of
+    /// `members` members may keep their plans across executions
+    /// (`Query::persistent`).
+    ///
+    /// Not on PostgreSQL for an account above [`LARGE_ACCOUNT`]: accounts differ
+    /// in size by five orders of magnitude, and after five runs a prepared
+    /// statement switches to a generic plan costed for an average account —
+    /// one that read all 10,000 team memberships of the largest organization
+    /// to find a page's 50 members (55 requests/s instead of hundreds;
+    /// bench/README.md). An unnamed statement is planned for its parameters
+    /// each time. Small accounts keep prepared statements, whose generic plans
+    /// are made for their size: planning every statement each time cost 30 %
+    /// of PostgreSQL's time, and unnamed statements a round trip more. SQLite
+    /// does not plan by the values; its statements stay prepared.
+    pub fn keep_plan_for(&self, members: i64) -> bool {
+        self.backend == Backend::Sqlite || members <= LARGE_ACCOUNT
+    }
+
+    /// A statement reading a page of an account's rows: `sql` run as a prepared
+    /// statement that keeps its plan, or (`keep` false) unprepared, planned for
+    /// its parameters. The unprepared text carries a comment: sqlx reuses a
+    /// statement it prepared from the same text for a smaller account even
+    /// when asked not to prepare (`persistent(false)`), with its generic plan.
+    pub fn page_query(sql: &str, keep: bool) -> String {
+        if keep {
+            sql.to_owned()
+        } else {
+            format!("{sql} /* planned for its parameters */")
+        }
+    }
+
+    /// [`Store::keep_plan_for`] the account, whose size it looks up on
+    /// PostgreSQL (a primary-key read of the trigger-kept counter).
+    pub async fn keep_plan(&self, account: AccountId) -> ApiResult<bool> {
+        if self.backend == Backend::Sqlite {
+            return Ok(true);
+        }
+        Ok(self.keep_plan_for(self.members_count(account).await?))
+    }
+
+    /// The account's members, from its trigger-kept counter (0 if it is gone).
+    pub async fn members_count(&self, account: AccountId) -> ApiResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT members_count FROM accounts WHERE id = $1")
+                .bind(account.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    /// Runs `statement`, a read of a page of an account's rows, planned as
+    /// [`Store::keep_plan_for`] says (`keep`).
+    pub async fn fetch_page(&self, statement: Statement, keep: bool) -> ApiResult<Vec<AnyRow>> {
+        let sql = Store::page_query(&statement.sql, keep);
+        let mut query = sqlx::query(&sql).persistent(keep);
+        for bind in statement.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(n) => query.bind(n),
+            };
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> ApiResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin_write(&self) -> ApiResult<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _gate: gate })
+    }
+}
