@@ -1,7 +1,11 @@
 #!/bin/sh
-# Orgspace's task runner. Two commands:
+# Orgspace's task runner. The two commands everyone needs:
 #   ./x.sh run    install what is missing, build the app, serve it on SQLite
 #   ./x.sh test   install what is missing, run every check and test (CI runs this)
+# and two more:
+#   ./x.sh dev    front-end work: the API on 127.0.0.1:8080 and `trunk serve`
+#                 (rebuilds on change) on 127.0.0.1:8081, which proxies /api to it
+#   ./x.sh fuzz   every fuzz target for FUZZ_SECONDS (30) each (fuzz/README.md)
 # Installs are skipped when the pinned versions are already there.
 set -eu
 cd "$(dirname "$0")"
@@ -148,7 +152,7 @@ ensure_postgres() {
 # Builds the app in release with wasm-opt and prints its size.
 build_app() {
   step "Building the app (release, wasm-opt)"
-  trunk build --release --offline
+  trunk build --release --offline --dist dist
   report_app_size
 }
 
@@ -188,6 +192,27 @@ cmd_run() {
   cargo build --release -p orgspace-server
   step "Starting Orgspace on SQLite (data/orgspace.db); Ctrl-C stops it"
   exec ./target/release/orgspace "$@"
+}
+
+# Front-end work: the API (debug build, SQLite) and `trunk serve` with its
+# debug build in target/dev-dist (Trunk.toml), never dist/. The API's public
+# URL is the dev server's, so the writes the app sends through the proxy carry
+# an Origin the CSRF check accepts (and mailed links open the dev server),
+# without trusting any other origin. DEV_PORT and ORGSPACE_ADDR move them.
+cmd_dev() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_node_modules
+  step "Building the server (debug)"
+  cargo build -p orgspace-server
+  port=${DEV_PORT:-8081}
+  api=${ORGSPACE_ADDR:-127.0.0.1:8080}
+  step "Starting the API on http://$api/ and trunk serve on http://127.0.0.1:$port/ (open this one)"
+  ORGSPACE_ADDR="$api" ORGSPACE_PUBLIC_URL="http://127.0.0.1:$port" ./target/debug/orgspace "$@" &
+  server=$!
+  trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+  trunk serve --offline --port "$port" --proxy-backend "http://$api/api"
 }
 
 cmd_test() {
@@ -239,9 +264,10 @@ cmd_test() {
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  dev) shift; cmd_dev "$@" ;;
   fuzz) shift; run_fuzz ;;
   *)
-    echo "usage: ./x.sh run | ./x.sh test | ./x.sh fuzz" >&2
+    echo "usage: ./x.sh run | ./x.sh test | ./x.sh dev | ./x.sh fuzz" >&2
     exit 2
     ;;
 esac

@@ -145,6 +145,29 @@ export async function visible(locator, what) {
   });
 }
 
+/** Polls `check` (sync or async) until it is true; fails naming `what` after `timeout` ms. */
+export async function until(check, what, { timeout = 10_000, every = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`not within ${timeout} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}
+
+/** A free TCP port on loopback. */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** The password every test user signs up with. */
 export const PASSWORD = 'correct horse battery staple';
 

@@ -48,6 +48,15 @@ impl ApiError {
     }
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// So that `ErrorBoundary` can show it.
+impl std::error::Error for ApiError {}
+
 async fn answer(response: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = response.map_err(|_| ApiError::Offline)?;
     if response.ok() {

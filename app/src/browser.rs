@@ -15,3 +15,29 @@ pub fn set_title(title: &str) {
         document.set_title(&format!("{title} · Orgspace"));
     }
 }
+
+/// The browser's clock.
+pub fn now() -> domain::Timestamp {
+    domain::Timestamp::from_millis(js_sys::Date::now() as i64)
+}
+
+/// Copies `text` to the clipboard; false where the browser offers no clipboard.
+pub async fn copy(text: &str) -> bool {
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let Some(navigator) = navigator else {
+        return false;
+    };
+    if !js_sys::Reflect::has(&navigator, &"clipboard".into()).unwrap_or(false) {
+        return false;
+    }
+    wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text))
+        .await
+        .is_ok()
+}
+
+/// Asks the browser's own confirmation question; false if it cannot ask.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}

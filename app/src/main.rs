@@ -4,6 +4,8 @@ mod api;
 mod app;
 mod browser;
 mod components;
+mod current_account;
+mod format;
 mod network;
 mod pages;
 mod session;

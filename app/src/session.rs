@@ -73,6 +73,23 @@ impl Session {
     }
 }
 
+/// After joining an organization: the session learns the new account, a toast
+/// says so, and the app opens it (`navigate` is `use_navigate()`'s).
+pub async fn welcome_to(
+    session: Session,
+    toasts: crate::toast::Toasts,
+    account: AccountView,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions),
+) {
+    session.reload().await;
+    toasts.show(format!(
+        "You joined {} as {}.",
+        account.name,
+        account.role.label()
+    ));
+    navigate(&format!("/a/{}", account.id), Default::default());
+}
+
 /// Where a signed-in user lands: their personal account.
 pub fn home_path(me: &MeResponse) -> String {
     match me.accounts.first() {

@@ -1,8 +1,6 @@
 //! Catalogues: regions, plans and countries.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Where an organization's data is stored and processed. Chosen at creation,
 /// never changed.
@@ -77,21 +75,7 @@ impl Region {
     }
 }
 
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for Region {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.id() == s)
-            .ok_or(UnknownValue)
-    }
-}
+text_enum!(Region);
 
 /// A text that is not one of a catalogue's ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,21 +141,7 @@ impl Plan {
     }
 }
 
-impl fmt::Display for Plan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for Plan {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.id() == s)
-            .ok_or(UnknownValue)
-    }
-}
+text_enum!(Plan);
 
 /// ISO 3166-1 alpha-2 codes with their English short names, sorted by code.
 pub const COUNTRIES: &[(&str, &str)] = &[

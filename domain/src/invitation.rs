@@ -8,8 +8,6 @@
 use crate::error::{Denial, ErrorCode};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Where an invitation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -53,21 +51,7 @@ impl InvitationStatus {
     }
 }
 
-impl fmt::Display for InvitationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for InvitationStatus {
-    type Err = crate::catalog::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.id() == s)
-            .ok_or(crate::catalog::UnknownValue)
-    }
-}
+text_enum!(InvitationStatus);
 
 /// An invitation's status and expiry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,6 +15,9 @@
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
+#[macro_use]
+mod macros;
+
 pub mod activity;
 pub mod api;
 pub mod api_keys;

@@ -5,7 +5,6 @@ use crate::roles::{decide, decide_in_team, grant, AccountKind, Grant, OrgRole, T
 use crate::{Denial, ErrorCode, Permission, TeamPermission};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// Why an instance name is invalid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,12 +121,7 @@ impl InstanceSize {
     }
 }
 
-impl FromStr for InstanceSize {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Self::ALL.into_iter().find(|size| size.id() == s).ok_or(())
-    }
-}
+text_enum!(InstanceSize);
 
 /// How a caller stands towards one team's resources.
 #[derive(Clone, Debug, PartialEq, Eq)]

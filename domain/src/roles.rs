@@ -8,8 +8,6 @@
 
 use crate::error::{Denial, ErrorCode};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// A member's role in an organization (the user of a personal account is its Owner).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -451,26 +449,6 @@ const fn team_permission_phrase(permission: TeamPermission) -> &'static str {
         TeamPermission::ManageTeamResources => "create or delete this team's resources",
         TeamPermission::ManageTeamMembers => "add or remove this team's members",
     }
-}
-
-macro_rules! text_enum {
-    ($name:ident) => {
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.id())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = crate::catalog::UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL
-                    .into_iter()
-                    .find(|v| v.id() == s)
-                    .ok_or(crate::catalog::UnknownValue)
-            }
-        }
-    };
 }
 
 text_enum!(OrgRole);

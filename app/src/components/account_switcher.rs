@@ -37,6 +37,30 @@ fn initial(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What a key pressed in the search box does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Highlight this option.
+    Highlight(usize),
+    /// Open the highlighted account.
+    Choose,
+    /// Close the list; `refocus` puts the focus back on the button.
+    Close { refocus: bool },
+    /// Nothing: the key types into the search.
+    None,
+}
+
+/// The action of `key` with option `highlighted` of `n` highlighted.
+pub fn key_action(key: &str, highlighted: usize, n: usize) -> KeyAction {
+    match (move_highlight(key, highlighted, n), key) {
+        (Some(next), _) => KeyAction::Highlight(next),
+        (None, "Enter") => KeyAction::Choose,
+        (None, "Escape") => KeyAction::Close { refocus: true },
+        (None, "Tab") => KeyAction::Close { refocus: false },
+        _ => KeyAction::None,
+    }
+}
+
 /// The switcher button and its list.
 #[component]
 pub fn AccountSwitcher(
@@ -50,11 +74,9 @@ pub fn AccountSwitcher(
     let query = RwSignal::new(String::new());
     let highlighted = RwSignal::new(0usize);
     let button_ref = NodeRef::<leptos::html::Button>::new();
-    let search_ref = NodeRef::<leptos::html::Input>::new();
     let accounts = Memo::new(move |_| session.me().map(|me| me.accounts).unwrap_or_default());
     let shown = Memo::new(move |_| filter_accounts(&accounts.get(), &query.get()));
-
-    let close = move |refocus: bool| {
+    let close = Callback::new(move |refocus: bool| {
         open.set(false);
         query.set(String::new());
         if refocus {
@@ -62,59 +84,20 @@ pub fn AccountSwitcher(
                 let _ = button.focus();
             }
         }
-    };
-    let choose = {
-        let navigate = navigate.clone();
-        move |account: AccountView| {
-            close(true);
-            navigate(&format!("/a/{}", account.id), Default::default());
-        }
-    };
+    });
+    let choose = Callback::new(move |account: AccountView| {
+        close.run(true);
+        navigate(&format!("/a/{}", account.id), Default::default());
+    });
     let open_list = move || {
+        let current = current.get_untracked().map(|c| c.id);
         let index = shown
             .get_untracked()
             .iter()
-            .position(|a| Some(a.id) == current.get_untracked().map(|c| c.id))
-            .unwrap_or(0);
-        highlighted.set(index);
+            .position(|a| Some(a.id) == current);
+        highlighted.set(index.unwrap_or(0));
         open.set(true);
     };
-    Effect::new(move |_| {
-        if open.get() {
-            if let Some(input) = search_ref.get() {
-                let _ = input.focus();
-            }
-        }
-    });
-    let on_search_key = {
-        let choose = choose.clone();
-        move |ev: leptos::ev::KeyboardEvent| {
-            let key = ev.key();
-            if let Some(next) = move_highlight(
-                &key,
-                highlighted.get_untracked(),
-                shown.get_untracked().len(),
-            ) {
-                ev.prevent_default();
-                highlighted.set(next);
-            } else if key == "Enter" {
-                ev.prevent_default();
-                if let Some(account) = shown
-                    .get_untracked()
-                    .get(highlighted.get_untracked())
-                    .cloned()
-                {
-                    choose(account);
-                }
-            } else if key == "Escape" {
-                ev.prevent_default();
-                close(true);
-            } else if key == "Tab" {
-                close(false);
-            }
-        }
-    };
-
     view! {
         <div class="switcher">
             <button
@@ -125,7 +108,7 @@ pub fn AccountSwitcher(
                 aria-haspopup="listbox"
                 aria-expanded=move || open.get().to_string()
                 aria-controls="switcher-popover"
-                on:click=move |_| if open.get_untracked() { close(false) } else { open_list() }
+                on:click=move |_| if open.get_untracked() { close.run(false) } else { open_list() }
                 on:keydown=move |ev| {
                     if matches!(ev.key().as_str(), "ArrowDown" | "ArrowUp") {
                         ev.prevent_default();
@@ -134,84 +117,155 @@ pub fn AccountSwitcher(
                 }
             >
                 {move || match current.get() {
-                    Some(account) => view! {
-                        <span class="avatar" aria-hidden="true">{initial(&account.name)}</span>
-                        <span class="switcher-name">{account.name.clone()}</span>
-                        {match account.kind {
-                            AccountKind::Personal => view! { <span class="badge kind-personal">"Personal"</span> }.into_any(),
-                            AccountKind::Organization => view! { <RoleBadge role=account.role /> }.into_any(),
-                        }}
-                    }.into_any(),
+                    Some(account) => view! { <AccountLabel account name_class="switcher-name" /> }.into_any(),
                     None => view! { <span class="switcher-name">"Choose an account"</span> }.into_any(),
                 }}
                 <span class="chevron" aria-hidden="true">"▾"</span>
             </button>
             <Show when=move || open.get()>
-                <div class="switcher-backdrop" on:click=move |_| close(false)></div>
-                <div class="switcher-popover" id="switcher-popover">
-                    <label for="switcher-search" class="sr-only">"Search accounts"</label>
-                    <input
-                        id="switcher-search"
-                        type="search"
-                        placeholder="Search accounts"
-                        autocomplete="off"
-                        role="combobox"
-                        aria-expanded="true"
-                        aria-controls="switcher-list"
-                        aria-autocomplete="list"
-                        aria-activedescendant=move || {
-                            (!shown.get().is_empty()).then(|| format!("switcher-option-{}", highlighted.get()))
-                        }
-                        node_ref=search_ref
-                        prop:value=move || query.get()
-                        on:input=move |ev| {
-                            query.set(event_target_value(&ev));
-                            highlighted.set(0);
-                        }
-                        on:keydown=on_search_key.clone()
-                    />
-                    <ul id="switcher-list" role="listbox" aria-label="Accounts">
-                        {
-                            let choose = choose.clone();
-                            move || {
-                                let list = shown.get();
-                                if list.is_empty() {
-                                    return view! { <li class="switcher-empty">"No account matches."</li> }.into_any();
-                                }
-                                list.into_iter()
-                                    .enumerate()
-                                    .map(|(index, account)| {
-                                        let choose = choose.clone();
-                                        let is_current = current.get().is_some_and(|c| c.id == account.id);
-                                        let chosen = account.clone();
-                                        view! {
-                                            <li
-                                                id=format!("switcher-option-{index}")
-                                                role="option"
-                                                class="switcher-option"
-                                                class:highlighted=move || highlighted.get() == index
-                                                aria-selected=is_current.to_string()
-                                                on:mousemove=move |_| highlighted.set(index)
-                                                on:click=move |_| choose(chosen.clone())
-                                            >
-                                                <span class="avatar" aria-hidden="true">{initial(&account.name)}</span>
-                                                <span class="option-name">{account.name.clone()}</span>
-                                                {match account.kind {
-                                                    AccountKind::Personal => view! { <span class="badge kind-personal">"Personal"</span> }.into_any(),
-                                                    AccountKind::Organization => view! { <RoleBadge role=account.role /> }.into_any(),
-                                                }}
-                                                {is_current.then(|| view! { <span class="check" aria-hidden="true">"✓"</span> })}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()
-                                    .into_any()
-                            }
-                        }
-                    </ul>
-                </div>
+                <div class="switcher-backdrop" on:click=move |_| close.run(false)></div>
+                <SwitcherPopover current shown query highlighted on_choose=choose on_close=close />
             </Show>
         </div>
+    }
+}
+
+/// The open switcher: the search box and the accounts that match it.
+#[component]
+fn SwitcherPopover(
+    /// The account the page acts in.
+    current: Signal<Option<AccountView>>,
+    /// The accounts that match the search.
+    shown: Memo<Vec<AccountView>>,
+    /// The search, two-way.
+    query: RwSignal<String>,
+    /// The highlighted option, two-way.
+    highlighted: RwSignal<usize>,
+    /// Called with the account chosen.
+    on_choose: Callback<AccountView>,
+    /// Called to close the list (refocusing the button or not).
+    on_close: Callback<bool>,
+) -> impl IntoView {
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = search_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let action = key_action(
+            &ev.key(),
+            highlighted.get_untracked(),
+            shown.get_untracked().len(),
+        );
+        if !matches!(
+            action,
+            KeyAction::None | KeyAction::Close { refocus: false }
+        ) {
+            ev.prevent_default();
+        }
+        match action {
+            KeyAction::Highlight(next) => highlighted.set(next),
+            KeyAction::Choose => {
+                if let Some(account) = shown
+                    .get_untracked()
+                    .get(highlighted.get_untracked())
+                    .cloned()
+                {
+                    on_choose.run(account);
+                }
+            }
+            KeyAction::Close { refocus } => on_close.run(refocus),
+            KeyAction::None => {}
+        }
+    };
+    let options = move || {
+        let list = shown.get();
+        if list.is_empty() {
+            return view! { <li class="switcher-empty">"No account matches."</li> }.into_any();
+        }
+        let current = current.get().map(|c| c.id);
+        list.into_iter()
+            .enumerate()
+            .map(|(index, account)| {
+                let is_current = current == Some(account.id);
+                view! { <SwitcherOption index account is_current highlighted on_choose /> }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <div class="switcher-popover" id="switcher-popover">
+            <label for="switcher-search" class="sr-only">"Search accounts"</label>
+            <input
+                id="switcher-search"
+                type="search"
+                placeholder="Search accounts"
+                autocomplete="off"
+                role="combobox"
+                aria-expanded="true"
+                aria-controls="switcher-list"
+                aria-autocomplete="list"
+                aria-activedescendant=move || (!shown.get().is_empty()).then(|| format!("switcher-option-{}", highlighted.get()))
+                node_ref=search_ref
+                prop:value=move || query.get()
+                on:input=move |ev| {
+                    query.set(event_target_value(&ev));
+                    highlighted.set(0);
+                }
+                on:keydown=on_key
+            />
+            <ul id="switcher-list" role="listbox" aria-label="Accounts">{options}</ul>
+        </div>
+    }
+}
+
+/// An account as the switcher shows it: initial, name, and role (or "Personal").
+#[component]
+fn AccountLabel(
+    /// The account.
+    account: AccountView,
+    /// The class of the name.
+    name_class: &'static str,
+) -> impl IntoView {
+    view! {
+        <span class="avatar" aria-hidden="true">{initial(&account.name)}</span>
+        <span class=name_class>{account.name.clone()}</span>
+        {match account.kind {
+            AccountKind::Personal => view! { <span class="badge kind-personal">"Personal"</span> }.into_any(),
+            AccountKind::Organization => view! { <RoleBadge role=account.role /> }.into_any(),
+        }}
+    }
+}
+
+/// One option of the switcher's list.
+#[component]
+fn SwitcherOption(
+    /// Its position in the list shown.
+    index: usize,
+    /// The account.
+    account: AccountView,
+    /// Whether it is the account the page acts in.
+    is_current: bool,
+    /// The highlighted position.
+    highlighted: RwSignal<usize>,
+    /// Called when it is chosen.
+    on_choose: Callback<AccountView>,
+) -> impl IntoView {
+    let chosen = account.clone();
+    view! {
+        <li
+            id=format!("switcher-option-{index}")
+            role="option"
+            class="switcher-option"
+            class:highlighted=move || highlighted.get() == index
+            aria-selected=is_current.to_string()
+            on:mousemove=move |_| highlighted.set(index)
+            on:click=move |_| on_choose.run(chosen.clone())
+        >
+            <AccountLabel account name_class="option-name" />
+            {is_current.then(|| view! { <span class="check" aria-hidden="true">"✓"</span> })}
+        </li>
     }
 }
 
@@ -227,5 +281,19 @@ mod tests {
         assert_eq!(move_highlight("End", 0, 3), Some(2));
         assert_eq!(move_highlight("ArrowDown", 0, 0), None);
         assert_eq!(move_highlight("a", 0, 3), None);
+    }
+
+    #[test]
+    fn keys_in_the_search_box_move_choose_or_close() {
+        assert_eq!(key_action("ArrowDown", 0, 3), KeyAction::Highlight(1));
+        assert_eq!(key_action("Enter", 1, 3), KeyAction::Choose);
+        assert_eq!(
+            key_action("Escape", 1, 3),
+            KeyAction::Close { refocus: true }
+        );
+        assert_eq!(key_action("Tab", 1, 3), KeyAction::Close { refocus: false });
+        assert_eq!(key_action("a", 1, 3), KeyAction::None);
+        // With nothing shown, arrows do nothing and Enter chooses nothing.
+        assert_eq!(key_action("ArrowDown", 0, 0), KeyAction::None);
     }
 }

@@ -75,3 +75,51 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A select with a label and, when it fills a request field, its inline error.
+#[component]
+pub fn SelectField(
+    /// The visible label, which is also the select's accessible name.
+    #[prop(into)]
+    label: String,
+    /// The element id (unique on the page).
+    #[prop(into)]
+    id: String,
+    /// The chosen option's value, two-way.
+    value: RwSignal<String>,
+    /// The options: (value, label), in order.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The request field it fills and the form's errors, to show its error.
+    #[prop(optional)]
+    field: Option<(&'static str, RwSignal<Vec<FieldError>>)>,
+    /// A hint under the field.
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// Why it cannot be changed now, if so (disables it; shown on hover).
+    #[prop(into, default = Signal::default())]
+    denial: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let error = Memo::new(move |_| {
+        field.and_then(|(name, errors)| errors.with(|errors| error_for(errors, name)))
+    });
+    let hint_id = format!("{id}-hint");
+    let described_by = hint.is_some().then(|| hint_id.clone());
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+                disabled=move || denial.get().is_some()
+                title=move || denial.get()
+                aria-describedby=described_by
+                aria-invalid=move || error.get().is_some().then_some("true")>
+                {move || options.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+            </select>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}

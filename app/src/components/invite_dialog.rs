@@ -1,12 +1,13 @@
 //! The "Invite member" dialog: email, role, team, team role and note, with the
 //! seats left shown before sending.
 
-use super::field::{error_for, TextField};
+use super::field::{error_for, SelectField, TextField};
+use super::form_state::{FormFailure, FormState};
 use super::modal::Modal;
 use crate::api;
 use crate::toast::use_toasts;
 use domain::api::{CreateInvitationRequest, TeamAssignmentRequest, TeamView};
-use domain::{AccountId, FieldError, OrgRole, TeamRole};
+use domain::{AccountId, OrgRole, TeamRole};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -32,44 +33,55 @@ pub fn InviteDialog(
     let team = RwSignal::new(String::new());
     let team_role = RwSignal::new(TeamRole::TeamMember.id().to_owned());
     let note = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let teams = RwSignal::new(Vec::<TeamView>::new());
-    Effect::new(move |_| {
-        if open.get() {
-            spawn_local(async move {
-                if let Ok(page) = api::teams(account).await {
-                    if team.get_untracked().is_empty() {
-                        if let Some(first) = page.items.first() {
-                            team.set(first.id.to_string());
-                        }
-                    }
-                    teams.set(page.items);
-                }
-            });
+    let form = FormState::new();
+    let errors = form.errors;
+    // The teams, asked for each time the dialog opens (another tab may have
+    // changed them).
+    let teams = LocalResource::new(move || {
+        let open = open.get();
+        async move {
+            match open {
+                true => api::teams(account)
+                    .await
+                    .map(|page| page.items)
+                    .unwrap_or_default(),
+                false => Vec::new(),
+            }
         }
     });
+    let team_options = Signal::derive(move || {
+        let list: Vec<TeamView> = teams.get().unwrap_or_default();
+        list.into_iter()
+            .map(|t| (t.id.to_string(), t.name))
+            .collect::<Vec<_>>()
+    });
+    // The team chosen, or the first one (what the select shows before a choice).
+    let chosen_team = move || {
+        Some(team.get_untracked())
+            .filter(|t| !t.is_empty())
+            .or_else(|| {
+                team_options
+                    .get_untracked()
+                    .first()
+                    .map(|(id, _)| id.clone())
+            })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = CreateInvitationRequest {
             email: email.get_untracked(),
             role: role.get_untracked(),
-            teams: (!team.get_untracked().is_empty()).then(|| {
+            teams: chosen_team().map(|team_id| {
                 vec![TeamAssignmentRequest {
-                    team_id: team.get_untracked(),
+                    team_id,
                     role: team_role.get_untracked(),
                 }]
             }),
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        if let Err(field_errors) = request.validate() {
-            errors.set(field_errors);
+        if !form.start(request.validate()) {
             return;
         }
-        errors.set(Vec::new());
-        failure.set(None);
-        busy.set(true);
         spawn_local(async move {
             match api::invite(account, &request).await {
                 Ok(invitation) => {
@@ -85,21 +97,21 @@ pub fn InviteDialog(
                     open.set(false);
                     on_sent.run(());
                 }
-                Err(error) => {
-                    errors.set(error.field_errors());
-                    failure.set(Some(error.message()));
-                }
+                Err(error) => form.fail(&error),
             }
-            busy.set(false);
+            form.done();
         });
     };
+    let team_roles = TeamRole::ALL
+        .map(|r| (r.id().to_owned(), r.label().to_owned()))
+        .to_vec();
     let note_error = Memo::new(move |_| errors.with(|e| error_for(e, "note")));
     view! {
         <Modal open id="invite-dialog" title="Invite member".to_owned()>
             <form class="form" on:submit=submit novalidate>
                 {move || seats.get().map(|s| view! { <p class="muted">{s}</p> })}
                 {move || full.get().map(|reason| view! { <p class="alert info">{reason}</p> })}
-                {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+                <FormFailure state=form />
                 <TextField label="Email".into() id="invite-email".into() field="email".into() value=email errors input_type="email" />
                 <div class="row even">
                     <div class="field">
@@ -109,18 +121,8 @@ pub fn InviteDialog(
                         </select>
                         <p class="hint">{move || role.get().parse::<OrgRole>().map(|r| r.description()).unwrap_or_default()}</p>
                     </div>
-                    <div class="field">
-                        <label for="invite-team">"Team"</label>
-                        <select id="invite-team" prop:value=move || team.get() on:change=move |ev| team.set(event_target_value(&ev))>
-                            {move || teams.get().into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="invite-team-role">"Team role"</label>
-                        <select id="invite-team-role" prop:value=move || team_role.get() on:change=move |ev| team_role.set(event_target_value(&ev))>
-                            {TeamRole::ALL.into_iter().map(|r| view! { <option value=r.id()>{r.label()}</option> }).collect_view()}
-                        </select>
-                    </div>
+                    <SelectField label="Team" id="invite-team" value=team options=team_options />
+                    <SelectField label="Team role" id="invite-team-role" value=team_role options=team_roles />
                 </div>
                 <div class="field" class:invalid=move || note_error.get().is_some()>
                     <label for="invite-note">"Note"</label>
@@ -133,7 +135,7 @@ pub fn InviteDialog(
                 </div>
                 <div class="actions">
                     <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
-                    <button type="submit" class="button primary" disabled=move || busy.get() || full.get().is_some()>"Send invitation"</button>
+                    <button type="submit" class="button primary" disabled=move || form.busy.get() || full.get().is_some()>"Send invitation"</button>
                 </div>
             </form>
         </Modal>

@@ -5,7 +5,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::badges::RoleBadge;
-use crate::session::{use_session, SessionState};
+use crate::session::{use_session, welcome_to, SessionState};
 use crate::toast::use_toasts;
 use domain::api::InvitationView;
 use domain::invitation::InvitationStatus;
@@ -30,29 +30,20 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
     let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
-    let invitation = RwSignal::new(None::<Result<InvitationView, ApiError>>);
+    // Not `load`: without a network the page says the link is not found.
+    let invitation: LocalResource<Result<InvitationView, ApiError>> =
+        LocalResource::new(move || {
+            let token = token.get();
+            async move { api::preview_invitation(&token).await }
+        });
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let token = token.get();
-        spawn_local(async move {
-            invitation.set(Some(api::preview_invitation(&token).await));
-        });
-    });
     let accept = move |_| {
         let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
             match api::accept_invitation_token(&token.get_untracked()).await {
-                Ok(account) => {
-                    session.reload().await;
-                    toasts.show(format!(
-                        "You joined {} as {}.",
-                        account.name,
-                        account.role.label()
-                    ));
-                    navigate(&format!("/a/{}", account.id), Default::default());
-                }
+                Ok(account) => welcome_to(session, toasts, account, navigate).await,
                 Err(error) => failure.set(Some(error.message())),
             }
             busy.set(false);
@@ -69,7 +60,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                         "You declined the invitation to {}.",
                         view.account_name
                     ));
-                    invitation.set(Some(api::preview_invitation(&token.get_untracked()).await));
+                    invitation.refetch();
                 }
                 Err(error) => failure.set(Some(error.message())),
             }

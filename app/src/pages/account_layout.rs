@@ -2,22 +2,14 @@
 //! top bar, the section navigation and the page.
 
 use crate::components::top_bar::TopBar;
+use crate::current_account::{provide_current_account, use_current_account};
 use crate::session::{use_session, SessionState};
-use domain::api::AccountView;
 use domain::roles::AccountStatus;
 use domain::{AccountId, AccountKind};
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
-
-/// The account the current page acts in.
-#[derive(Clone, Copy)]
-pub struct CurrentAccount(pub Memo<Option<AccountView>>);
-
-pub fn use_current_account() -> Memo<Option<AccountView>> {
-    expect_context::<CurrentAccount>().0
-}
 
 #[derive(Clone, Debug, PartialEq)]
 enum Frame {
@@ -67,7 +59,7 @@ pub fn AccountLayout() -> impl IntoView {
             .and_then(|id| id.parse::<AccountId>().ok())
     });
     let account = Memo::new(move |_| account_id.get().and_then(|id| session.account(id)));
-    provide_context(CurrentAccount(account));
+    provide_current_account(account);
     let frame = Memo::new(move |_| match session.state.get() {
         SessionState::Loading | SessionState::SignedOut => Frame::Loading,
         SessionState::Failed(crate::api::ApiError::Offline) => Frame::Offline,

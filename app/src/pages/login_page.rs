@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::components::field::TextField;
+use crate::components::form_state::{FormFailure, FormState};
 use crate::session::{leave_when_signed_in, use_session};
 use domain::api::LoginRequest;
 use domain::FieldError;
@@ -15,9 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
     leave_when_signed_in();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -32,19 +31,20 @@ pub fn LoginPage() -> impl IntoView {
         if request.password.is_empty() {
             missing.push(FieldError::new("password", "enter your password"));
         }
-        errors.set(missing.clone());
-        if !missing.is_empty() {
+        if !form.start(if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(missing)
+        }) {
             return;
         }
-        busy.set(true);
-        failure.set(None);
         spawn_local(async move {
             match api::login(&request).await {
                 // Signing in always lands in the personal account: the effect above navigates.
                 Ok(_) => session.reload().await,
-                Err(error) => failure.set(Some(error.message())),
+                Err(error) => form.fail(&error),
             }
-            busy.set(false);
+            form.done();
         });
     };
     view! {
@@ -52,11 +52,11 @@ pub fn LoginPage() -> impl IntoView {
             <form class="panel auth-form" on:submit=submit novalidate>
                 <div class="brand-line"><span aria-hidden="true">"◆"</span>" Orgspace"</div>
                 <h1>"Sign in"</h1>
-                {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
-                <TextField label="Email".into() id="login-email".into() field="email".into() value=email errors input_type="email" autocomplete="email" />
-                <TextField label="Password".into() id="login-password".into() field="password".into() value=password errors input_type="password" autocomplete="current-password" />
-                <button type="submit" class="button primary wide" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                <FormFailure state=form />
+                <TextField label="Email".into() id="login-email".into() field="email".into() value=email errors=form.errors input_type="email" autocomplete="email" />
+                <TextField label="Password".into() id="login-password".into() field="password".into() value=password errors=form.errors input_type="password" autocomplete="current-password" />
+                <button type="submit" class="button primary wide" disabled=move || form.busy.get()>
+                    {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
                 <p class="switch-form">"New to Orgspace? " <a href="/register">"Create an account"</a></p>
             </form>

@@ -2,10 +2,10 @@
 
 use crate::api;
 use crate::components::field::TextField;
+use crate::components::form_state::{FormFailure, FormState};
 use crate::components::organization_fields::{OrganizationFields, OrganizationValues};
 use crate::session::{leave_when_signed_in, use_session};
 use domain::api::RegisterRequest;
-use domain::FieldError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,9 +19,8 @@ pub fn RegisterPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let account_type = RwSignal::new("personal".to_owned());
     let organization = OrganizationValues::new();
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
+    let errors = form.errors;
     leave_when_signed_in();
     let is_organization = move || account_type.get() == "organization";
     // From an invitation link: the invited email, fixed.
@@ -43,23 +42,15 @@ pub fn RegisterPage() -> impl IntoView {
                 .then(|| organization.request()),
         };
         // The same checks as the server's, so mistakes show before sending.
-        if let Err(field_errors) = request.validate() {
-            errors.set(field_errors);
-            failure.set(Some("Some fields need attention.".into()));
+        if !form.start(request.validate()) {
             return;
         }
-        errors.set(Vec::new());
-        failure.set(None);
-        busy.set(true);
         spawn_local(async move {
             match api::register(&request).await {
                 Ok(_) => session.reload().await,
-                Err(error) => {
-                    errors.set(error.field_errors());
-                    failure.set(Some(error.message()));
-                }
+                Err(error) => form.fail(&error),
             }
-            busy.set(false);
+            form.done();
         });
     };
     view! {
@@ -67,7 +58,7 @@ pub fn RegisterPage() -> impl IntoView {
             <form class="panel auth-form wide-form" on:submit=submit novalidate>
                 <div class="brand-line"><span aria-hidden="true">"◆"</span>" Orgspace"</div>
                 <h1>"Create your account"</h1>
-                {move || failure.get().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+                <FormFailure state=form />
                 <TextField label="Name".into() id="register-name".into() field="name".into() value=name errors autocomplete="name" />
                 <TextField label="Email".into() id="register-email".into() field="email".into() value=email errors input_type="email" autocomplete="email"
                     readonly=email_is_fixed
@@ -105,8 +96,8 @@ pub fn RegisterPage() -> impl IntoView {
                         <OrganizationFields prefix="organization".into() values=organization errors />
                     </div>
                 </Show>
-                <button type="submit" class="button primary wide" disabled=move || busy.get()>
-                    {move || if busy.get() { "Creating account…" } else { "Create account" }}
+                <button type="submit" class="button primary wide" disabled=move || form.busy.get()>
+                    {move || if form.busy.get() { "Creating account…" } else { "Create account" }}
                 </button>
                 <p class="switch-form">"Already have an account? " <a href="/login">"Sign in"</a></p>
             </form>

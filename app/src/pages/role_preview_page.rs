@@ -3,7 +3,7 @@
 //! no request, so it works offline. `/roles` stands alone with example teams;
 //! `/a/{org}/roles` uses the organization's own teams.
 
-use super::account_layout::use_current_account;
+use crate::current_account::use_current_account;
 use crate::network::OfflineBanner;
 use domain::preview::{preview, Answer, PreviewTeam};
 use domain::{OrgRole, TeamRole};
@@ -33,28 +33,30 @@ pub fn RolePreviewPage() -> impl IntoView {
 pub fn OrgRolePreviewPage() -> impl IntoView {
     crate::browser::set_title("Role preview");
     let account = use_current_account();
-    let teams = RwSignal::new(Vec::<String>::new());
-    // The preview opens on the member's own roles.
-    let start = RwSignal::new(None::<(OrgRole, HashMap<String, TeamRole>)>);
-    Effect::new(move |_| {
-        let Some(account) = account.get() else {
-            return;
-        };
-        start.set(Some((account.role, HashMap::new())));
-        leptos::task::spawn_local(async move {
-            // Offline, the preview still works with no team columns.
-            if let Ok(page) = crate::api::teams(account.id).await {
-                let mine = page
-                    .items
-                    .iter()
-                    .filter_map(|t| t.my_role.map(|r| (t.name.clone(), r)))
-                    .collect();
-                teams.set(page.items.into_iter().map(|t| t.name).collect());
-                start.set(Some((account.role, mine)));
+    // Offline, the preview still works with no team columns.
+    let loaded = LocalResource::new(move || {
+        let id = account.get().map(|a| a.id);
+        async move {
+            match id {
+                Some(id) => crate::api::teams(id)
+                    .await
+                    .map(|page| page.items)
+                    .unwrap_or_default(),
+                None => Vec::new(),
             }
-        });
+        }
     });
-    view! { <RolePreview teams=Signal::from(teams) start=Signal::from(start) /> }
+    let org_teams = move || loaded.get().unwrap_or_default();
+    let teams = Signal::derive(move || org_teams().into_iter().map(|t| t.name).collect());
+    // The preview opens on the member's own roles.
+    let start = Signal::derive(move || {
+        let own_teams = org_teams()
+            .into_iter()
+            .filter_map(|t| t.my_role.map(|r| (t.name, r)))
+            .collect();
+        account.get().map(|a| (a.role, own_teams))
+    });
+    view! { <RolePreview teams start /> }
 }
 
 fn answer_cell(answer: &Answer) -> impl IntoView + use<> {

@@ -52,9 +52,9 @@ impl CreateInstanceRequest {
             "name",
             crate::resources::InstanceName::parse(&self.name),
         );
-        let size = match self.size.parse() {
+        let size = match self.size.parse::<crate::resources::InstanceSize>() {
             Ok(size) => Some(size),
-            Err(()) => {
+            Err(_) => {
                 errors.push("size".into(), "must be small, medium or large");
                 None
             }

@@ -2,7 +2,7 @@
 //! when signed in or by the token from the mail link.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::pagination::PageParams;
+use super::pagination::{page_of, PageParams};
 use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
 use super::state::AppState;
 use crate::clock;
@@ -303,14 +303,11 @@ pub async fn list_invitations(
     account.decide(Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
     let scope = InvitationScope::Account(id);
-    let (items, next) = state
+    let now = clock::now();
+    let page = state
         .store
-        .list_invitations(scope, status, cursor, limit, clock::now())
-        .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: next.map(|id| id.to_string()),
-    }))
+        .list_invitations(scope, status, cursor, limit, now);
+    Ok(Json(page_of(page.await?)))
 }
 
 /// Sends an invitation again with a new link and a new expiry (Owners). An
@@ -417,14 +414,11 @@ pub async fn list_my_invitations(
 ) -> ApiResult<Json<Page<InvitationView>>> {
     let (status, cursor, limit) = query.parse()?;
     let scope = InvitationScope::Email(&caller.user.email);
-    let (items, next) = state
+    let now = clock::now();
+    let page = state
         .store
-        .list_invitations(scope, status, cursor, limit, clock::now())
-        .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: next.map(|id| id.to_string()),
-    }))
+        .list_invitations(scope, status, cursor, limit, now);
+    Ok(Json(page_of(page.await?)))
 }
 
 /// Accepts an invitation addressed to the signed-in user.

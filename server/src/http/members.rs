@@ -1,7 +1,7 @@
 //! Members: list and search, change a role, remove; transfer ownership.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use super::pagination::PageParams;
+use super::pagination::{page_of, PageParams};
 use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -77,14 +77,10 @@ pub async fn list_members(
         .map(|text| MemberCursor::decode(text).ok_or_else(PageParams::bad_cursor))
         .transpose()?;
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let (items, next) = state
+    let page = state
         .store
-        .list_members(id, search, after.as_ref(), paging.limit)
-        .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: next.map(|c| c.encode()),
-    }))
+        .list_members(id, search, after.as_ref(), paging.limit);
+    Ok(Json(page_of(page.await?)))
 }
 
 /// The member as listed, after a change.

@@ -1,7 +1,7 @@
 //! What every handler may use.
 
-use super::ops::Metrics;
-use super::security::content_security_policy;
+use super::csp::content_security_policy;
+use super::metrics::Metrics;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::mail::Mailer;

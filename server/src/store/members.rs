@@ -51,9 +51,15 @@ pub struct MemberCursor {
     pub user_id: String,
 }
 
+impl std::fmt::Display for MemberCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}_{}", self.joined_at, self.user_id)
+    }
+}
+
 impl MemberCursor {
     pub fn encode(&self) -> String {
-        format!("{}_{}", self.joined_at, self.user_id)
+        self.to_string()
     }
 
     pub fn decode(text: &str) -> Option<Self> {
