@@ -133,11 +133,27 @@ pub enum Event {
     UserSignedOut,
     #[serde(rename = "user.password_changed")]
     UserPasswordChanged,
+    #[serde(rename = "user.sign_in_failed")]
+    UserSignInFailed,
+    #[serde(rename = "user.password_reset")]
+    UserPasswordReset,
+    #[serde(rename = "user.email_verified")]
+    UserEmailVerified,
+    #[serde(rename = "user.email_change_requested")]
+    UserEmailChangeRequested,
+    #[serde(rename = "user.email_changed")]
+    UserEmailChanged,
+    #[serde(rename = "user.profile_updated")]
+    UserProfileUpdated,
+    #[serde(rename = "user.session_revoked")]
+    UserSessionRevoked,
+    #[serde(rename = "user.deleted")]
+    UserDeleted,
 }
 
 impl Event {
     /// Every event, in the order the app lists them.
-    pub const ALL: [Event; 27] = [
+    pub const ALL: [Event; 35] = [
         Self::AccountCreated,
         Self::OrgCreated,
         Self::OrgUpdated,
@@ -165,6 +181,14 @@ impl Event {
         Self::UserSignedIn,
         Self::UserSignedOut,
         Self::UserPasswordChanged,
+        Self::UserSignInFailed,
+        Self::UserPasswordReset,
+        Self::UserEmailVerified,
+        Self::UserEmailChangeRequested,
+        Self::UserEmailChanged,
+        Self::UserProfileUpdated,
+        Self::UserSessionRevoked,
+        Self::UserDeleted,
     ];
 
     /// The id, as stored and sent: `member.invited`.
@@ -197,6 +221,14 @@ impl Event {
             Self::UserSignedIn => "user.signed_in",
             Self::UserSignedOut => "user.signed_out",
             Self::UserPasswordChanged => "user.password_changed",
+            Self::UserSignInFailed => "user.sign_in_failed",
+            Self::UserPasswordReset => "user.password_reset",
+            Self::UserEmailVerified => "user.email_verified",
+            Self::UserEmailChangeRequested => "user.email_change_requested",
+            Self::UserEmailChanged => "user.email_changed",
+            Self::UserProfileUpdated => "user.profile_updated",
+            Self::UserSessionRevoked => "user.session_revoked",
+            Self::UserDeleted => "user.deleted",
         }
     }
 
@@ -230,6 +262,14 @@ impl Event {
             Self::UserSignedIn => "Signed in",
             Self::UserSignedOut => "Signed out",
             Self::UserPasswordChanged => "Password changed",
+            Self::UserSignInFailed => "Sign-in failed",
+            Self::UserPasswordReset => "Password reset",
+            Self::UserEmailVerified => "Email verified",
+            Self::UserEmailChangeRequested => "Email change requested",
+            Self::UserEmailChanged => "Email changed",
+            Self::UserProfileUpdated => "Profile updated",
+            Self::UserSessionRevoked => "Session signed out",
+            Self::UserDeleted => "User deleted",
         }
     }
 
@@ -258,7 +298,17 @@ impl Event {
             | Self::TeamMemberRemoved => Category::Team,
             Self::InstanceCreated | Self::InstanceDeleted => Category::Instance,
             Self::ApiKeyCreated | Self::ApiKeyRevoked => Category::ApiKey,
-            Self::UserSignedIn | Self::UserSignedOut | Self::UserPasswordChanged => Category::User,
+            Self::UserSignedIn
+            | Self::UserSignedOut
+            | Self::UserPasswordChanged
+            | Self::UserSignInFailed
+            | Self::UserPasswordReset
+            | Self::UserEmailVerified
+            | Self::UserEmailChangeRequested
+            | Self::UserEmailChanged
+            | Self::UserProfileUpdated
+            | Self::UserSessionRevoked
+            | Self::UserDeleted => Category::User,
         }
     }
 

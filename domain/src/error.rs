@@ -51,13 +51,21 @@ pub enum ErrorCode {
     TeamNotEmpty,
     /// The endpoint exists but does not take this method (405).
     MethodNotAllowed,
+    /// A mailed link's token is unknown, used or expired (410).
+    TokenInvalid,
+    /// The email is verified already (409).
+    AlreadyVerified,
+    /// The action needs a verified email (403).
+    EmailUnverified,
+    /// The password given to confirm an action is wrong (403).
+    PasswordIncorrect,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 25] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -78,6 +86,10 @@ impl ErrorCode {
         Self::EmailTaken,
         Self::TeamNotEmpty,
         Self::MethodNotAllowed,
+        Self::TokenInvalid,
+        Self::AlreadyVerified,
+        Self::EmailUnverified,
+        Self::PasswordIncorrect,
         Self::Internal,
     ];
 
@@ -85,7 +97,10 @@ impl ErrorCode {
     /// a body that is not JSON at all).
     pub const fn status(self) -> u16 {
         match self {
-            Self::Forbidden | Self::InvitationEmailMismatch => 403,
+            Self::Forbidden
+            | Self::InvitationEmailMismatch
+            | Self::EmailUnverified
+            | Self::PasswordIncorrect => 403,
             Self::LastOwner
             | Self::LastMember
             | Self::OrgLimitReached
@@ -95,8 +110,9 @@ impl ErrorCode {
             | Self::AlreadyMember
             | Self::InvitationPending
             | Self::EmailTaken
-            | Self::TeamNotEmpty => 409,
-            Self::InvitationExpired | Self::InvitationRevoked => 410,
+            | Self::TeamNotEmpty
+            | Self::AlreadyVerified => 409,
+            Self::InvitationExpired | Self::InvitationRevoked | Self::TokenInvalid => 410,
             Self::Validation | Self::RegionImmutable => 422,
             Self::NotFound => 404,
             Self::Unauthenticated => 401,
@@ -129,6 +145,10 @@ impl ErrorCode {
             Self::EmailTaken => "email_taken",
             Self::TeamNotEmpty => "team_not_empty",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::TokenInvalid => "token_invalid",
+            Self::AlreadyVerified => "already_verified",
+            Self::EmailUnverified => "email_unverified",
+            Self::PasswordIncorrect => "password_incorrect",
             Self::Internal => "internal",
         }
     }
@@ -156,6 +176,10 @@ impl ErrorCode {
             Self::EmailTaken => "Email already registered",
             Self::TeamNotEmpty => "Team still owns resources",
             Self::MethodNotAllowed => "Method not allowed",
+            Self::TokenInvalid => "Link no longer valid",
+            Self::AlreadyVerified => "Email already verified",
+            Self::EmailUnverified => "Email not verified",
+            Self::PasswordIncorrect => "Wrong password",
             Self::Internal => "Server error",
         }
     }
@@ -288,6 +312,10 @@ mod tests {
             (ErrorCode::EmailTaken, 409),
             (ErrorCode::TeamNotEmpty, 409),
             (ErrorCode::MethodNotAllowed, 405),
+            (ErrorCode::TokenInvalid, 410),
+            (ErrorCode::AlreadyVerified, 409),
+            (ErrorCode::EmailUnverified, 403),
+            (ErrorCode::PasswordIncorrect, 403),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -12,6 +12,7 @@
 //! - [`api_keys`]: API key ids, bearer tokens and key status.
 //! - [`activity`]: event types, activity filters and export formats.
 //! - [`rules`]: membership rules (owners, members, limits).
+//! - [`identity`]: a user's own lifecycle (deleting one's user, sessions' devices).
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
@@ -24,6 +25,7 @@ pub mod api_keys;
 pub mod billing;
 pub mod catalog;
 pub mod error;
+pub mod identity;
 pub mod ids;
 pub mod invitation;
 pub mod preview;

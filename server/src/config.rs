@@ -81,6 +81,30 @@ pub struct Config {
     #[arg(long, env = "ORGSPACE_REGISTRATIONS_PER_HOUR", default_value_t = 20)]
     pub registrations_per_hour: u32,
 
+    /// Seconds an email verification link stays valid.
+    #[arg(
+        long,
+        env = "ORGSPACE_EMAIL_VERIFICATION_TTL",
+        default_value_t = 86_400
+    )]
+    pub email_verification_ttl: i64,
+
+    /// Seconds a password reset link stays valid.
+    #[arg(long, env = "ORGSPACE_PASSWORD_RESET_TTL", default_value_t = 3_600)]
+    pub password_reset_ttl: i64,
+
+    /// Password reset mails asked for per email, and per client address, per hour.
+    #[arg(long, env = "ORGSPACE_PASSWORD_RESETS_PER_HOUR", default_value_t = 5)]
+    pub password_resets_per_hour: u32,
+
+    /// Verification mails a user may ask for again per hour.
+    #[arg(
+        long,
+        env = "ORGSPACE_VERIFICATION_MAILS_PER_HOUR",
+        default_value_t = 5
+    )]
+    pub verification_mails_per_hour: u32,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "ORGSPACE_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

@@ -10,6 +10,10 @@ pub enum ApiError {
     /// A rule refused (the denial's code gives the status: 403, 409, 410, 422).
     #[error("{0}")]
     Denied(Denial),
+    /// A refusal with a problem document of its own (a 409 `last_owner` that
+    /// names the organizations in `errors`); its status is the document's.
+    #[error("{}", .0.detail)]
+    Problem(Problem),
     /// 422 `validation`: the listed fields are invalid.
     #[error("invalid fields")]
     Invalid(Vec<FieldError>),
@@ -39,6 +43,7 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         match self {
             Self::Denied(denial) => Problem::from(denial.clone()),
+            Self::Problem(problem) => problem.clone(),
             Self::Invalid(errors) => Problem::validation(errors.clone()),
             Self::Malformed(detail) => Problem::with_status(ErrorCode::Validation, 400, detail),
             Self::NotFound(what) => {

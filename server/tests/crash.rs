@@ -21,6 +21,7 @@ use rand::Rng;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -51,11 +52,12 @@ async fn worker(
     url: Arc<RwLock<String>>,
     ledger: Arc<Mutex<Ledger>>,
     stop: Arc<AtomicBool>,
+    outbox: Arc<PathBuf>,
 ) {
     let mut round = 0;
     while !stop.load(Ordering::Relaxed) {
         round += 1;
-        let _ = one_round(worker, round, &url, &ledger).await;
+        let _ = one_round(worker, round, &url, &ledger, &outbox).await;
     }
 }
 
@@ -64,6 +66,7 @@ async fn one_round(
     round: usize,
     url: &RwLock<String>,
     ledger: &Mutex<Ledger>,
+    outbox: &Path,
 ) -> Option<()> {
     let base = || url.read().unwrap().clone();
     let client = || {
@@ -144,8 +147,11 @@ async fn one_round(
     let invitation = invitation["id"].as_str()?.to_owned();
     note(&|l| l.invitations.push((org.clone(), invitation.clone())));
 
+    // The invitee follows the mailed link, which also verifies their address.
+    let token = process::mailed_token(outbox, &email, "/invitations/accept")?;
     ok(invitee_client
-        .post(format!("{}/api/invitations/{invitation}/accept", base()))
+        .post(format!("{}/api/invitations/accept-token", base()))
+        .json(&json!({ "token": token }))
         .send()
         .await)
     .await?;
@@ -179,7 +185,10 @@ async fn every_confirmed_change_survives_sigkill_and_the_invariants_hold() {
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..WORKERS)
-        .map(|w| tokio::spawn(worker(w, url.clone(), ledger.clone(), stop.clone())))
+        .map(|w| {
+            let outbox = Arc::new(dir.join("outbox"));
+            tokio::spawn(worker(w, url.clone(), ledger.clone(), stop.clone(), outbox))
+        })
         .collect();
 
     let mut kills = 0;

@@ -15,9 +15,10 @@ mod helpers;
 mod process;
 
 use helpers::{new_organization, PASSWORD};
-use process::{fresh_database, postgres_url, Server};
+use process::{fresh_database, mailed_token, postgres_url, Server};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+use std::path::Path;
 
 /// A client whose cookie jar is shared by every server it talks to.
 struct Person {
@@ -45,6 +46,19 @@ async fn register(server: &str, email: &str) -> Person {
     }
 }
 
+/// A new client signed in as `email` through `server`.
+async fn sign_in(server: &str, email: &str) -> Client {
+    let client = client();
+    let response = client
+        .post(format!("{server}/api/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "sign in as {email}");
+    client
+}
+
 async fn send(client: &Client, method: &str, url: String, body: Value) -> (StatusCode, Value) {
     let request = client.request(method.parse().unwrap(), url);
     let request = if body.is_null() {
@@ -58,8 +72,14 @@ async fn send(client: &Client, method: &str, url: String, body: Value) -> (Statu
 }
 
 /// Olga owns a funded organization; Bob, registered on the other server, is in
-/// it as `role`.
-async fn organization_with_bob(a: &str, b: &str, role: &str) -> (Person, Person, String) {
+/// it as `role` (he verified his address through the first server, then
+/// accepted by id).
+async fn organization_with_bob(
+    a: &str,
+    b: &str,
+    role: &str,
+    outbox: &Path,
+) -> (Person, Person, String) {
     let olga = register(a, &format!("olga-{}@many.test", uuid::Uuid::new_v4())).await;
     let bob_email = format!("bob-{}@many.test", uuid::Uuid::new_v4());
     let bob = register(b, &bob_email).await;
@@ -97,6 +117,16 @@ async fn organization_with_bob(a: &str, b: &str, role: &str) -> (Person, Person,
     .await;
     assert_eq!(status, StatusCode::CREATED, "{invitation}");
     let id = invitation["id"].as_str().unwrap();
+    let verification =
+        mailed_token(outbox, &bob_email, "/verify-email").expect("a verification mail");
+    let (status, _) = send(
+        &bob.client,
+        "POST",
+        format!("{a}/api/auth/verify-email"),
+        json!({ "token": verification }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, _) = send(
         &bob.client,
         "POST",
@@ -137,8 +167,50 @@ async fn two_servers_on_one_postgres_database_behave_as_one() {
     let (status, _) = send(&ana.client, "GET", format!("{a}/api/me"), Value::Null).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
+    // A session signed out from the sessions list on one server stops working
+    // on the other at once.
+    let ana_phone = sign_in(b, "ana@many.test").await;
+    let ana_laptop = sign_in(a, "ana@many.test").await;
+    let (status, sessions) = send(
+        &ana_phone,
+        "GET",
+        format!("{b}/api/me/sessions"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let phone_session = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = send(&ana_phone, "GET", format!("{a}/api/me"), Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send(
+        &ana_laptop,
+        "DELETE",
+        format!("{a}/api/me/sessions/{phone_session}"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for server in [a, b] {
+        let (status, _) = send(&ana_phone, "GET", format!("{server}/api/me"), Value::Null).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "revoked through the other server"
+        );
+    }
+    let (status, _) = send(&ana_laptop, "GET", format!("{b}/api/me"), Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+
     // A role change through one server is enforced by the other at once.
-    let (olga, bob, org) = organization_with_bob(a, b, "admin").await;
+    let (olga, bob, org) = organization_with_bob(a, b, "admin", &dir.join("outbox")).await;
     let (status, answer) = send(
         &bob.client,
         "GET",
@@ -190,7 +262,7 @@ async fn two_servers_on_one_postgres_database_behave_as_one() {
     // Two Owners demoting each other at the same moment, each through a
     // different server: one demotion wins, an Owner always remains.
     for round in 0..10 {
-        let (olga, bob, org) = organization_with_bob(a, b, "owner").await;
+        let (olga, bob, org) = organization_with_bob(a, b, "owner", &dir.join("outbox")).await;
         let demote_bob = send(
             &olga.client,
             "PATCH",

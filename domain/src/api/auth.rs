@@ -59,6 +59,61 @@ impl ChangePasswordRequest {
     }
 }
 
+/// `POST /api/auth/verify-email`: the token of a mailed verification link.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct VerifyEmailRequest {
+    pub token: String,
+}
+
+/// `POST /api/auth/password-reset`: where to mail a reset link, if an account
+/// has that address (the answer is the same either way).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /api/auth/password-reset/confirm`: the mailed token and the new password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PasswordResetConfirmRequest {
+    pub token: String,
+    pub password: String,
+}
+
+// Tokens of mailed links are secrets too: never printed.
+impl fmt::Debug for VerifyEmailRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VerifyEmailRequest(***)")
+    }
+}
+
+impl fmt::Debug for PasswordResetConfirmRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordResetConfirmRequest(***)")
+    }
+}
+
+impl PasswordResetConfirmRequest {
+    /// The new password, if it is one (whether the token is good only the
+    /// server can tell).
+    pub fn validate(&self) -> Result<Password, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        if self.token.trim().is_empty() {
+            errors.push("token".into(), "is required: open the link from the mail");
+        }
+        let password = errors.field("", "password", Password::parse(&self.password));
+        match password {
+            Some(password) if errors.is_empty() => Ok(password),
+            _ => Err(errors.into_vec()),
+        }
+    }
+}
+
 /// A checked registration.
 #[derive(Clone, Debug)]
 pub struct Registration {
@@ -144,6 +199,9 @@ pub struct UserView {
     pub id: UserId,
     pub email: String,
     pub name: String,
+    /// Whether the mailbox answered (SPEC §14): only then do invitations to
+    /// this address show and can be accepted by id.
+    pub email_verified: bool,
 }
 
 /// `POST /api/auth/register` (201) and `POST /api/auth/login` (200).
@@ -276,5 +334,28 @@ mod tests {
         );
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("a@b.test"), "{printed}");
+    }
+
+    #[test]
+    fn a_password_reset_needs_the_token_and_a_valid_password() {
+        let request = |token: &str, password: &str| PasswordResetConfirmRequest {
+            token: token.into(),
+            password: password.into(),
+        };
+        assert_eq!(
+            request("abc", "a long new password")
+                .validate()
+                .unwrap()
+                .expose(),
+            "a long new password"
+        );
+        assert_eq!(
+            fields(request(" ", "short").validate().unwrap_err()),
+            ["token", "password"]
+        );
+        assert_eq!(
+            format!("{:?}", request("secret-token", "secret password")),
+            "PasswordResetConfirmRequest(***)"
+        );
     }
 }

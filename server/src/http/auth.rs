@@ -1,112 +1,147 @@
-//! Registration, sign-in, sign-out and `GET /api/me`.
+//! Signing up, in and out, and the links mailed to an address: verifying it
+//! and resetting a password. None of these needs a session except sign-out.
 
-use super::extract::{session_token, ApiJson, AuthUser, ClientAddr, SESSION_COOKIE};
-use super::responses::Unauthenticated;
+use super::extract::{session_token, ApiJson, ClientInfo};
+use super::sessions::{
+    cleared_cookie, password_failures, session_cookie, set_cookie, signed_in_body,
+};
 use super::state::AppState;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
-use crate::operations::users::{self, start_session};
+use crate::mail::templates::{self, PasswordChange};
+use crate::operations::users::{self, start_session, Client, Lifetimes};
 use crate::operations::{AccountTx, Change};
-use crate::secrets::{hash_password, token_hash, verify_password};
-use crate::store::auth::{delete_session, delete_sessions_of, set_password};
+use crate::secrets::{hash_password, random_token, token_hash, verify_password};
+use crate::store::auth::{delete_session, EmailToken, TokenPurpose};
 use crate::store::{Actor, RateLimit, Target, UserRow};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::post;
 use axum::{Json, Router};
 use domain::activity::Event;
-use domain::api::{AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, RegisterRequest};
+use domain::api::{
+    AuthResponse, LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, RegisterRequest,
+    UserView, VerifyEmailRequest,
+};
 use domain::text::Email;
 use domain::{Problem, UserId};
+use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/register", post(register))
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
-        .route("/me", get(me))
-        .route("/me/password", put(change_password))
+        .route("/auth/verify-email", post(verify_email))
+        .route("/auth/password-reset", post(request_password_reset))
+        .route("/auth/password-reset/confirm", post(confirm_password_reset))
 }
 
 /// Sign-in failures all look alike, whether or not the email is registered.
 const WRONG_CREDENTIALS: &str = "The email or password is wrong.";
 
+/// Refuses when `bucket` is over `max` per hour, then counts this attempt.
+async fn hourly_limit(state: &AppState, bucket: &str, max: u32) -> ApiResult<()> {
+    let limit = RateLimit {
+        max,
+        window_seconds: 3600,
+    };
+    let now = now();
+    state.store.check_rate(bucket, limit, now).await?;
+    state.store.hit_rate(bucket, now).await
+}
+
 /// Creates a user with their personal account (and, for `account_type:
-/// organization`, an organization they own) and signs them in.
+/// organization`, an organization they own), signs them in, and mails a link
+/// verifying their address.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest, responses(
-    (status = 201, description = "Registered and signed in; sets the session cookie", body = AuthResponse),
+    (status = 201, description = "Registered and signed in; sets the session cookie; a verification link is mailed", body = AuthResponse),
     (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "`validation`, listing every bad field", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json")))]
 pub async fn register(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    ClientInfo(client): ClientInfo,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<Response> {
-    let now = now();
-    let hourly = RateLimit {
-        max: state.config.registrations_per_hour,
-        window_seconds: 3600,
-    };
-    let by_address = format!("register:{ip}");
-    let by_email = format!("register-email:{}", request.email.trim().to_lowercase());
-    state.store.check_rate(&by_address, hourly, now).await?;
-    state.store.check_rate(&by_email, hourly, now).await?;
-    state.store.hit_rate(&by_address, now).await?;
-    state.store.hit_rate(&by_email, now).await?;
-
+    let per_hour = state.config.registrations_per_hour;
+    hourly_limit(&state, &format!("register:{}", client.ip), per_hour).await?;
+    let email_bucket = format!("register-email:{}", request.email.trim().to_lowercase());
+    hourly_limit(&state, &email_bucket, per_hour).await?;
     let registration = request.validate().map_err(ApiError::Invalid)?;
     let user = UserRow {
         id: UserId::from_uuid(uuid::Uuid::now_v7()),
         email: registration.email.as_str().to_owned(),
         name: registration.name.as_str().to_owned(),
         password_hash: hash_password(registration.password.expose().to_owned()).await?,
+        email_verified_at: None,
     };
-    let (limits, ttl) = (state.config.limits(), state.config.session_ttl);
+    let config = &state.config;
+    let lifetimes = Lifetimes {
+        session: config.session_ttl,
+        email_verification: config.email_verification_ttl,
+    };
     let organization = registration.organization.as_ref();
-    let token = users::register(&state.store, limits, &user, organization, ttl, now).await?;
+    let done = users::register(
+        &state.store,
+        config.limits(),
+        lifetimes,
+        &user,
+        organization,
+        &client,
+        now(),
+    )
+    .await?;
     tracing::info!(user = %user.id, "registered");
-    let body = auth_body(&state, &user).await?;
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    set_cookie(&mut response, &session_cookie(&state, &token));
+    let mail = templates::verify_email(
+        &config.base_url(),
+        &user.email,
+        &user.name,
+        &done.verification_token,
+        config.email_verification_ttl,
+    );
+    state.mail(mail).await;
+    let mut response = (
+        StatusCode::CREATED,
+        Json(signed_in_body(&state, &user).await?),
+    )
+        .into_response();
+    set_cookie(&mut response, &session_cookie(&state, &done.session_token));
     Ok(response)
 }
 
 /// Signs in. Always lands in the personal account (the app's choice; the answer
 /// lists every account, personal first). The previous session, if any, ends.
+/// Successful and failed sign-ins of an account are entries of its personal
+/// account's activity log, with the client's address and user agent.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "Signed in; sets a new session cookie", body = AuthResponse),
     (status = 401, description = "`unauthenticated`: wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    ClientInfo(client): ClientInfo,
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
     let now = now();
-    let config = &state.config;
-    let by_address = format!("login:{ip}");
     let attempts = RateLimit {
-        max: config.login_attempts_per_minute,
+        max: state.config.login_attempts_per_minute,
         window_seconds: 60,
     };
+    let by_address = format!("login:{}", client.ip);
     state.store.check_rate(&by_address, attempts, now).await?;
     state.store.hit_rate(&by_address, now).await?;
     let email = request.email.trim().to_lowercase();
-    let failures_key = format!("login-fail:{email}");
-    let failures = RateLimit {
-        max: config.login_failures_per_email,
-        window_seconds: config.login_failure_window,
-    };
-    state.store.check_rate(&failures_key, failures, now).await?;
-
+    let (failures, limit) = password_failures(&state, &email);
+    state.store.check_rate(&failures, limit, now).await?;
     let user = match Email::parse(&email) {
         Ok(email) => state.store.user_by_email(email.as_str()).await?,
         Err(_) => None,
     };
+    // An unknown email is checked against a real hash too: the same work.
     let hash = user.as_ref().map_or_else(
         || state.decoy_hash.as_str().to_owned(),
         |u| u.password_hash.clone(),
@@ -114,8 +149,11 @@ pub async fn login(
     let matches = verify_password(request.password.clone(), hash).await?;
     let user = match (user, matches) {
         (Some(user), true) => user,
-        _ => {
-            state.store.hit_rate(&failures_key, now).await?;
+        (user, _) => {
+            state.store.hit_rate(&failures, now).await?;
+            if let Some(user) = user {
+                record_failed_sign_in(&state, user.id, client);
+            }
             return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
         }
     };
@@ -123,17 +161,38 @@ pub async fn login(
     if let Some(old) = session_token(&headers) {
         delete_session(tx.tx(), &token_hash(&old)).await?;
     }
-    let token = start_session(tx.tx(), user.id, now, config.session_ttl).await?;
-    let payload = serde_json::json!({ "client": ip.to_string() });
+    let token = start_session(tx.tx(), user.id, &client, now, state.config.session_ttl).await?;
+    let payload = json!({ "client": client.ip, "user_agent": client.user_agent });
     tx.commit(Change::new(
         Event::UserSignedIn,
         Target::User(user.id),
         payload,
     ))
     .await?;
-    let mut response = Json(auth_body(&state, &user).await?).into_response();
+    let mut response = Json(signed_in_body(&state, &user).await?).into_response();
     set_cookie(&mut response, &session_cookie(&state, &token));
     Ok(response)
+}
+
+/// Writes a failed sign-in to the user's log after the answer, so a wrong
+/// password for a registered email takes as long as for an unknown one.
+fn record_failed_sign_in(state: &AppState, user: UserId, client: Client) {
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let recorded = async {
+            let tx = AccountTx::personal(&store, Actor::user(user)).await?;
+            let payload = json!({ "client": client.ip, "user_agent": client.user_agent });
+            tx.commit(Change::new(
+                Event::UserSignInFailed,
+                Target::User(user),
+                payload,
+            ))
+            .await
+        };
+        if let Err(error) = recorded.await {
+            tracing::warn!(%error, %user, "a failed sign-in was not recorded");
+        }
+    });
 }
 
 /// Ends the session (if any) and clears the cookie.
@@ -147,116 +206,115 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     if let (Some(hash), Some(user)) = (hash, user) {
         let mut tx = AccountTx::personal(&state.store, Actor::user(user)).await?;
         if delete_session(tx.tx(), &hash).await?.is_some() {
-            let change = Change::new(
-                Event::UserSignedOut,
-                Target::User(user),
-                serde_json::json!({}),
-            );
+            let change = Change::new(Event::UserSignedOut, Target::User(user), json!({}));
             tx.commit(change).await?;
         }
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    set_cookie(
-        &mut response,
-        &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    );
+    set_cookie(&mut response, &cleared_cookie(&state));
     Ok(response)
 }
 
-/// Changes the signed-in user's password after checking the current one. Every
-/// session of the user ends (signed in elsewhere, one is signed out there) and a
-/// new one starts here, its cookie sent with the answer. Wrong current passwords
-/// count against the same budget as failed sign-ins.
-#[utoipa::path(put, path = "/api/me/password", tag = "auth", request_body = ChangePasswordRequest, responses(
-    (status = 204, description = "Changed; every session ended; sets a new session cookie"),
-    (status = 422, description = "`validation`: the current password is wrong, or the new one is not a valid password", body = Problem, content_type = "application/problem+json"),
-    (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
-pub async fn change_password(
+/// Follows a mailed verification link: the address is verified (or, for a
+/// change of address, the new one replaces the old). No session needed.
+#[utoipa::path(post, path = "/api/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest, responses(
+    (status = 200, description = "Verified; the user as they are now", body = VerifyEmailAnswer),
+    (status = 409, description = "`email_taken`: the new address belongs to another account now", body = Problem, content_type = "application/problem+json"),
+    (status = 410, description = "`token_invalid`: unknown, used or expired", body = Problem, content_type = "application/problem+json")))]
+pub async fn verify_email(
     State(state): State<AppState>,
-    caller: AuthUser,
-    ApiJson(request): ApiJson<ChangePasswordRequest>,
-) -> ApiResult<Response> {
+    ApiJson(request): ApiJson<VerifyEmailRequest>,
+) -> ApiResult<Json<VerifyEmailAnswer>> {
+    let user = users::verify_email(&state.store, &request.token, now()).await?;
+    Ok(Json(VerifyEmailAnswer { user: user.view() }))
+}
+
+/// `POST /api/auth/verify-email`'s answer.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct VerifyEmailAnswer {
+    pub user: UserView,
+}
+
+/// Mails a password reset link to `email` if an account has it. The answer is
+/// the same either way, after the same work: the address is looked up, a link
+/// made and its hash taken in both cases, the limits count both, and the link
+/// is stored and mailed after the answer.
+#[utoipa::path(post, path = "/api/auth/password-reset", tag = "auth", request_body = PasswordResetRequest, responses(
+    (status = 202, description = "If an account has this email, a link is on its way"),
+    (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    ApiJson(request): ApiJson<PasswordResetRequest>,
+) -> ApiResult<StatusCode> {
+    let email = request.email.trim().to_lowercase();
+    let per_hour = state.config.password_resets_per_hour;
+    hourly_limit(&state, &format!("reset:{}", client.ip), per_hour).await?;
+    hourly_limit(&state, &format!("reset-email:{email}"), per_hour).await?;
     let now = now();
-    let user = &caller.user;
-    let failures_key = format!("login-fail:{}", user.email);
-    let failures = RateLimit {
-        max: state.config.login_failures_per_email,
-        window_seconds: state.config.login_failure_window,
+    let ttl = state.config.password_reset_ttl;
+    let user = match Email::parse(&email) {
+        Ok(email) => state.store.user_by_email(email.as_str()).await?,
+        Err(_) => None,
     };
-    state.store.check_rate(&failures_key, failures, now).await?;
-    let new_password = request.validate().map_err(ApiError::Invalid)?;
-    let matches =
-        verify_password(request.current_password.clone(), user.password_hash.clone()).await?;
-    if !matches {
-        state.store.hit_rate(&failures_key, now).await?;
-        return Err(ApiError::Invalid(vec![domain::FieldError::new(
-            "current_password",
-            "is not your current password",
-        )]));
+    let token = random_token();
+    let hash = token_hash(&token);
+    let owner = user
+        .as_ref()
+        .map_or_else(|| UserId::from_uuid(uuid::Uuid::nil()), |u| u.id);
+    let link = EmailToken {
+        user: owner,
+        purpose: TokenPurpose::ResetPassword,
+        email: email.clone(),
+        expires_at: now.plus_seconds(ttl),
+    };
+    if let Some(user) = user {
+        let mail = templates::password_reset(
+            &state.config.base_url(),
+            &user.email,
+            &user.name,
+            &token,
+            ttl,
+        );
+        let state = state.clone();
+        // Stored and mailed after the answer: a known address takes no longer.
+        tokio::spawn(async move {
+            match state.store.issue_token(&hash, &link, now).await {
+                Ok(()) => state.mail(mail).await,
+                Err(error) => {
+                    tracing::error!(%error, user = %user.id, "a password reset link was not stored")
+                }
+            }
+        });
     }
-    let hash = hash_password(new_password.expose().to_owned()).await?;
-    let mut tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
-    set_password(tx.tx(), user.id, &hash).await?;
-    let ended = delete_sessions_of(tx.tx(), user.id).await?;
-    let token = start_session(tx.tx(), user.id, now, state.config.session_ttl).await?;
-    let payload = serde_json::json!({ "sessions_ended": ended });
-    tx.commit(Change::new(
-        Event::UserPasswordChanged,
-        Target::User(user.id),
-        payload,
-    ))
-    .await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    set_cookie(&mut response, &session_cookie(&state, &token));
-    Ok(response)
+    Ok(StatusCode::ACCEPTED)
 }
 
-/// The signed-in user, their accounts (personal first) and pending invitations.
-#[utoipa::path(get, path = "/api/me", tag = "auth", responses(
-    (status = 200, description = "Who is signed in", body = MeResponse),
-    Unauthenticated))]
-pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeResponse>> {
-    let user = &caller.user;
-    let AuthResponse { user, accounts } = auth_body(&state, user).await?;
-    let pending_invitations = state
+/// Follows a password reset link: sets the new password, ends every session,
+/// counts the address as verified, and mails a notice. Sign in afterwards.
+#[utoipa::path(post, path = "/api/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirmRequest, responses(
+    (status = 204, description = "The password changed; every session ended"),
+    (status = 410, description = "`token_invalid`: unknown, used or expired", body = Problem, content_type = "application/problem+json")))]
+pub async fn confirm_password_reset(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PasswordResetConfirmRequest>,
+) -> ApiResult<StatusCode> {
+    let password = request.validate().map_err(ApiError::Invalid)?;
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let now = now();
+    let (user, _) = users::reset_password(&state.store, &request.token, &hash, now).await?;
+    // The failed sign-ins that led here no longer stand in the way.
+    state
         .store
-        .count_pending_invitations(&user.email, now())
+        .clear_rate(&password_failures(&state, &user.email).0)
         .await?;
-    Ok(Json(MeResponse {
-        user,
-        accounts,
-        pending_invitations,
-        max_organizations: state.config.max_orgs_per_user,
-    }))
-}
-
-async fn auth_body(state: &AppState, user: &UserRow) -> ApiResult<AuthResponse> {
-    let accounts = state.store.accounts_of(user.id).await?;
-    Ok(AuthResponse {
-        user: user.view(),
-        accounts: accounts.iter().map(|a| a.view()).collect(),
-    })
-}
-
-fn session_cookie(state: &AppState, token: &str) -> String {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        state.config.session_ttl
-    )
-}
-
-fn set_cookie(response: &mut Response, cookie: &str) {
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    state
+        .mail(templates::password_changed_notice(
+            &user.email,
+            &user.name,
+            PasswordChange::Reset,
+            now,
+        ))
+        .await;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,9 @@
 
 use super::state::AppState;
 use crate::error::ApiError;
+use crate::operations::users::Client;
 use crate::secrets::token_hash;
+use crate::store::auth::LAST_SEEN_PRECISION_MS;
 use crate::store::{Actor, UserRow};
 use axum::extract::{
     ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, RawPathParams, Request,
@@ -107,6 +109,8 @@ pub struct AuthUser {
     pub user: UserRow,
     /// The key the call came through, if any.
     pub key: Option<ApiKeyId>,
+    /// The session the call came with (none through a key).
+    pub session: Option<String>,
 }
 
 impl AuthUser {
@@ -189,6 +193,7 @@ async fn key_caller(
     Ok(AuthUser {
         user: credentials.user,
         key: Some(id),
+        session: None,
     })
 }
 
@@ -214,14 +219,54 @@ where
         }
         let token =
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;
-        let user = state
+        let now = crate::clock::now();
+        let (user, session) = state
             .store
-            .user_by_session(&token_hash(&token), crate::clock::now())
+            .user_by_session(&token_hash(&token), now)
             .await?
             .ok_or(ApiError::Unauthenticated(
                 "Your session has ended. Sign in again.",
             ))?;
-        Ok(Self { user, key: None })
+        let stale = now.as_millis() - session.last_seen_at.as_millis() >= LAST_SEEN_PRECISION_MS;
+        if stale {
+            state.store.touch_session(&session.id, now).await?;
+        }
+        Ok(Self {
+            user,
+            key: None,
+            session: Some(session.id),
+        })
+    }
+}
+
+/// The longest `User-Agent` kept with a session or a sign-in.
+const MAX_USER_AGENT: usize = 512;
+
+/// Where a request comes from: the client's address and `User-Agent`.
+#[derive(Clone, Debug)]
+pub struct ClientInfo(pub Client);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo
+where
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ClientAddr(ip) = ClientAddr::from_request_parts(parts, state).await?;
+        let user_agent: String = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_USER_AGENT)
+            .collect();
+        Ok(Self(Client {
+            ip: ip.to_string(),
+            user_agent,
+        }))
     }
 }
 

@@ -7,9 +7,9 @@ use super::responses::{created, Forbidden, Invalid, NotFound, Unauthenticated};
 use super::state::AppState;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::mail::Mail;
+use crate::mail::templates;
 use crate::operations::invitations::{
-    accept_invitation as accept, decline_invitation as decline, invitation,
+    accept_invitation as accept, decline_invitation as decline, invitation, Proof,
 };
 use crate::operations::{AccountTx, Change};
 use crate::secrets::{random_token, token_hash};
@@ -103,45 +103,17 @@ async fn send_invitation_mail(
     inviter: &UserRow,
     token: &str,
 ) {
-    let link = format!(
-        "{}/invitations/accept?token={token}",
-        state.config.base_url()
-    );
-    let note = invitation
-        .note
-        .as_deref()
-        .map(|note| {
-            format!(
-                "\n{} wrote:\n\n    {}\n",
-                inviter.name,
-                note.replace('\n', "\n    ")
-            )
-        })
-        .unwrap_or_default();
-    let days = (invitation.expires_at.as_millis() - clock::now().as_millis()) / 86_400_000;
-    let text = format!(
-        "Hello,\n\n{inviter} ({inviter_email}) invited you to join {org} on Orgspace as {role}.\n{note}\n\
-         Accept the invitation:\n{link}\n\n\
-         The link works once and expires on {expires} (in {days} days). If you have no Orgspace account yet, \
-         you can create one with this email address from the link.\n\n\
-         If you did not expect this invitation, you can ignore this message.\n",
-        inviter = inviter.name,
-        inviter_email = inviter.email,
-        org = invitation.account_name,
-        role = invitation.role.label(),
-        expires = invitation.expires_at,
-    );
-    let mail = Mail {
-        to: invitation.email.clone(),
-        subject: format!(
-            "{} invited you to {} on Orgspace",
-            inviter.name, invitation.account_name
-        ),
-        text,
-    };
-    if let Err(error) = state.mailer.send(&state.config.mail_from, mail).await {
-        tracing::error!(%error, invitation = %invitation.id, "the invitation mail could not be sent");
-    }
+    let base = state.config.base_url();
+    let from = (inviter.name.as_str(), inviter.email.as_str());
+    state
+        .mail(templates::invitation(
+            &base,
+            invitation,
+            from,
+            token,
+            clock::now(),
+        ))
+        .await;
 }
 
 /// The teams a new invitation brings: those it names (each must be the
@@ -413,6 +385,13 @@ pub async fn list_my_invitations(
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
     let (status, cursor, limit) = query.parse()?;
+    // Invitations follow verified mailboxes: until then, there are none to see.
+    if !caller.user.email_verified() {
+        return Ok(Json(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    }
     let scope = InvitationScope::Email(&caller.user.email);
     let now = clock::now();
     let page = state
@@ -427,7 +406,7 @@ pub async fn list_my_invitations(
     responses(
         (status = 200, description = "Joined; the organization as the new member sees it", body = AccountView),
         Unauthenticated,
-        (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`invitation_email_mismatch`, or `email_unverified` until the address is verified", body = Problem, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "`already_member` or `org_limit_reached`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
@@ -436,24 +415,37 @@ pub async fn accept_invitation(
     caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<Json<AccountView>> {
+    check_verified(&caller)?;
     let limits = state.config.limits();
+    let (user, now) = (&caller.user, clock::now());
     let account = accept(
         &state.store,
         limits,
-        &caller.user,
+        user,
         invitation_id,
-        clock::now(),
+        Proof::VerifiedEmail,
+        now,
     )
     .await?;
     Ok(Json(account.view()))
 }
 
-/// Accepts the invitation whose link token is given (from the mail).
+/// 403 `email_unverified` until the caller's mailbox has answered.
+fn check_verified(caller: &AuthUser) -> ApiResult<()> {
+    let user = &caller.user;
+    Ok(domain::identity::check_verified(
+        user.email_verified(),
+        &user.email,
+    )?)
+}
+
+/// Accepts the invitation whose link token is given (from the mail); holding
+/// it proves the mailbox, so the address counts as verified too.
 #[utoipa::path(post, path = "/api/invitations/accept-token", tag = "invitations", request_body = InvitationTokenRequest,
     responses(
         (status = 200, description = "Joined", body = AccountView),
         Unauthenticated,
-        (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`invitation_email_mismatch`, or `email_unverified` until the address is verified", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no invitation has this token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`already_member` or `org_limit_reached`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
@@ -466,7 +458,15 @@ pub async fn accept_invitation_token(
     let hash = token_hash(request.token.trim());
     let found = invitation(&state.store, InvitationKey::TokenHash(&hash), now).await?;
     let limits = state.config.limits();
-    let account = accept(&state.store, limits, &caller.user, found.id, now).await?;
+    let account = accept(
+        &state.store,
+        limits,
+        &caller.user,
+        found.id,
+        Proof::MailedToken,
+        now,
+    )
+    .await?;
     Ok(Json(account.view()))
 }
 
@@ -492,7 +492,7 @@ pub async fn preview_invitation(
     responses(
         (status = 204, description = "Declined"),
         Unauthenticated,
-        (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`invitation_email_mismatch`, or `email_unverified` until the address is verified", body = Problem, content_type = "application/problem+json"),
         NotFound,
         (status = 409, description = "`already_member`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired` or `invitation_revoked`", body = Problem, content_type = "application/problem+json")))]
@@ -501,6 +501,7 @@ pub async fn decline_invitation(
     caller: AuthUser,
     ApiPath(invitation_id): ApiPath<InvitationId>,
 ) -> ApiResult<StatusCode> {
+    check_verified(&caller)?;
     let email = caller.user.email.clone();
     decline(
         &state.store,

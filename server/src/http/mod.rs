@@ -15,6 +15,7 @@ mod csp;
 pub mod extract;
 mod instances;
 mod invitations;
+mod me;
 mod members;
 mod metrics;
 pub mod openapi;
@@ -22,6 +23,7 @@ mod ops;
 mod pagination;
 mod responses;
 mod security;
+mod sessions;
 mod state;
 mod teams;
 
@@ -39,6 +41,7 @@ use tower_http::services::{ServeDir, ServeFile};
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
+        .merge(me::router())
         .merge(accounts::router())
         .merge(catalog::router())
         .merge(members::router())

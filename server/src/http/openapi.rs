@@ -3,7 +3,7 @@
 
 use super::state::AppState;
 use super::{
-    accounts, activity, api_keys, auth, billing, catalog, instances, invitations, members, ops,
+    accounts, activity, api_keys, auth, billing, catalog, instances, invitations, me, members, ops,
     teams,
 };
 use axum::routing::get;
@@ -14,7 +14,10 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Orgspace API", description = "Organizations, members, roles and billing for a cloud console. Errors are RFC 9457 problem+json with a `code`."),
     paths(
-        auth::register, auth::login, auth::logout, auth::me, auth::change_password,
+        auth::register, auth::login, auth::logout, auth::verify_email, auth::request_password_reset,
+        auth::confirm_password_reset,
+        me::me, me::update_profile, me::change_password, me::change_email, me::resend_verification,
+        me::list_sessions, me::revoke_session, me::revoke_other_sessions, me::get_deletion_plan, me::delete_me,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         members::list_members, members::change_member_role, members::remove_member,
@@ -33,7 +36,8 @@ use utoipa::OpenApi;
     modifiers(&Security, &SharedErrors),
     security(("session" = []), ("api_key" = [])),
     tags(
-        (name = "auth", description = "Registration and sessions"),
+        (name = "auth", description = "Signing up, in and out; the links mailed to verify an address or reset a password"),
+        (name = "me", description = "The signed-in user: profile, email, password, sessions, deleting the user"),
         (name = "accounts", description = "Personal accounts and organizations"),
         (name = "members", description = "Members and ownership of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),
@@ -80,10 +84,13 @@ impl utoipa::Modify for Security {
 }
 
 /// The operations anyone may call, without a session or key.
-pub const PUBLIC: [&str; 10] = [
+pub const PUBLIC: [&str; 13] = [
     "/api/auth/register",
     "/api/auth/login",
     "/api/auth/logout",
+    "/api/auth/verify-email",
+    "/api/auth/password-reset",
+    "/api/auth/password-reset/confirm",
     "/api/invitations/preview",
     "/api/regions",
     "/api/plans",

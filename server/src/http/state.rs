@@ -4,7 +4,7 @@ use super::csp::content_security_policy;
 use super::metrics::Metrics;
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::mail::Mailer;
+use crate::mail::{Mail, Mailer};
 use crate::payments::{PaymentProvider, SimulatedProvider};
 use crate::secrets::{hash_password, random_token};
 use crate::store::Store;
@@ -28,6 +28,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Sends `mail` now; a failure is logged, not returned (what the mail
+    /// says has happened, and can be asked for again).
+    pub async fn mail(&self, mail: Mail) {
+        let to = mail.to.clone();
+        if let Err(error) = self.mailer.send(&self.config.mail_from, mail).await {
+            tracing::error!(%error, %to, "a mail could not be sent");
+        }
+    }
+
     pub async fn new(store: Store, config: Config) -> Result<Self, ApiError> {
         let decoy_hash = hash_password(random_token()).await?;
         let mailer = Mailer::from_config(&config).map_err(ApiError::Internal)?;

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::accounts::{
     count_organizations, insert_membership, lock_account, locked_member_account,
 };
-use crate::store::auth::lock_user;
+use crate::store::auth::{lock_user, set_email_verified};
 use crate::store::invitations::{invitation_facts, save_state, InvitationKey};
 use crate::store::members::member_role;
 use crate::store::teams::add_team_member;
@@ -32,6 +32,16 @@ pub async fn invitation(
         .ok_or(ApiError::NotFound("invitation"))
 }
 
+/// How the invitee shows that the invited mailbox is theirs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// Their address is verified already (accepting by id).
+    VerifiedEmail,
+    /// They hold the token mailed with the invitation: accepting verifies
+    /// their address too, in the same transaction.
+    MailedToken,
+}
+
 /// Accepts `invitation_id` as `user`: the email must match, the invitation be
 /// pending and unexpired, and the user under the organization limit. Race-free:
 /// the organization's and the user's row locks order concurrent accepts, and the
@@ -42,6 +52,7 @@ pub async fn accept_invitation(
     limits: Limits,
     user: &UserRow,
     invitation_id: InvitationId,
+    proof: Proof,
     now: Timestamp,
 ) -> ApiResult<AccountRow> {
     let view = invitation(store, InvitationKey::Id(invitation_id), now).await?;
@@ -68,6 +79,9 @@ pub async fn accept_invitation(
         add_team_member(&mut tx, facts.account, *team, user.id, *role).await?;
     }
     save_state(&mut tx, invitation_id, accepted, None).await?;
+    if proof == Proof::MailedToken {
+        set_email_verified(&mut tx, user.id, now).await?;
+    }
     let account = locked_member_account(&mut tx, facts.account, user.id).await?;
     let change = Change::new(
         Event::MemberJoined,

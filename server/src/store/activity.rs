@@ -179,17 +179,33 @@ impl Where {
 const SELECT: &str = "SELECT a.id, a.at, a.actor_user_id, a.actor_api_key_id, a.event, a.target_type, a.target_id, a.payload, u.email, u.name
      FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
 
+/// Who made the change; a user deleted since shows as "Deleted user", with
+/// their id kept and no email.
+fn actor_view(row: &AnyRow) -> ApiResult<ActorView> {
+    let user_id = parsed_opt(row, "actor_user_id")?;
+    let email: Option<String> = row.try_get("email")?;
+    let name: Option<String> = row.try_get("name")?;
+    let name = match (user_id.is_some(), email.is_some()) {
+        (true, false) => Some(DELETED_USER.to_owned()),
+        _ => name,
+    };
+    Ok(ActorView {
+        user_id,
+        email,
+        name,
+        api_key_id: row.try_get("actor_api_key_id")?,
+    })
+}
+
+/// How the log names an actor whose user was deleted.
+pub const DELETED_USER: &str = "Deleted user";
+
 fn view(row: &AnyRow) -> ApiResult<ActivityView> {
     let payload: String = row.try_get("payload")?;
     Ok(ActivityView {
         id: row.try_get("id")?,
         at: millis(row, "at")?,
-        actor: ActorView {
-            user_id: parsed_opt(row, "actor_user_id")?,
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            api_key_id: row.try_get("actor_api_key_id")?,
-        },
+        actor: actor_view(row)?,
         event: parsed(row, "event")?,
         target: TargetView {
             kind: row.try_get("target_type")?,

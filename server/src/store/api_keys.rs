@@ -2,7 +2,7 @@
 //! key's status is derived from its expiry and its owner's membership
 //! (`domain::api_keys::key_status`), so nothing here deactivates or reactivates.
 
-use super::auth::UserRow;
+use super::auth::{UserRow, USER_COLUMNS};
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Statement};
 use crate::error::ApiResult;
@@ -122,11 +122,10 @@ impl Store {
         now: Timestamp,
     ) -> ApiResult<Option<KeyCredentials>> {
         let row = sqlx::query(
-            "SELECT k.account_id, k.secret_hash, k.expires_at, k.last_used_at, m.user_id AS member,
-                    u.id, u.email, u.name, u.password_hash
+            &format!("SELECT k.account_id, k.secret_hash, k.expires_at, k.last_used_at, m.user_id AS member, {USER_COLUMNS}
              FROM api_keys k JOIN users u ON u.id = k.user_id
              LEFT JOIN memberships m ON m.account_id = k.account_id AND m.user_id = k.user_id
-             WHERE k.id = $1",
+             WHERE k.id = $1"),
         )
         .bind(id.as_str())
         .fetch_optional(self.pool())

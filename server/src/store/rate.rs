@@ -47,4 +47,13 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Forgets `bucket`'s events (the failed sign-ins before a password reset).
+    pub async fn clear_rate(&self, bucket: &str) -> ApiResult<()> {
+        sqlx::query("DELETE FROM rate_events WHERE bucket = $1")
+            .bind(bucket)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::helpers::*;
 use domain::{AccountId, ErrorCode, OrgRole};
+use futures::FutureExt;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -340,6 +341,139 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         &beta,
         "org.deleted",
         olga.delete(&format!("/api/accounts/{beta}")),
+    )
+    .await;
+
+    // The user's own lifecycle (SPEC §14), logged in their personal account.
+    let zoe = app.register_unverified("zoe@acme.test").await;
+    let verification = app.token_for("zoe@acme.test");
+    walk.step(
+        "POST /api/auth/verify-email",
+        zoe.personal,
+        "user.email_verified",
+        zoe.post("/api/auth/verify-email", json!({ "token": verification })),
+    )
+    .await;
+    walk.step(
+        "PATCH /api/me",
+        zoe.personal,
+        "user.profile_updated",
+        zoe.patch("/api/me", json!({ "name": "Zoë" })),
+    )
+    .await;
+    walk.step(
+        "PUT /api/me/email",
+        zoe.personal,
+        "user.email_change_requested",
+        zoe.put(
+            "/api/me/email",
+            json!({ "email": "zoe@beta.test", "password": PASSWORD }),
+        ),
+    )
+    .await;
+    let change = app.token_for("zoe@beta.test");
+    walk.step(
+        "POST /api/auth/verify-email",
+        zoe.personal,
+        "user.email_changed",
+        zoe.post("/api/auth/verify-email", json!({ "token": change })),
+    )
+    .await;
+    // Asking for a link changes nothing until it is followed: no entry.
+    let asked = app
+        .anonymous()
+        .post(app.url("/api/auth/password-reset"))
+        .json(&json!({ "email": "zoe@beta.test" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    walk.done.insert("POST /api/auth/password-reset".into());
+    let reset = crate::helpers::eventually_token(&app, "zoe@beta.test", "/reset-password").await;
+    walk.step(
+        "POST /api/auth/password-reset/confirm",
+        zoe.personal,
+        "user.password_reset",
+        app.anonymous()
+            .post(app.url("/api/auth/password-reset/confirm"))
+            .json(&json!({ "token": reset, "password": "zoe's reset passphrase" }))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    let unverified = app.register_unverified("wes@acme.test").await;
+    let resent = unverified
+        .post("/api/me/verification-email", json!({}))
+        .await;
+    assert_eq!(resent.status(), StatusCode::ACCEPTED);
+    walk.done.insert("POST /api/me/verification-email".into());
+    let app_ref = &app;
+    let sign_in = move |password: &'static str| {
+        let client = app_ref.anonymous();
+        let app = app_ref;
+        async move {
+            let response = client
+                .post(app.url("/api/auth/login"))
+                .json(&json!({ "email": "zoe@beta.test", "password": password }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            client
+        }
+    };
+    let (laptop, phone, tablet) = (
+        sign_in("zoe's reset passphrase").await,
+        sign_in("zoe's reset passphrase").await,
+        sign_in("zoe's reset passphrase").await,
+    );
+    let sessions: Value = laptop
+        .get(app.url("/api/me/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let other = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    walk.step(
+        "DELETE /api/me/sessions/{session_id}",
+        zoe.personal,
+        "user.session_revoked",
+        laptop
+            .delete(app.url(&format!("/api/me/sessions/{other}")))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/me/sessions",
+        zoe.personal,
+        "user.session_revoked",
+        laptop
+            .delete(app.url("/api/me/sessions"))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    drop((phone, tablet));
+    walk.step(
+        "DELETE /api/me",
+        zoe.personal,
+        "user.deleted",
+        laptop
+            .delete(app.url("/api/me"))
+            .json(&json!({ "password": "zoe's reset passphrase" }))
+            .send()
+            .map(Result::unwrap),
     )
     .await;
 

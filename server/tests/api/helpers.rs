@@ -127,6 +127,31 @@ impl TestApp {
             .collect()
     }
 
+    /// The token of the newest mail to `email` whose link opens `path`
+    /// (`/reset-password`), if one arrived.
+    pub fn token_for_link(&self, email: &str, path: &str) -> Option<String> {
+        let mut mails: Vec<_> = std::fs::read_dir(&self.outbox)
+            .ok()?
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        mails.sort();
+        let needle = format!("{path}?token=");
+        mails
+            .iter()
+            .rev()
+            .map(|path| decode_quoted_printable(&std::fs::read_to_string(path).unwrap()))
+            .filter(|text| text.contains(&format!("To: {email}")))
+            .find_map(|mail| {
+                let start = mail.find(&needle)? + needle.len();
+                Some(
+                    mail[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect(),
+                )
+            })
+    }
+
     /// Invites `email` to `account` as `role` through the API; returns the invitation.
     pub async fn invite(
         &self,
@@ -165,12 +190,30 @@ impl TestApp {
         Client::builder().cookie_store(true).build().unwrap()
     }
 
-    /// Registers `email` with a personal account.
+    /// Registers `email` with a personal account and verifies the address from
+    /// the mailed link (most tests need a verified user; identity tests use
+    /// [`TestApp::register_unverified`]).
     pub async fn register(&self, email: &str) -> User {
+        let user = self.register_unverified(email).await;
+        self.verify_from_mail(&user, email).await;
+        user
+    }
+
+    /// Registers `email` with a personal account, its address not verified.
+    pub async fn register_unverified(&self, email: &str) -> User {
         self.register_with(json!({
             "email": email, "password": PASSWORD, "name": name_of(email), "account_type": "personal"
         }))
         .await
+    }
+
+    /// Follows the newest verification link mailed to `email`.
+    pub async fn verify_from_mail(&self, user: &User, email: &str) {
+        let token = self.token_for(email);
+        let response = user
+            .post("/api/auth/verify-email", json!({ "token": token }))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "verify {email}");
     }
 
     /// Registers `email` choosing the organization account type; returns the user
@@ -186,6 +229,7 @@ impl TestApp {
                 "account_type": "organization", "organization": new_organization(organization, "eu-central"),
             }))
             .await;
+        self.verify_from_mail(&user, email).await;
         let accounts = user
             .get("/api/accounts")
             .await
@@ -299,6 +343,18 @@ impl TestApp {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The token of the link to `path` mailed to `email`, waiting for it (a
+/// password reset's mail goes out after the answer) up to five seconds.
+pub async fn eventually_token(app: &TestApp, email: &str, path: &str) -> String {
+    for _ in 0..100 {
+        if let Some(token) = app.token_for_link(email, path) {
+            return token;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no mail to {email} with a link to {path}")
+}
 
 fn name_of(email: &str) -> String {
     let local = email.split('@').next().unwrap_or("someone");

@@ -7,6 +7,7 @@ mod api_keys;
 mod auth;
 mod billing;
 mod helpers;
+mod identity;
 mod instances;
 mod invitations;
 mod matrix;

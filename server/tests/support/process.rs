@@ -87,3 +87,31 @@ pub fn postgres_url() -> Option<String> {
         .ok()
         .filter(|url| url.starts_with("postgres"))
 }
+
+/// The token of the newest mail to `email` in `outbox` whose link opens `path`
+/// (`/invitations/accept`), if one is there. Mails are quoted-printable.
+pub fn mailed_token(outbox: &Path, email: &str, path: &str) -> Option<String> {
+    let mut mails: Vec<PathBuf> = std::fs::read_dir(outbox)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    mails.sort();
+    let needle = format!("{path}?token=");
+    mails.iter().rev().find_map(|file| {
+        let raw = std::fs::read_to_string(file).ok()?;
+        let text = raw
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        if !text.contains(&format!("To: {email}")) {
+            return None;
+        }
+        let start = text.find(&needle)? + needle.len();
+        Some(
+            text[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect(),
+        )
+    })
+}

@@ -1,18 +1,22 @@
 //! Sending mail: SMTP when configured, otherwise one RFC 5322 `.eml` file per
-//! message in the outbox folder, so the flows work on a laptop.
+//! message in the outbox folder, so the flows work on a laptop. Every message
+//! is plain text with an HTML alternative; `templates` writes them.
+
+pub mod templates;
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
-use lettre::message::header::ContentType;
+use lettre::message::MultiPart;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
-/// A message to send.
-#[derive(Debug)]
+/// A message to send: the same words as plain text and as HTML.
+#[derive(Clone, Debug)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub text: String,
+    pub html: String,
 }
 
 /// Where mail goes.
@@ -55,8 +59,7 @@ impl Mailer {
                 .parse()
                 .map_err(|e| ApiError::Internal(format!("mail to: {e}")))?)
             .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.text)
+            .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
             .map_err(|e| ApiError::Internal(format!("mail: {e}")))?;
         match self {
             Self::Smtp(transport) => {
