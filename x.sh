@@ -112,6 +112,15 @@ run_fuzz() {
   done
 }
 
+# Python with aiosmtpd (a real SMTP server for server/tests/smtp.rs), in a venv.
+ensure_test_python() {
+  if ! target/test-venv/bin/python -c 'import aiosmtpd' >/dev/null 2>&1; then
+    step "Installing aiosmtpd (PyPI, into target/test-venv) for the SMTP test"
+    python3 -m venv target/test-venv
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  fi
+}
+
 # Starts a local PostgreSQL if needed and sets DATABASE_URL to a throwaway database.
 ensure_postgres() {
   if [ -n "${DATABASE_URL:-}" ]; then
@@ -223,6 +232,7 @@ cmd_test() {
   ensure_chromium
   ensure_wrk
   ensure_nginx
+  ensure_test_python
   ensure_postgres
   # The concurrency tests repeat each race this many times (issue: 20 in CI).
   export ORGSPACE_RACE_ROUNDS="${ORGSPACE_RACE_ROUNDS:-20}"

@@ -125,13 +125,13 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
     let progress = bar("users", n);
     let mut batch = Batch::new(
         store,
-        "INSERT INTO users (id, email, name, password_hash, created_at)",
+        "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at)",
         &progress,
     );
     for (i, id) in user_ids.iter().enumerate() {
         batch
             .push(format!(
-                "('{id}', 'user{i}@seed.test', 'User {i}', '{hash}', {now})"
+                "('{id}', 'user{i}@seed.test', 'User {i}', '{hash}', {now}, {now})"
             ))
             .await?;
     }
@@ -325,14 +325,15 @@ async fn seed_invitees(
     let far = now + 365 * 86_400_000;
     let mut users = Batch::new(
         store,
-        "INSERT INTO users (id, email, name, password_hash, created_at)",
+        "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at)",
         &progress,
     );
     let ids: Vec<String> = (0..count).map(|_| new_id()).collect();
     for (i, id) in ids.iter().enumerate() {
         users
             .push(format!(
-                "('{id}', 'invitee{i}@seed.test', 'Invitee {i}', '{hash}', {now})"
+                // Not verified: accepting by the mailed token verifies them.
+                "('{id}', 'invitee{i}@seed.test', 'Invitee {i}', '{hash}', {now}, NULL)"
             ))
             .await?;
     }
@@ -358,13 +359,16 @@ async fn seed_invitees(
     members.flush().await?;
     let mut sessions = Batch::new(
         store,
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)",
+        "INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)",
         &progress,
     );
     for (i, user) in ids.iter().enumerate() {
         let token = token_hash(&format!("bench-session-{i}"));
         sessions
-            .push(format!("('{token}', '{user}', {now}, {far})"))
+            .push(format!(
+                "('{}', '{token}', '{user}', {now}, {far}, {now}, '127.0.0.1', 'orgspace seed')",
+                new_id()
+            ))
             .await?;
     }
     sessions.flush().await?;

@@ -557,3 +557,163 @@ async fn invitee_endpoints_answer_the_invitee_a_stranger_and_the_signed_out() {
         StatusCode::OK
     );
 }
+
+/// A status and, for a problem, its code.
+type Answer = (u16, Option<ErrorCode>);
+
+/// Who calls the user's own endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Self_ {
+    Verified,
+    Unverified,
+    /// An API key of the user's personal account: keys act only inside accounts.
+    Key,
+    SignedOut,
+}
+
+#[tokio::test]
+async fn the_users_own_endpoints_answer_the_user_an_unverified_one_a_key_and_the_signed_out() {
+    use domain::identity::check_verified;
+    let app = TestApp::spawn().await;
+    let (owner, org) = app.register_organization("olga@acme.test", "Acme").await;
+    let invitation = app
+        .invite(&owner, org, "ivy@acme.test", OrgRole::Viewer)
+        .await;
+    let invitation = invitation["id"].as_str().unwrap().to_owned();
+    let verified = app.register("vera@acme.test").await;
+    let unverified = app.register_unverified("ursula@acme.test").await;
+    let (_, token) = create_key(&verified, verified.personal).await;
+    let anonymous = app.anonymous();
+    // What an invitation answered by id needs: a verified address (domain),
+    // then the invited one (Ivy's, so everyone here gets the mismatch).
+    let answer_by_id = |verified: bool| match check_verified(verified, "someone") {
+        Err(denial) => (denial.code.status(), Some(denial.code)),
+        Ok(()) => (403, Some(ErrorCode::InvitationEmailMismatch)),
+    };
+    let mut n = 0;
+    let mut next_email = || {
+        n += 1;
+        format!("new{n}@acme.test")
+    };
+    for caller in [
+        Self_::Verified,
+        Self_::Unverified,
+        Self_::Key,
+        Self_::SignedOut,
+    ] {
+        let is_verified = caller == Self_::Verified;
+        // (method, path, body, status for a signed-in user, and the code)
+        let cases: Vec<(&str, String, Value, Answer)> = vec![
+            ("GET", "/api/me".into(), json!({}), (200, None)),
+            (
+                "PATCH",
+                "/api/me".into(),
+                json!({"name": "Renamed"}),
+                (200, None),
+            ),
+            (
+                "PUT",
+                "/api/me/email".into(),
+                json!({"email": next_email(), "password": PASSWORD}),
+                (202, None),
+            ),
+            (
+                "PUT",
+                "/api/me/password".into(),
+                json!({"current_password": "wrong password", "new_password": "a new passphrase"}),
+                (422, Some(ErrorCode::Validation)),
+            ),
+            (
+                "POST",
+                "/api/me/verification-email".into(),
+                json!({}),
+                if is_verified {
+                    (409, Some(ErrorCode::AlreadyVerified))
+                } else {
+                    (202, None)
+                },
+            ),
+            ("GET", "/api/me/sessions".into(), json!({}), (200, None)),
+            (
+                "DELETE",
+                "/api/me/sessions/no-such-session".into(),
+                json!({}),
+                (404, Some(ErrorCode::NotFound)),
+            ),
+            ("DELETE", "/api/me/sessions".into(), json!({}), (204, None)),
+            ("GET", "/api/me/deletion".into(), json!({}), (200, None)),
+            (
+                "DELETE",
+                "/api/me".into(),
+                json!({"password": "wrong password"}),
+                (403, Some(ErrorCode::PasswordIncorrect)),
+            ),
+            ("GET", "/api/invitations".into(), json!({}), (200, None)),
+            (
+                "POST",
+                format!("/api/invitations/{invitation}/accept"),
+                json!({}),
+                answer_by_id(is_verified),
+            ),
+            (
+                "POST",
+                format!("/api/invitations/{invitation}/decline"),
+                json!({}),
+                answer_by_id(is_verified),
+            ),
+        ];
+        for (method, path, body, signed_in) in cases {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let request = match caller {
+                Self_::Verified => verified.client.request(method.clone(), app.url(&path)),
+                Self_::Unverified => unverified.client.request(method.clone(), app.url(&path)),
+                Self_::Key => anonymous
+                    .request(method.clone(), app.url(&path))
+                    .bearer_auth(&token),
+                Self_::SignedOut => anonymous.request(method.clone(), app.url(&path)),
+            };
+            let response = request.json(&body).send().await.unwrap();
+            let (status, code) = match caller {
+                Self_::Key => (403, Some(ErrorCode::Forbidden)),
+                Self_::SignedOut => (401, Some(ErrorCode::Unauthenticated)),
+                _ => signed_in,
+            };
+            assert_eq!(
+                response.status().as_u16(),
+                status,
+                "{method} {path} as {caller:?}"
+            );
+            if let Some(code) = code {
+                assert_problem(response, status, code).await;
+            } else if path == "/api/invitations" && status == 200 {
+                let page: Value = response.json().await.unwrap();
+                assert_eq!(page["items"], json!([]), "nothing for {caller:?}");
+            }
+        }
+    }
+    // The public links answer everyone alike, signed in or not.
+    for client in [&verified.client, &unverified.client, &anonymous] {
+        let bad = json!({"token": "no-such-token", "password": "a new passphrase"});
+        let verify = client
+            .post(app.url("/api/auth/verify-email"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(verify, 410, ErrorCode::TokenInvalid).await;
+        let confirm = client
+            .post(app.url("/api/auth/password-reset/confirm"))
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(confirm, 410, ErrorCode::TokenInvalid).await;
+        let reset = client
+            .post(app.url("/api/auth/password-reset"))
+            .json(&json!({"email": "x@acme.test"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), StatusCode::ACCEPTED);
+    }
+}
