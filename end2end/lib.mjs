@@ -127,15 +127,19 @@ export function decodeQuotedPrintable(text) {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** The invitation link of the newest mail to `email` in the server's outbox. */
-export function invitationLink(server, email) {
+/** The newest link to `path` (`/verify-email`) mailed to `email`, from the server's outbox. */
+export function mailedLink(server, email, path) {
   const dir = join(server.dir, 'outbox');
   const mails = readdirSync(dir).sort().reverse().map((f) => decodeQuotedPrintable(readFileSync(join(dir, f), 'utf8')));
-  const mail = mails.find((text) => text.includes(`To: ${email}`));
-  assert.ok(mail, `a mail to ${email} in the outbox`);
-  const match = mail.match(/https?:\/\/\S+\/invitations\/accept\?token=[A-Za-z0-9_-]+/);
-  assert.ok(match, 'the mail holds an invitation link');
-  return match[0];
+  const pattern = new RegExp(`https?://\\S+${path.replace(/[/]/g, '\\/')}\\?token=[A-Za-z0-9_-]+`);
+  const link = mails.filter((text) => text.includes(`To: ${email}`)).map((text) => text.match(pattern)?.[0]).find(Boolean);
+  assert.ok(link, `a mail to ${email} with a link to ${path} in the outbox`);
+  return link;
+}
+
+/** The invitation link of the newest mail to `email` in the server's outbox. */
+export function invitationLink(server, email) {
+  return mailedLink(server, email, '/invitations/accept');
 }
 
 /** Waits until `locator` is visible; the failure names `what` and the cause. */
@@ -176,14 +180,22 @@ export const ADDRESS = { name: 'Acme', street: 'Main 1', city: 'Berlin', postal_
 
 /**
  * A fresh browser context signed up through the API (its request context keeps
- * the session cookie): { context, page, me }.
+ * the session cookie), its address verified from the mailed link unless
+ * `verified` is false: { context, page, me }.
  */
-export async function signedUp(browser, server, body) {
+export async function signedUp(browser, server, body, { verified = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const response = await context.request.post(`${server.url}/api/auth/register`, { data: { password: PASSWORD, ...body } });
   assert.equal(response.status(), 201, `register ${body.email}`);
-  return { context, page: await context.newPage(), me: await response.json() };
+  const me = await response.json();
+  if (verified) {
+    const token = new URL(mailedLink(server, body.email, '/verify-email')).searchParams.get('token');
+    const answer = await context.request.post(`${server.url}/api/auth/verify-email`, { data: { token } });
+    assert.equal(answer.status(), 200, `verify ${body.email}`);
+    me.user = (await answer.json()).user;
+  }
+  return { context, page: await context.newPage(), me };
 }
 
 /**

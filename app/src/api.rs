@@ -108,10 +108,7 @@ pub async fn login(body: &LoginRequest) -> Result<AuthResponse, ApiError> {
 
 /// Changes the password; the server ends every session and starts a new one here.
 pub async fn change_password(body: &ChangePasswordRequest) -> Result<(), ApiError> {
-    let request = Request::put("/api/me/password")
-        .json(body)
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    answer(request.send().await).await.map(|_| ())
+    send_json(Request::put("/api/me/password"), body).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
@@ -462,4 +459,88 @@ pub async fn daily_activity(
         activity_query(&filters)
     )))
     .await
+}
+
+/// Follows a mailed verification link; the user as they are now.
+pub async fn verify_email(token: &str) -> Result<domain::api::UserView, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        user: domain::api::UserView,
+    }
+    let body = domain::api::VerifyEmailRequest {
+        token: token.to_owned(),
+    };
+    let answer: Answer = json_with(Request::post("/api/auth/verify-email"), &body).await?;
+    Ok(answer.user)
+}
+
+/// Mails a fresh verification link to the signed-in user.
+pub async fn resend_verification() -> Result<(), ApiError> {
+    no_content(Request::post("/api/me/verification-email")).await
+}
+
+/// Asks for a password reset link for `email` (the answer never tells whether
+/// an account has it).
+pub async fn request_password_reset(email: &str) -> Result<(), ApiError> {
+    let body = domain::api::PasswordResetRequest {
+        email: email.to_owned(),
+    };
+    send_json(Request::post("/api/auth/password-reset"), &body).await
+}
+
+/// Sets a new password with a mailed reset link's token.
+pub async fn confirm_password_reset(
+    body: &domain::api::PasswordResetConfirmRequest,
+) -> Result<(), ApiError> {
+    send_json(Request::post("/api/auth/password-reset/confirm"), body).await
+}
+
+/// Changes the signed-in user's name.
+pub async fn update_profile(name: &str) -> Result<MeResponse, ApiError> {
+    let body = domain::api::UpdateProfileRequest {
+        name: name.to_owned(),
+    };
+    json_with(Request::patch("/api/me"), &body).await
+}
+
+/// Asks to change the address: a link goes to the new one.
+pub async fn change_email(body: &domain::api::ChangeEmailRequest) -> Result<(), ApiError> {
+    send_json(Request::put("/api/me/email"), body).await
+}
+
+pub async fn sessions() -> Result<domain::api::SessionsView, ApiError> {
+    json(Request::get("/api/me/sessions")).await
+}
+
+pub async fn revoke_session(id: &str) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/me/sessions/{}",
+        js_sys::encode_uri_component(id)
+    )))
+    .await
+}
+
+pub async fn revoke_other_sessions() -> Result<(), ApiError> {
+    no_content(Request::delete("/api/me/sessions")).await
+}
+
+/// What deleting the user would do to each of their organizations.
+pub async fn deletion_plan() -> Result<domain::api::DeletionPlanView, ApiError> {
+    json(Request::get("/api/me/deletion")).await
+}
+
+/// Deletes the signed-in user (the password confirms it).
+pub async fn delete_me(password: &str) -> Result<(), ApiError> {
+    let body = domain::api::DeleteUserRequest {
+        password: password.to_owned(),
+    };
+    send_json(Request::delete("/api/me"), &body).await
+}
+
+/// Sends `body` and expects an answer without content (204 or 202).
+async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<(), ApiError> {
+    let request = request
+        .json(body)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    answer(request.send().await).await.map(|_| ())
 }

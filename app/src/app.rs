@@ -5,6 +5,7 @@ use crate::pages::account_layout::{AccountHome, AccountLayout};
 use crate::pages::activity_page::ActivityPage;
 use crate::pages::api_keys_page::ApiKeysPage;
 use crate::pages::billing_page::BillingPage;
+use crate::pages::forgot_password_page::ForgotPasswordPage;
 use crate::pages::instances_page::InstancesPage;
 use crate::pages::invitations_page::InvitationsPage;
 use crate::pages::login_page::LoginPage;
@@ -12,10 +13,13 @@ use crate::pages::members_page::MembersPage;
 use crate::pages::not_found_page::NotFoundPage;
 use crate::pages::organizations_page::OrganizationsPage;
 use crate::pages::register_page::RegisterPage;
+use crate::pages::reset_password_page::ResetPasswordPage;
 use crate::pages::role_preview_page::{OrgRolePreviewPage, RolePreviewPage};
 use crate::pages::root_page::RootPage;
+use crate::pages::security_page::SecurityPage;
 use crate::pages::settings_page::SettingsPage;
 use crate::pages::teams_page::TeamsPage;
+use crate::pages::verify_email_page::VerifyEmailPage;
 use crate::session::provide_session;
 use crate::toast::{provide_toasts, ToastRegion};
 use leptos::prelude::*;
@@ -34,6 +38,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/verify-email") view=VerifyEmailPage />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=ResetPasswordPage />
                 <Route path=path!("/roles") view=RolePreviewPage />
                 <Route path=path!("/invitations/accept") view=AcceptInvitationPage />
                 <ParentRoute path=path!("/a/:account_id") view=AccountLayout>
@@ -48,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("security") view=SecurityPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -27,6 +27,19 @@ pub fn time_left(until: Timestamp, now: Timestamp) -> String {
     }
 }
 
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago": how long before
+/// `now` something happened, rounded down.
+pub fn ago(at: Timestamp, now: Timestamp) -> String {
+    let seconds = (now.as_millis() - at.as_millis()) / 1000;
+    let (n, unit) = match seconds {
+        s if s < 60 => return "just now".to_owned(),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
 /// Money as shown: `€25.00`.
 pub fn money(cents: i64) -> String {
     format!("€{}", format_cents(cents))
@@ -70,6 +83,17 @@ mod tests {
         assert_eq!(time_left(at(7 * 86_400), at(0)), "in 7 days");
         assert_eq!(time_left(at(7 * 86_400), at(3)), "in 7 days");
         assert_eq!(time_left(at(86_400 + 1), at(0)), "in 2 days");
+    }
+
+    #[test]
+    fn ago_reads_like_a_person_says_it() {
+        let at = |s: i64| Timestamp::from_millis(s * 1000);
+        assert_eq!(ago(at(0), at(59)), "just now");
+        assert_eq!(ago(at(0), at(60)), "1 minute ago");
+        assert_eq!(ago(at(0), at(150)), "2 minutes ago");
+        assert_eq!(ago(at(0), at(3 * 3600 + 5)), "3 hours ago");
+        assert_eq!(ago(at(0), at(86_400)), "1 day ago");
+        assert_eq!(ago(at(10), at(0)), "just now");
     }
 
     #[test]

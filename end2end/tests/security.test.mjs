@@ -36,7 +36,7 @@ test('the app works under a strict Content-Security-Policy that refuses injected
   await context.close();
 });
 
-test('changing the password on the personal settings page signs out every other device', async () => {
+test('changing the password on the Security page signs out every other device', async () => {
   const { server, browser } = env;
   const ana = await signedUp(browser, server, { email: 'ana@acme.test', name: 'Ana', account_type: 'personal' });
   // Ana is also signed in on a second device.
@@ -45,7 +45,7 @@ test('changing the password on the personal settings page signs out every other 
   assert.equal((await signIn(PASSWORD)).status(), 200);
 
   const page = ana.page;
-  await page.goto(`${server.url}/a/${ana.me.accounts[0].id}/settings`);
+  await page.goto(`${server.url}/a/${ana.me.accounts[0].id}/security`);
   const form = page.getByRole('form', { name: 'Password' });
   await visible(form, 'the password form');
   await form.getByLabel('Current password').fill('not my password at all');
@@ -57,7 +57,7 @@ test('changing the password on the personal settings page signs out every other 
   await form.getByRole('button', { name: 'Change password' }).click();
   await visible(page.getByText('Password changed. Every other device was signed out.'), 'the confirmation');
   await screenshot(page, 'password-changed');
-  await assertAccessible(page, 'the personal settings page');
+  await assertAccessible(page, 'the Security page');
 
   assert.equal((await phone.request.get(`${server.url}/api/me`)).status(), 401, 'the other device is signed out');
   assert.equal((await ana.context.request.get(`${server.url}/api/me`)).status(), 200, 'this one carries on');

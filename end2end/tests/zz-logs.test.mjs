@@ -29,7 +29,7 @@ test('no secret reaches the logs of the end-to-end run', () => {
   assert.ok(tokens.length > 0, 'the run sent invitations');
 
   // Every password the journeys type, right or wrong.
-  for (const password of [PASSWORD, 'a brand new passphrase', 'not my password at all']) {
+  for (const password of [PASSWORD, 'a brand new passphrase', 'not my password at all', 'a passphrase from the reset mail']) {
     assert.ok(!text.includes(password), `a password (${password.slice(0, 3)}…) is in the logs`);
   }
   for (const token of tokens) {

@@ -2,6 +2,7 @@
 //! share lives here (or in `format`, `current_account`).
 
 pub mod account_switcher;
+pub mod auth_frame;
 pub mod badges;
 pub mod billing_fields;
 pub mod confirm_panel;
@@ -16,3 +17,4 @@ pub mod page_head;
 pub mod paged;
 pub mod top_bar;
 pub mod transfer_dialog;
+pub mod verify_banner;

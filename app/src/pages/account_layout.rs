@@ -2,6 +2,7 @@
 //! top bar, the section navigation and the page.
 
 use crate::components::top_bar::TopBar;
+use crate::components::verify_banner::VerifyBanner;
 use crate::current_account::{provide_current_account, use_current_account};
 use crate::session::{use_session, SessionState};
 use domain::roles::AccountStatus;
@@ -31,6 +32,7 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
             ("API keys", "api-keys"),
             ("Activity", "activity"),
             ("Settings", "settings"),
+            ("Security", "security"),
         ],
         AccountKind::Organization => &[
             ("Members", "members"),
@@ -123,6 +125,7 @@ pub fn AccountLayout() -> impl IntoView {
                         <SideNav />
                         <main class="content">
                             <crate::network::OfflineBanner />
+                            <VerifyBanner />
                             <SuspendedBanner />
                             <Outlet />
                         </main>

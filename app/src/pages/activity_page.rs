@@ -204,7 +204,9 @@ fn EntryRow(
     let who = match (&entry.actor.name, &entry.actor.email) {
         (Some(name), Some(email)) => person(name, email),
         (_, Some(email)) => email.clone(),
-        _ => "Orgspace".to_owned(),
+        // A user deleted since: the server names them "Deleted user".
+        (Some(name), None) => name.clone(),
+        (None, None) => "Orgspace".to_owned(),
     };
     let via = entry.actor.api_key_id.clone().map(|key| {
         view! {

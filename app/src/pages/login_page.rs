@@ -58,6 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary wide" disabled=move || form.busy.get()>
                     {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
+                <p class="switch-form"><a href="/forgot-password">"Forgot password?"</a></p>
                 <p class="switch-form">"New to Orgspace? " <a href="/register">"Create an account"</a></p>
             </form>
         </main>

@@ -1,5 +1,5 @@
 //! `/a/{id}/settings`: the account's name, billing address and region; deleting
-//! an organization; on the personal account, the password.
+//! an organization. (The user's own password and email are on Security.)
 
 use crate::api;
 use crate::components::billing_fields::{BillingFields, BillingValues};
@@ -9,7 +9,7 @@ use crate::components::page_head::PageHead;
 use crate::current_account::{use_current_account, use_denial};
 use crate::session::{home_path, use_session};
 use crate::toast::use_toasts;
-use domain::api::{AccountView, ChangePasswordRequest, UpdateAccountRequest};
+use domain::api::{AccountView, UpdateAccountRequest};
 use domain::{AccountKind, Permission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,11 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
             let organization = account.kind == AccountKind::Organization;
             view! {
                 <DetailsForm account=account.clone() />
-                {if organization {
-                    view! { <DeleteOrganizationForm account /> }.into_any()
-                } else {
-                    view! { <PasswordForm /> }.into_any()
-                }}
+                {organization.then(|| view! { <DeleteOrganizationForm account /> })}
             }
         })}
     }
@@ -170,68 +166,6 @@ fn DeleteOrganizationForm(
                 title=move || denial.get()>
                 "Delete organization"
             </button>
-        </form>
-    }
-}
-
-/// Changes the signed-in user's password (on their personal account's settings).
-#[component]
-fn PasswordForm() -> impl IntoView {
-    let toasts = use_toasts();
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let form = FormState::new();
-    let errors = form.errors;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let request = ChangePasswordRequest {
-            current_password: current.get_untracked(),
-            new_password: new.get_untracked(),
-        };
-        if !form.start(request.validate()) {
-            return;
-        }
-        spawn_local(async move {
-            match api::change_password(&request).await {
-                Ok(()) => {
-                    current.set(String::new());
-                    new.set(String::new());
-                    toasts.show("Password changed. Every other device was signed out.".to_owned());
-                }
-                Err(error) => form.fail(&error),
-            }
-            form.done();
-        });
-    };
-    view! {
-        <form class="panel form" on:submit=submit novalidate aria-labelledby="password-title">
-            <h2 id="password-title">"Password"</h2>
-            <p class="muted">"Changing it signs you out on every other device."</p>
-            <FormFailure state=form />
-            <TextField
-                label="Current password".into()
-                id="current-password".into()
-                field="current_password".into()
-                value=current
-                errors
-                input_type="password"
-                autocomplete="current-password"
-            />
-            <TextField
-                label="New password".into()
-                id="new-password".into()
-                field="new_password".into()
-                value=new
-                errors
-                input_type="password"
-                autocomplete="new-password"
-                hint="12 to 128 characters.".into()
-            />
-            <div class="actions">
-                <button type="submit" class="button primary" disabled=move || form.busy.get()>
-                    "Change password"
-                </button>
-            </div>
         </form>
     }
 }
