@@ -10,13 +10,14 @@ import { useServerAndBrowser, screenshot, assertAccessible, visible, mailedLink,
 const env = useServerAndBrowser();
 const NEW_PASSWORD = 'a passphrase from the reset mail';
 
-/** Checks `path` in dark mode with the cookies of `context`. */
-async function darkCheck(browser, context, url, what) {
+/** Checks `url` in dark mode with the cookies of `context` once `heading` (or any h1) shows, and keeps a screenshot as `dark-<name>`. */
+async function darkCheck(browser, context, url, what, name, heading) {
   const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
   await dark.addCookies(await context.cookies());
   const page = await dark.newPage();
   await page.goto(url);
-  await page.locator('h1').first().waitFor();
+  await visible(heading ? page.getByRole('heading', { level: 1, name: heading }) : page.locator('h1').first(), what);
+  await screenshot(page, `dark-${name}`);
   await assertAccessible(page, `${what} in dark mode`);
   await dark.close();
 }
@@ -39,12 +40,17 @@ test('sign up, verify, reset the password, manage sessions, delete the user', as
   await visible(page.getByRole('status').getByText(/We sent a new link to ana@acme.test/), 'the resend toast');
   await screenshot(page, 'verify-banner');
   await assertAccessible(page, 'the verification banner');
+  await darkCheck(browser, context, page.url(), 'the verification banner', 'verify-banner');
 
   // The link from the newest mail verifies the address.
-  await page.goto(mailedLink(server, 'ana@acme.test', '/verify-email'));
+  const verifyLink = mailedLink(server, 'ana@acme.test', '/verify-email');
+  await page.goto(verifyLink);
   await visible(page.getByRole('heading', { level: 1, name: 'Your email is verified' }), 'verified');
   await screenshot(page, 'verify-email');
   await assertAccessible(page, 'the verify-email page');
+  // Used once, the link explains itself (and the page passes in dark mode too).
+  await darkCheck(browser, context, verifyLink, 'the verify-email page with a used link', 'verify-email-used',
+    'This link does not work any more');
   await page.getByRole('link', { name: 'Go to your account' }).click();
   await page.waitForURL(/\/organizations$/);
   assert.equal(await page.getByRole('region', { name: 'Email verification' }).count(), 0, 'the banner is gone');
@@ -65,13 +71,14 @@ test('sign up, verify, reset the password, manage sessions, delete the user', as
   await visible(forgot.getByText(/If an Orgspace account has ana@acme.test, a link/), 'the same answer for everyone');
   await screenshot(forgot, 'forgot-password');
   await assertAccessible(forgot, 'the forgot-password page');
-  await darkCheck(browser, guest, `${server.url}/forgot-password`, 'the forgot-password page');
+  await darkCheck(browser, guest, `${server.url}/forgot-password`, 'the forgot-password page', 'forgot-password');
 
   // The mail's link sets a new password; every session ends.
   let resetLink;
   await until(() => { try { resetLink = mailedLink(server, 'ana@acme.test', '/reset-password'); return true; } catch { return false; } }, 'the reset mail');
   await forgot.goto(resetLink);
   await visible(forgot.getByRole('heading', { level: 1, name: 'Choose a new password' }), 'reset page');
+  await darkCheck(browser, guest, resetLink, 'the reset-password page', 'reset-password');
   await forgot.getByLabel('New password').fill('short');
   await forgot.getByRole('button', { name: 'Set the new password' }).click();
   await visible(forgot.getByText('must be at least 12 characters', { exact: false }), 'the field says why');
@@ -101,7 +108,7 @@ test('sign up, verify, reset the password, manage sessions, delete the user', as
   await visible(sessions.getByRole('rowheader', { name: /Safari on iPhone/ }), 'the phone, by its device');
   await screenshot(page, 'security');
   await assertAccessible(page, 'the Security page');
-  await darkCheck(browser, context, page.url(), 'the Security page');
+  await darkCheck(browser, context, page.url(), 'the Security page', 'security');
   await sessions.getByRole('button', { name: /Sign out Safari on iPhone/ }).click();
   await visible(page.getByRole('status').getByText('Safari on iPhone was signed out.'), 'signed out toast');
   assert.equal((await phone.request.get(`${server.url}/api/me`)).status(), 401, 'revoked at once');
