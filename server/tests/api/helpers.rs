@@ -244,6 +244,29 @@ impl TestApp {
         (user, id)
     }
 
+    /// Signs `email` in with `password` on a new client.
+    pub async fn login(&self, email: &str, password: &str) -> User {
+        let client = self.anonymous();
+        let response = client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "sign in as {email}");
+        self.user_of(client, response.json().await.unwrap())
+    }
+
+    /// The user an auth answer (`{user, accounts}`) names, on `client`.
+    fn user_of(&self, client: Client, body: Value) -> User {
+        User {
+            client,
+            id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
+            personal: body["accounts"][0]["id"].as_str().unwrap().parse().unwrap(),
+            address: self.address.clone(),
+        }
+    }
+
     async fn register_with(&self, body: Value) -> User {
         let client = self.anonymous();
         let response = client
@@ -253,14 +276,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "register {body}");
-        let body: Value = response.json().await.unwrap();
-        User {
-            client,
-            id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
-
-            personal: body["accounts"][0]["id"].as_str().unwrap().parse().unwrap(),
-            address: self.address.clone(),
-        }
+        self.user_of(client, response.json().await.unwrap())
     }
 
     /// Makes `user` a member of `account` with `role`, straight in the database

@@ -14,15 +14,7 @@ async fn me(user: &User) -> Value {
 }
 
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
-    let client = app.anonymous();
-    let response = client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "sign in as {email}");
-    client
+    app.login(email, password).await.client
 }
 
 async fn status_of_me(client: &reqwest::Client, app: &TestApp) -> u16 {
