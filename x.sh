@@ -179,8 +179,9 @@ report_app_size() {
 }
 
 # The release app's gzip total may not pass this many bytes (the size after
-# issue 5, 543,947 B, plus 10 %). Raise it on purpose, in review, never silently.
-APP_GZIP_BUDGET=598342
+# issue 14's identity pages, 618,446 B, plus 10 %; it was 598,342 after issue 5).
+# Raise it on purpose, in review, never silently.
+APP_GZIP_BUDGET=680290
 
 check_app_budget() {
   if [ "$APP_GZIP_TOTAL" -gt "$APP_GZIP_BUDGET" ]; then
