@@ -149,11 +149,25 @@ pub enum Event {
     UserSessionRevoked,
     #[serde(rename = "user.deleted")]
     UserDeleted,
+    #[serde(rename = "org.two_factor_policy_changed")]
+    OrgTwoFactorPolicyChanged,
+    #[serde(rename = "user.two_factor_enabled")]
+    UserTwoFactorEnabled,
+    #[serde(rename = "user.two_factor_disabled")]
+    UserTwoFactorDisabled,
+    #[serde(rename = "user.recovery_codes_regenerated")]
+    UserRecoveryCodesRegenerated,
+    #[serde(rename = "user.passkey_added")]
+    UserPasskeyAdded,
+    #[serde(rename = "user.passkey_renamed")]
+    UserPasskeyRenamed,
+    #[serde(rename = "user.passkey_removed")]
+    UserPasskeyRemoved,
 }
 
 impl Event {
     /// Every event, in the order the app lists them.
-    pub const ALL: [Event; 35] = [
+    pub const ALL: [Event; 42] = [
         Self::AccountCreated,
         Self::OrgCreated,
         Self::OrgUpdated,
@@ -189,6 +203,13 @@ impl Event {
         Self::UserProfileUpdated,
         Self::UserSessionRevoked,
         Self::UserDeleted,
+        Self::OrgTwoFactorPolicyChanged,
+        Self::UserTwoFactorEnabled,
+        Self::UserTwoFactorDisabled,
+        Self::UserRecoveryCodesRegenerated,
+        Self::UserPasskeyAdded,
+        Self::UserPasskeyRenamed,
+        Self::UserPasskeyRemoved,
     ];
 
     /// The id, as stored and sent: `member.invited`.
@@ -229,6 +250,13 @@ impl Event {
             Self::UserProfileUpdated => "user.profile_updated",
             Self::UserSessionRevoked => "user.session_revoked",
             Self::UserDeleted => "user.deleted",
+            Self::OrgTwoFactorPolicyChanged => "org.two_factor_policy_changed",
+            Self::UserTwoFactorEnabled => "user.two_factor_enabled",
+            Self::UserTwoFactorDisabled => "user.two_factor_disabled",
+            Self::UserRecoveryCodesRegenerated => "user.recovery_codes_regenerated",
+            Self::UserPasskeyAdded => "user.passkey_added",
+            Self::UserPasskeyRenamed => "user.passkey_renamed",
+            Self::UserPasskeyRemoved => "user.passkey_removed",
         }
     }
 
@@ -270,6 +298,13 @@ impl Event {
             Self::UserProfileUpdated => "Profile updated",
             Self::UserSessionRevoked => "Session signed out",
             Self::UserDeleted => "User deleted",
+            Self::OrgTwoFactorPolicyChanged => "Two-factor requirement changed",
+            Self::UserTwoFactorEnabled => "Two-factor turned on",
+            Self::UserTwoFactorDisabled => "Two-factor turned off",
+            Self::UserRecoveryCodesRegenerated => "Recovery codes replaced",
+            Self::UserPasskeyAdded => "Passkey added",
+            Self::UserPasskeyRenamed => "Passkey renamed",
+            Self::UserPasskeyRemoved => "Passkey removed",
         }
     }
 
@@ -280,7 +315,8 @@ impl Event {
             Self::OrgCreated
             | Self::OrgUpdated
             | Self::OrgDeleted
-            | Self::OrgOwnershipTransferred => Category::Org,
+            | Self::OrgOwnershipTransferred
+            | Self::OrgTwoFactorPolicyChanged => Category::Org,
             Self::PlanChanged => Category::Plan,
             Self::FundsAdded => Category::Funds,
             Self::MemberInvited
@@ -308,7 +344,13 @@ impl Event {
             | Self::UserEmailChanged
             | Self::UserProfileUpdated
             | Self::UserSessionRevoked
-            | Self::UserDeleted => Category::User,
+            | Self::UserDeleted
+            | Self::UserTwoFactorEnabled
+            | Self::UserTwoFactorDisabled
+            | Self::UserRecoveryCodesRegenerated
+            | Self::UserPasskeyAdded
+            | Self::UserPasskeyRenamed
+            | Self::UserPasskeyRemoved => Category::User,
         }
     }
 

@@ -59,13 +59,20 @@ pub enum ErrorCode {
     EmailUnverified,
     /// The password given to confirm an action is wrong (403).
     PasswordIncorrect,
+    /// The second factor is needed: an organization requires it (403), or the
+    /// change would break that rule (409: requiring it without one's own,
+    /// turning one's own off while a member).
+    TwoFactorRequired,
+    /// The authenticator code, recovery code or passkey did not match (401 at
+    /// sign-in; 422 when confirming a new authenticator app).
+    TwoFactorCodeInvalid,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 27] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -90,6 +97,8 @@ impl ErrorCode {
         Self::AlreadyVerified,
         Self::EmailUnverified,
         Self::PasswordIncorrect,
+        Self::TwoFactorRequired,
+        Self::TwoFactorCodeInvalid,
         Self::Internal,
     ];
 
@@ -100,7 +109,8 @@ impl ErrorCode {
             Self::Forbidden
             | Self::InvitationEmailMismatch
             | Self::EmailUnverified
-            | Self::PasswordIncorrect => 403,
+            | Self::PasswordIncorrect
+            | Self::TwoFactorRequired => 403,
             Self::LastOwner
             | Self::LastMember
             | Self::OrgLimitReached
@@ -115,7 +125,7 @@ impl ErrorCode {
             Self::InvitationExpired | Self::InvitationRevoked | Self::TokenInvalid => 410,
             Self::Validation | Self::RegionImmutable => 422,
             Self::NotFound => 404,
-            Self::Unauthenticated => 401,
+            Self::Unauthenticated | Self::TwoFactorCodeInvalid => 401,
             Self::RateLimited => 429,
             Self::MethodNotAllowed => 405,
             Self::Internal => 500,
@@ -149,6 +159,8 @@ impl ErrorCode {
             Self::AlreadyVerified => "already_verified",
             Self::EmailUnverified => "email_unverified",
             Self::PasswordIncorrect => "password_incorrect",
+            Self::TwoFactorRequired => "two_factor_required",
+            Self::TwoFactorCodeInvalid => "two_factor_code_invalid",
             Self::Internal => "internal",
         }
     }
@@ -180,6 +192,8 @@ impl ErrorCode {
             Self::AlreadyVerified => "Email already verified",
             Self::EmailUnverified => "Email not verified",
             Self::PasswordIncorrect => "Wrong password",
+            Self::TwoFactorRequired => "Two-factor authentication required",
+            Self::TwoFactorCodeInvalid => "Code not accepted",
             Self::Internal => "Server error",
         }
     }
@@ -316,6 +330,10 @@ mod tests {
             (ErrorCode::AlreadyVerified, 409),
             (ErrorCode::EmailUnverified, 403),
             (ErrorCode::PasswordIncorrect, 403),
+            // Also 409 (a change that would break the policy), through `Problem::with_status`.
+            (ErrorCode::TwoFactorRequired, 403),
+            // Also 422 (confirming a new authenticator app).
+            (ErrorCode::TwoFactorCodeInvalid, 401),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -13,6 +13,7 @@
 //! - [`activity`]: event types, activity filters and export formats.
 //! - [`rules`]: membership rules (owners, members, limits).
 //! - [`identity`]: a user's own lifecycle (deleting one's user, sessions' devices).
+//! - [`two_factor`]: second factors and the organization policy that requires them.
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
@@ -34,6 +35,7 @@ pub mod roles;
 pub mod rules;
 pub mod text;
 pub mod time;
+pub mod two_factor;
 
 pub use catalog::{Plan, Region};
 pub use error::{Denial, ErrorCode, FieldError, Problem};

@@ -77,6 +77,8 @@ pub enum Permission {
     RevokeAnyApiKey,
     /// View the activity log.
     ViewActivity,
+    /// Require two-factor authentication of every member (SPEC §15).
+    ManageSecurity,
 }
 
 /// The rows of the team permission table (SPEC §3).
@@ -168,7 +170,7 @@ impl TeamRole {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Self::ViewOrganization,
         Self::EditOrganization,
         Self::ManageBilling,
@@ -181,6 +183,7 @@ impl Permission {
         Self::ManageOwnApiKeys,
         Self::RevokeAnyApiKey,
         Self::ViewActivity,
+        Self::ManageSecurity,
     ];
 
     /// What the permission lets one do, as a table row label.
@@ -198,6 +201,7 @@ impl Permission {
             Self::ManageOwnApiKeys => "Create and revoke own API keys",
             Self::RevokeAnyApiKey => "Revoke anyone's API keys",
             Self::ViewActivity => "View activity log",
+            Self::ManageSecurity => "Require two-factor authentication",
         }
     }
 
@@ -216,6 +220,7 @@ impl Permission {
             Self::ManageOwnApiKeys => "manage their own API keys",
             Self::RevokeAnyApiKey => "revoke other members' API keys",
             Self::ViewActivity => "view the activity log",
+            Self::ManageSecurity => "require two-factor authentication",
         }
     }
 }
@@ -247,7 +252,8 @@ pub const fn grant(role: OrgRole, permission: Permission) -> Grant {
         (EditOrganization | ManageBilling, Admin) => Yes,
         (EditOrganization | ManageBilling, Tech | Viewer) => No,
         (
-            ManageInvitations | ManageMembers | ManageTeams | TransferOrDelete | RevokeAnyApiKey,
+            ManageInvitations | ManageMembers | ManageTeams | TransferOrDelete | RevokeAnyApiKey
+            | ManageSecurity,
             Admin | Tech | Viewer,
         ) => No,
         (ViewResources, Admin) => No,
@@ -324,6 +330,11 @@ pub fn decide(kind: AccountKind, role: OrgRole, permission: Permission) -> Resul
             Permission::TransferOrDelete => {
                 return Err(forbidden(
                     "A personal account belongs to you for as long as your user exists: it cannot be transferred or deleted.".into(),
+                ));
+            }
+            Permission::ManageSecurity => {
+                return Err(forbidden(
+                    "A personal account has only you: turn on two-factor authentication for yourself under Security.".into(),
                 ));
             }
             Permission::ViewOrganization
@@ -483,7 +494,7 @@ mod tests {
     use Grant::{No, Team, Yes};
 
     /// SPEC §3, organization table, row by row: Owner, Admin, Tech, Viewer.
-    const TABLE: [(Permission, [Grant; 4]); 12] = [
+    const TABLE: [(Permission, [Grant; 4]); 13] = [
         (Permission::ViewOrganization, [Yes, Yes, Yes, Yes]),
         (Permission::EditOrganization, [Yes, Yes, No, No]),
         (Permission::ManageBilling, [Yes, Yes, No, No]),
@@ -496,6 +507,7 @@ mod tests {
         (Permission::ManageOwnApiKeys, [Yes, Yes, Yes, Yes]),
         (Permission::RevokeAnyApiKey, [Yes, No, No, No]),
         (Permission::ViewActivity, [Yes, Yes, Yes, No]),
+        (Permission::ManageSecurity, [Yes, No, No, No]),
     ];
 
     #[test]
@@ -670,7 +682,7 @@ mod tests {
         );
         let to_owner = role_change_effect(OrgRole::Viewer, OrgRole::Owner);
         assert!(to_owner.losses.is_empty());
-        assert_eq!(to_owner.gains.len(), 10);
+        assert_eq!(to_owner.gains.len(), 11);
     }
 
     #[test]

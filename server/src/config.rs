@@ -93,6 +93,10 @@ pub struct Config {
     #[arg(long, env = "ORGSPACE_PASSWORD_RESET_TTL", default_value_t = 3_600)]
     pub password_reset_ttl: i64,
 
+    /// Seconds a sign-in whose password was right waits for its second factor.
+    #[arg(long, env = "ORGSPACE_PENDING_SIGN_IN_TTL", default_value_t = domain::two_factor::PENDING_SIGN_IN_SECONDS)]
+    pub pending_sign_in_ttl: i64,
+
     /// Password reset mails asked for per email, and per client address, per hour.
     #[arg(long, env = "ORGSPACE_PASSWORD_RESETS_PER_HOUR", default_value_t = 5)]
     pub password_resets_per_hour: u32,

@@ -39,6 +39,13 @@ impl ApiError {
         Self::Denied(Denial::new(code, message))
     }
 
+    /// A rule's refusal answered with `status` instead of its code's usual one
+    /// (`two_factor_required` is 403 inside an organization, 409 for a change
+    /// that would break the policy).
+    pub fn with_status(denial: Denial, status: u16) -> Self {
+        Self::Problem(Problem::with_status(denial.code, status, denial.message))
+    }
+
     /// The problem document sent for this error.
     pub fn problem(&self) -> Problem {
         match self {

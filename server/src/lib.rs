@@ -13,6 +13,7 @@ pub mod payments;
 pub mod secrets;
 pub mod seed;
 pub mod store;
+pub mod two_factor;
 
 use config::{Cli, Command, Config};
 use std::time::Duration;

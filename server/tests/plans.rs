@@ -1,5 +1,6 @@
 //! No request-path query scans `memberships`, `invitations`, `activity`,
-//! `sessions` or `email_tokens` in proportion to the table's size. A journey calls every endpoint (with each
+//! `sessions`, `email_tokens`, `passkeys`, `recovery_codes` or
+//! `pending_sign_ins` in proportion to the table's size. A journey calls every endpoint (with each
 //! list's filters and cursors); every SQL statement the server ran is captured
 //! from sqlx's statement log and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
 //! of one of those tables (by name or alias) fails the test. An index `SEARCH`
@@ -21,12 +22,15 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
 /// The tables whose full scans would grow with the product's use.
-const WATCHED: [&str; 5] = [
+const WATCHED: [&str; 8] = [
     "memberships",
     "invitations",
     "activity",
     "sessions",
     "email_tokens",
+    "passkeys",
+    "recovery_codes",
+    "pending_sign_ins",
 ];
 
 #[derive(Default)]
@@ -288,6 +292,7 @@ async fn journey(app: &TestApp) {
     let beta = olga.create_organization("Beta", "eu-central").await;
     olga.delete(&format!("/api/accounts/{beta}")).await;
     identity_journey(app, &olga).await;
+    two_factor_journey(app).await;
     olga.post("/api/auth/logout", json!({})).await;
     let client = app.anonymous();
     client
@@ -346,6 +351,62 @@ async fn identity_journey(app: &TestApp, olga: &User) {
     assert_eq!(deleted.status(), 204);
     olga.get("/api/me/deletion").await;
     olga.get("/api/me/sessions").await;
+}
+
+/// SPEC §15: second factors, signing in with one, and an organization's policy.
+async fn two_factor_journey(app: &TestApp) {
+    let (quinn, org) = app.register_organization("quinn@acme.test", "Quorum").await;
+    let rita = app.register("rita@acme.test").await;
+    app.join(&quinn, org, &rita, OrgRole::Viewer).await;
+    let secrets = app.enable_two_factor(&quinn).await;
+    let fresh = quinn
+        .post(
+            "/api/me/two-factor/recovery-codes",
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(fresh.status(), 200);
+    quinn.get("/api/me/two-factor/passkeys").await;
+    let on = quinn
+        .patch(
+            &format!("/api/accounts/{org}"),
+            json!({"require_two_factor": true}),
+        )
+        .await;
+    assert_eq!(on.status(), 200);
+    let blocked = rita.get(&format!("/api/accounts/{org}/members")).await;
+    assert_eq!(blocked.status(), 403);
+    quinn.get(&format!("/api/accounts/{org}/members")).await;
+    let (_, signed_in) = app
+        .sign_in_two_steps(
+            "quinn@acme.test",
+            PASSWORD,
+            json!({"code": totp_code(&secrets.secret, 0)}),
+        )
+        .await;
+    assert_eq!(signed_in.status(), 200);
+    let refused = quinn
+        .request(
+            "DELETE",
+            "/api/me/two-factor".into(),
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    quinn
+        .patch(
+            &format!("/api/accounts/{org}"),
+            json!({"require_two_factor": false}),
+        )
+        .await;
+    let off = quinn
+        .request(
+            "DELETE",
+            "/api/me/two-factor".into(),
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(off.status(), 204);
 }
 
 /// The watched tables `sql` scans, per `EXPLAIN QUERY PLAN`.

@@ -66,6 +66,8 @@ pub struct UpdateAccountRequest {
     pub billing_address: Option<BillingAddressInput>,
     /// Only accepted when equal to the current region: a region never changes.
     pub region: Option<String>,
+    /// Organizations only, by Owners who have two-factor on (SPEC §15).
+    pub require_two_factor: Option<bool>,
 }
 
 /// A checked account update.
@@ -74,6 +76,7 @@ pub struct AccountUpdate {
     pub name: Option<OrgName>,
     pub billing_address: Option<BillingAddress>,
     pub region: Option<Region>,
+    pub require_two_factor: Option<bool>,
 }
 
 impl UpdateAccountRequest {
@@ -99,6 +102,7 @@ impl UpdateAccountRequest {
             name: name.flatten(),
             billing_address: billing_address.flatten(),
             region: region.flatten(),
+            require_two_factor: self.require_two_factor,
         })
     }
 }
@@ -124,6 +128,9 @@ pub struct AccountView {
     /// Present for members who may view billing (Owners and Admins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
+    /// Whether members need two-factor to work in this organization.
+    #[serde(default)]
+    pub require_two_factor: bool,
     pub created_at: Timestamp,
 }
 
@@ -168,7 +175,8 @@ mod tests {
             AccountUpdate {
                 name: None,
                 billing_address: None,
-                region: None
+                region: None,
+                require_two_factor: None,
             }
         );
         let request = UpdateAccountRequest {
@@ -178,6 +186,7 @@ mod tests {
                 ..address()
             }),
             region: Some("eu-north".into()),
+            require_two_factor: Some(true),
         };
         assert_eq!(
             fields(request.validate().unwrap_err()),

@@ -202,6 +202,20 @@ pub struct UserView {
     /// Whether the mailbox answered (SPEC §14): only then do invitations to
     /// this address show and can be accepted by id.
     pub email_verified: bool,
+    /// The user's second factors (SPEC §15).
+    #[serde(default)]
+    pub two_factor: crate::two_factor::TwoFactor,
+}
+
+/// `POST /api/auth/login` (200): signed in, or a second factor is needed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    /// Signed in: the session cookie came with it.
+    SignedIn(AuthResponse),
+    /// The password was right; the second factor is asked next (SPEC §15).
+    TwoFactor(crate::api::TwoFactorChallenge),
 }
 
 /// `POST /api/auth/register` (201) and `POST /api/auth/login` (200).

@@ -17,6 +17,20 @@ pub struct MemberView {
     pub role: OrgRole,
     pub joined_at: Timestamp,
     pub teams: Vec<TeamRoleView>,
+    /// Whether the member has two-factor on; shown to Owners and Admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor: Option<bool>,
+}
+
+impl MemberView {
+    /// The member as someone with `viewer` role sees them: who has two-factor
+    /// on is for Owners and Admins.
+    pub fn seen_by(mut self, viewer: OrgRole) -> Self {
+        if !crate::two_factor::sees_members_two_factor(viewer) {
+            self.two_factor = None;
+        }
+        self
+    }
 }
 
 /// `PATCH /api/accounts/{id}/members/{user_id}`.

@@ -22,6 +22,7 @@ mod page;
 mod teams;
 #[cfg(test)]
 mod testing;
+mod two_factor;
 
 pub use accounts::*;
 pub use activity::*;
@@ -35,3 +36,4 @@ pub use me::*;
 pub use members::*;
 pub use page::*;
 pub use teams::*;
+pub use two_factor::*;

@@ -18,6 +18,7 @@ use axum::{Json, Router};
 use domain::activity::Event;
 use domain::api::{AccountUpdate, AccountView, NewOrganizationRequest, Page, UpdateAccountRequest};
 use domain::text::BillingAddressInput;
+use domain::two_factor::may_set_policy;
 use domain::{AccountId, ErrorCode, Permission, Problem};
 use serde_json::json;
 
@@ -92,7 +93,8 @@ pub async fn get_account(
 }
 
 /// Edits the name and billing address (Owners and Admins). The region never
-/// changes: sending another region is `region_immutable`.
+/// changes: sending another region is `region_immutable`. Owners with
+/// two-factor on may require it of every member (`require_two_factor`).
 #[utoipa::path(patch, path = "/api/accounts/{id}", tag = "accounts", request_body = UpdateAccountRequest,
     params(("id" = AccountId, Path, description = "Account id")),
     responses(
@@ -100,6 +102,7 @@ pub async fn get_account(
         Unauthenticated,
         Forbidden,
         NotFound,
+        (status = 409, description = "`two_factor_required`: requiring two-factor needs the Owner's own first", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation` or `region_immutable`", body = Problem, content_type = "application/problem+json")))]
 pub async fn update_account(
     State(state): State<AppState>,
@@ -107,23 +110,39 @@ pub async fn update_account(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<UpdateAccountRequest>,
 ) -> ApiResult<Json<AccountView>> {
-    let mut tx = AccountTx::open(
-        &state.store,
-        caller.actor(),
-        id,
-        Permission::EditOrganization,
-    )
-    .await?;
+    let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    let policy_only = request.require_two_factor.is_some()
+        && request.name.is_none()
+        && request.billing_address.is_none()
+        && request.region.is_none();
+    if !policy_only {
+        tx.decide(Permission::EditOrganization)?;
+    }
     let account = tx.account().clone();
     check_region_unchanged(&account, request.region.as_deref())?;
     let update = request.validate().map_err(ApiError::Invalid)?;
+    if let Some(require) = update.require_two_factor {
+        may_set_policy(
+            account.kind,
+            account.role,
+            caller.user.two_factor_on(),
+            require,
+        )
+        .map_err(|denial| match denial.code {
+            ErrorCode::TwoFactorRequired => ApiError::with_status(denial, 409),
+            _ => denial.into(),
+        })?;
+    }
     let changes = save_update(&mut tx, &account, update).await?;
     let updated = tx.reread().await?;
     if !changes.is_empty() {
+        let event = match changes.contains_key("require_two_factor") {
+            true => Event::OrgTwoFactorPolicyChanged,
+            false => Event::OrgUpdated,
+        };
         let target = Target::Account(account.kind, id);
         let payload = serde_json::Value::Object(changes);
-        tx.commit(Change::new(Event::OrgUpdated, target, payload))
-            .await?;
+        tx.commit(Change::new(event, target, payload)).await?;
     }
     Ok(Json(updated.view()))
 }
@@ -167,6 +186,15 @@ async fn save_update(
             .map(BillingAddressInput::from);
         let change = json!({ "from": from, "to": BillingAddressInput::from(&address) });
         changes.insert("billing_address".into(), change);
+    }
+    let policy = update
+        .require_two_factor
+        .filter(|require| *require != account.requires_two_factor());
+    if let Some(require) = policy {
+        let since = require.then_some(tx.now());
+        accounts_db::set_two_factor_required(tx.tx(), account.id, since).await?;
+        let change = json!({ "from": !require, "to": require });
+        changes.insert("require_two_factor".into(), change);
     }
     Ok(changes)
 }

@@ -3,13 +3,14 @@
 
 use super::extract::{session_token, ApiJson, ClientInfo};
 use super::sessions::{
-    cleared_cookie, password_failures, session_cookie, set_cookie, signed_in_body,
+    cleared_cookie, finish_sign_in, password_failures, pending_cookie, record_failed_sign_in,
+    session_cookie, set_cookie, signed_in_body,
 };
 use super::state::AppState;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::templates::{self, PasswordChange};
-use crate::operations::users::{self, start_session, Client, Lifetimes};
+use crate::operations::users::{self, Lifetimes};
 use crate::operations::{AccountTx, Change};
 use crate::secrets::{hash_password, random_token, token_hash, verify_password};
 use crate::store::auth::{delete_session, EmailToken, TokenPurpose};
@@ -21,11 +22,11 @@ use axum::routing::post;
 use axum::{Json, Router};
 use domain::activity::Event;
 use domain::api::{
-    AuthResponse, LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, RegisterRequest,
-    UserView, VerifyEmailRequest,
+    AuthResponse, LoginAnswer, LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest,
+    RegisterRequest, TwoFactorChallenge, UserView, VerifyEmailRequest,
 };
 use domain::text::Email;
-use domain::{Problem, UserId};
+use domain::{Problem, Timestamp, UserId};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -77,6 +78,8 @@ pub async fn register(
         name: registration.name.as_str().to_owned(),
         password_hash: hash_password(registration.password.expose().to_owned()).await?,
         email_verified_at: None,
+        totp_secret: None,
+        totp_pending_secret: None,
     };
     let config = &state.config;
     let lifetimes = Lifetimes {
@@ -115,9 +118,11 @@ pub async fn register(
 /// Signs in. Always lands in the personal account (the app's choice; the answer
 /// lists every account, personal first). The previous session, if any, ends.
 /// Successful and failed sign-ins of an account are entries of its personal
-/// account's activity log, with the client's address and user agent.
+/// account's activity log, with the client's address and user agent. With
+/// two-factor on, a right password answers `two_factor_required` and a pending
+/// sign-in cookie instead; `POST /api/auth/two-factor` finishes it.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, responses(
-    (status = 200, description = "Signed in; sets a new session cookie", body = AuthResponse),
+    (status = 200, description = "Signed in with a new session cookie; or, with two-factor on, `two_factor_required` and a pending sign-in cookie (5 minutes)", body = LoginAnswer),
     (status = 401, description = "`unauthenticated`: wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
@@ -152,47 +157,35 @@ pub async fn login(
         (user, _) => {
             state.store.hit_rate(&failures, now).await?;
             if let Some(user) = user {
-                record_failed_sign_in(&state, user.id, client);
+                record_failed_sign_in(&state, user.id, client, None);
             }
             return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
         }
     };
-    let mut tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
-    if let Some(old) = session_token(&headers) {
-        delete_session(tx.tx(), &token_hash(&old)).await?;
+    if user.two_factor_on() {
+        return pending_sign_in(&state, &user, now).await;
     }
-    let token = start_session(tx.tx(), user.id, &client, now, state.config.session_ttl).await?;
-    let payload = json!({ "client": client.ip, "user_agent": client.user_agent });
-    tx.commit(Change::new(
-        Event::UserSignedIn,
-        Target::User(user.id),
-        payload,
-    ))
-    .await?;
-    let mut response = Json(signed_in_body(&state, &user).await?).into_response();
-    set_cookie(&mut response, &session_cookie(&state, &token));
-    Ok(response)
+    let tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
+    finish_sign_in(&state, tx, &user, &client, &headers, None).await
 }
 
-/// Writes a failed sign-in to the user's log after the answer, so a wrong
-/// password for a registered email takes as long as for an unknown one.
-fn record_failed_sign_in(state: &AppState, user: UserId, client: Client) {
-    let store = state.store.clone();
-    tokio::spawn(async move {
-        let recorded = async {
-            let tx = AccountTx::personal(&store, Actor::user(user)).await?;
-            let payload = json!({ "client": client.ip, "user_agent": client.user_agent });
-            tx.commit(Change::new(
-                Event::UserSignInFailed,
-                Target::User(user),
-                payload,
-            ))
-            .await
-        };
-        if let Err(error) = recorded.await {
-            tracing::warn!(%error, %user, "a failed sign-in was not recorded");
-        }
+/// The answer to a right password when a second factor is on: no session,
+/// only the pending sign-in's cookie (SPEC §15).
+async fn pending_sign_in(state: &AppState, user: &UserRow, now: Timestamp) -> ApiResult<Response> {
+    let token = random_token();
+    let expires_at = now.plus_seconds(state.config.pending_sign_in_ttl);
+    state
+        .store
+        .insert_pending_sign_in(&token_hash(&token), user.id, now, expires_at)
+        .await?;
+    let two_factor = state.store.two_factor_of(user.id, true).await?;
+    let answer = LoginAnswer::TwoFactor(TwoFactorChallenge {
+        two_factor_required: true,
+        methods: two_factor.methods(),
     });
+    let mut response = Json(answer).into_response();
+    set_cookie(&mut response, &pending_cookie(state, &token));
+    Ok(response)
 }
 
 /// Ends the session (if any) and clears the cookie.
@@ -226,7 +219,8 @@ pub async fn verify_email(
     ApiJson(request): ApiJson<VerifyEmailRequest>,
 ) -> ApiResult<Json<VerifyEmailAnswer>> {
     let user = users::verify_email(&state.store, &request.token, now()).await?;
-    Ok(Json(VerifyEmailAnswer { user: user.view() }))
+    let user = state.store.user_view(&user).await?;
+    Ok(Json(VerifyEmailAnswer { user }))
 }
 
 /// `POST /api/auth/verify-email`'s answer.

@@ -6,12 +6,14 @@ use crate::operations::users::Client;
 use crate::secrets::token_hash;
 use crate::store::auth::LAST_SEEN_PRECISION_MS;
 use crate::store::{Actor, UserRow};
+use axum::extract::MatchedPath;
 use axum::extract::{
     ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, RawPathParams, Request,
 };
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, Method};
 use domain::api_keys::{parse_bearer, ApiKeyId, BearerError};
+use domain::two_factor::{policy_gate, AccountRequest};
 use domain::{AccountId, ErrorCode};
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
@@ -125,13 +127,18 @@ impl AuthUser {
 
 /// The session token sent by the client, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` sent by the client, if any.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -214,7 +221,9 @@ where
                 .and_then(|v| v.split_whitespace().next())
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"));
             if bearer {
-                return key_caller(&state, parts, &authorization).await;
+                let caller = key_caller(&state, parts, &authorization).await?;
+                two_factor_policy(&state, parts, &caller.user).await?;
+                return Ok(caller);
             }
         }
         let token =
@@ -231,12 +240,51 @@ where
         if stale {
             state.store.touch_session(&session.id, now).await?;
         }
+        two_factor_policy(&state, parts, &user).await?;
         Ok(Self {
             user,
             key: None,
             session: Some(session.id),
         })
     }
+}
+
+/// SPEC §15: inside an organization that requires two-factor, a member
+/// without it gets 403 `two_factor_required` (through a session or a key
+/// alike), except to look at the account and to leave. Users with two-factor
+/// on never pay for the check; non-members fall through to the handler's 404.
+async fn two_factor_policy(
+    state: &AppState,
+    parts: &mut Parts,
+    user: &UserRow,
+) -> Result<(), ApiError> {
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_default();
+    if user.two_factor_on() || !route.starts_with("/api/accounts/{id}") {
+        return Ok(());
+    }
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("resource"))?;
+    let Some(account) = params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .and_then(|(_, v)| v.parse::<AccountId>().ok())
+    else {
+        return Ok(());
+    };
+    let Some((name, required)) = state.store.policy_for_member(account, user.id).await? else {
+        return Ok(());
+    };
+    let request = match (&parts.method, route.as_str()) {
+        (&Method::GET, "/api/accounts/{id}") => AccountRequest::ViewAccount,
+        (&Method::POST, "/api/accounts/{id}/leave") => AccountRequest::Leave,
+        _ => AccountRequest::Other,
+    };
+    Ok(policy_gate(&name, required, false, request)?)
 }
 
 /// The longest `User-Agent` kept with a session or a sign-in.

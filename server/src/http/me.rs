@@ -63,7 +63,7 @@ pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Js
         false => 0,
     };
     Ok(Json(MeResponse {
-        user: user.view(),
+        user: state.store.user_view(user).await?,
         accounts: accounts.iter().map(|a| a.view()).collect(),
         pending_invitations,
         max_organizations: state.config.max_orgs_per_user,

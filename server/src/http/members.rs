@@ -61,11 +61,8 @@ pub async fn list_members(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
-        .await?
-        .decide(Permission::ViewOrganization)?;
+    let account = state.store.member_account(id, caller.user.id).await?;
+    account.decide(Permission::ViewOrganization)?;
     let paging = PageParams {
         limit: query.limit,
         cursor: query.cursor,
@@ -77,13 +74,15 @@ pub async fn list_members(
         .map(|text| MemberCursor::decode(text).ok_or_else(PageParams::bad_cursor))
         .transpose()?;
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let page = state
+    let (members, next) = state
         .store
-        .list_members(id, search, after.as_ref(), paging.limit);
-    Ok(Json(page_of(page.await?)))
+        .list_members(id, search, after.as_ref(), paging.limit)
+        .await?;
+    let members = members.into_iter().map(|m| m.seen_by(account.role));
+    Ok(Json(page_of((members.collect(), next))))
 }
 
-/// The member as listed, after a change.
+/// The member as listed, after a change (by an Owner, who sees everything).
 async fn member_view(state: &AppState, id: AccountId, member: UserId) -> ApiResult<MemberView> {
     state
         .store

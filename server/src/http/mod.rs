@@ -26,6 +26,7 @@ mod security;
 mod sessions;
 mod state;
 mod teams;
+mod two_factor;
 
 pub use state::AppState;
 
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(auth::router())
         .merge(me::router())
+        .merge(two_factor::router())
         .merge(accounts::router())
         .merge(catalog::router())
         .merge(members::router())

@@ -4,7 +4,7 @@
 use super::state::AppState;
 use super::{
     accounts, activity, api_keys, auth, billing, catalog, instances, invitations, me, members, ops,
-    teams,
+    teams, two_factor,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,6 +18,10 @@ use utoipa::OpenApi;
         auth::confirm_password_reset,
         me::me, me::update_profile, me::change_password, me::change_email, me::resend_verification,
         me::list_sessions, me::revoke_session, me::revoke_other_sessions, me::get_deletion_plan, me::delete_me,
+        two_factor::start_totp, two_factor::confirm_totp, two_factor::new_codes, two_factor::turn_off,
+        two_factor::list_passkeys, two_factor::passkey_options, two_factor::add_passkey,
+        two_factor::rename_passkey, two_factor::delete_passkey,
+        two_factor::passkey_challenge, two_factor::second_factor,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         members::list_members, members::change_member_role, members::remove_member,
@@ -38,6 +42,7 @@ use utoipa::OpenApi;
     tags(
         (name = "auth", description = "Signing up, in and out; the links mailed to verify an address or reset a password"),
         (name = "me", description = "The signed-in user: profile, email, password, sessions, deleting the user"),
+        (name = "two-factor", description = "Second factors (authenticator app, passkeys, recovery codes) and signing in with one"),
         (name = "accounts", description = "Personal accounts and organizations"),
         (name = "members", description = "Members and ownership of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),

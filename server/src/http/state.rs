@@ -8,8 +8,10 @@ use crate::mail::{Mail, Mailer};
 use crate::payments::{PaymentProvider, SimulatedProvider};
 use crate::secrets::{hash_password, random_token};
 use crate::store::Store;
+use crate::two_factor::relying_party;
 use axum::http::HeaderValue;
 use std::sync::Arc;
+use webauthn_rs::Webauthn;
 
 /// The state every handler shares; cheap to clone.
 #[derive(Clone)]
@@ -25,6 +27,9 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// The Content-Security-Policy, with the hash of the built app's start script.
     pub csp: HeaderValue,
+    /// The WebAuthn relying party (this deployment's public address); `None`
+    /// when that address is not a domain name, and passkeys are unavailable.
+    pub webauthn: Option<Arc<Webauthn>>,
 }
 
 impl AppState {
@@ -47,6 +52,7 @@ impl AppState {
             decoy_hash: Arc::new(decoy_hash),
             payments: Arc::new(SimulatedProvider),
             csp: content_security_policy(&config.app_dir),
+            webauthn: relying_party(&config).map(Arc::new),
             config: Arc::new(config),
         })
     }

@@ -190,6 +190,7 @@ pub async fn set_team_member(
 ) -> ApiResult<Json<MemberView>> {
     let (mut tx, name) = open_team(&state, &caller, id, team).await?;
     check_team_admin(&mut tx, team).await?;
+    let viewer = tx.account().role;
     let role = request.validate().map_err(ApiError::Invalid)?;
     member_role(tx.tx(), id, member)
         .await?
@@ -208,7 +209,9 @@ pub async fn set_team_member(
         tx.unchanged();
     }
     let view = state.store.member(id, member).await?;
-    Ok(Json(view.ok_or(ApiError::NotFound("member"))?))
+    Ok(Json(
+        view.ok_or(ApiError::NotFound("member"))?.seen_by(viewer),
+    ))
 }
 
 /// Takes a member out of a team; they stay in the organization.

@@ -267,6 +267,26 @@ pub fn account_deleted_notice(to: &str, name: &str) -> Mail {
     .build()
 }
 
+/// The notice that a user's second factors changed (SPEC §15): `what` is a
+/// sentence without its full stop, like "Two-factor authentication was turned
+/// on".
+pub fn two_factor_notice(to: &str, name: &str, what: &str, at: Timestamp) -> Mail {
+    Message {
+        to,
+        subject: format!("Orgspace: {what}"),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![format!(
+            "{what} at {at} (UTC), for your Orgspace account {to}. Your Security page lists your second factors."
+        )],
+        quote: None,
+        action: None,
+        footer: "If this was not you, reset your password from the sign-in page at once and check \
+                 the sessions and second factors on your Security page."
+            .into(),
+    }
+    .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ use domain::api::InvitationView;
 use domain::ids::InvitationId;
 use domain::invitation::check_invitee;
 use domain::rules::{check_join, Limits};
+use domain::two_factor::may_join;
 use domain::{ErrorCode, Timestamp};
 use serde_json::json;
 
@@ -43,7 +44,8 @@ pub enum Proof {
 }
 
 /// Accepts `invitation_id` as `user`: the email must match, the invitation be
-/// pending and unexpired, and the user under the organization limit. Race-free:
+/// pending and unexpired, the user under the organization limit and, if the
+/// organization requires it, with two-factor on. Race-free:
 /// the organization's and the user's row locks order concurrent accepts, and the
 /// membership's primary key admits one row. Returns the organization as the
 /// new member sees it.
@@ -83,6 +85,12 @@ pub async fn accept_invitation(
         set_email_verified(&mut tx, user.id, now).await?;
     }
     let account = locked_member_account(&mut tx, facts.account, user.id).await?;
+    // Read after the organization's lock; refusing rolls the membership back.
+    may_join(
+        &account.name,
+        account.requires_two_factor(),
+        user.two_factor_on(),
+    )?;
     let change = Change::new(
         Event::MemberJoined,
         Target::User(user.id),

@@ -2,7 +2,7 @@
 //! inserting and deleting accounts and memberships.
 
 use super::pool::{Store, WriteTx};
-use super::sql::{millis, parsed, parsed_opt};
+use super::sql::{millis, millis_opt, parsed, parsed_opt};
 use crate::error::{ApiError, ApiResult};
 use domain::api::AccountView;
 use domain::roles::{decide, grant, AccountStatus, Grant};
@@ -28,10 +28,13 @@ pub struct AccountRow {
     pub billing_address: Option<BillingAddress>,
     pub created_at: Timestamp,
     pub role: OrgRole,
+    /// Since when members need two-factor here (SPEC §15).
+    pub two_factor_required_at: Option<Timestamp>,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
-    a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at, m.role";
+    a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at, m.role,
+    a.two_factor_required_at";
 
 impl AccountRow {
     fn from_row(row: &AnyRow) -> ApiResult<Self> {
@@ -71,7 +74,13 @@ impl AccountRow {
             billing_address,
             created_at: millis(row, "created_at")?,
             role: parsed(row, "role")?,
+            two_factor_required_at: millis_opt(row, "two_factor_required_at")?,
         })
+    }
+
+    /// Whether members need two-factor to work here.
+    pub fn requires_two_factor(&self) -> bool {
+        self.two_factor_required_at.is_some()
     }
 
     /// Whether the member's role here has `permission` (`domain` decides).
@@ -93,6 +102,7 @@ impl AccountRow {
             plan: self.plan,
             credit_cents: self.credit_cents,
             billing_address: self.billing_address.clone().filter(|_| sees_billing),
+            require_two_factor: self.requires_two_factor(),
             created_at: self.created_at,
         }
     }
@@ -323,6 +333,20 @@ pub async fn update_billing_address(
     .bind(address.country.as_str())
     .execute(tx.conn())
     .await?;
+    Ok(())
+}
+
+/// Starts (`Some(now)`) or stops (`None`) requiring two-factor of the members.
+pub async fn set_two_factor_required(
+    tx: &mut WriteTx,
+    account: AccountId,
+    since: Option<Timestamp>,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE accounts SET two_factor_required_at = $2 WHERE id = $1")
+        .bind(account.to_string())
+        .bind(since.map(Timestamp::as_millis))
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 

@@ -3,14 +3,17 @@
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parse_column, parse_opt, parsed};
 use crate::error::ApiResult;
+use crate::two_factor::TotpSecret;
 use domain::api::UserView;
 use domain::rules::Headcount;
+use domain::two_factor::TwoFactor;
 use domain::{AccountId, OrgRole, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// The columns [`UserRow::from_row`] reads, from `users u`.
-pub const USER_COLUMNS: &str = "u.id, u.email, u.name, u.password_hash, u.email_verified_at";
+pub const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.password_hash, u.email_verified_at, u.totp_secret, u.totp_pending_secret";
 
 /// A user as stored.
 #[derive(Clone, Debug)]
@@ -21,6 +24,10 @@ pub struct UserRow {
     pub password_hash: String,
     /// When the mailbox answered, if it has.
     pub email_verified_at: Option<Timestamp>,
+    /// The authenticator app's secret, once confirmed: two-factor is on.
+    pub totp_secret: Option<TotpSecret>,
+    /// An authenticator app being set up, not yet confirmed.
+    pub totp_pending_secret: Option<TotpSecret>,
 }
 
 impl UserRow {
@@ -31,6 +38,12 @@ impl UserRow {
             name: row.try_get("name")?,
             password_hash: row.try_get("password_hash")?,
             email_verified_at: millis_opt(row, "email_verified_at")?,
+            totp_secret: row
+                .try_get::<Option<String>, _>("totp_secret")?
+                .map(TotpSecret::from_stored),
+            totp_pending_secret: row
+                .try_get::<Option<String>, _>("totp_pending_secret")?
+                .map(TotpSecret::from_stored),
         })
     }
 
@@ -38,12 +51,20 @@ impl UserRow {
         self.email_verified_at.is_some()
     }
 
-    pub fn view(&self) -> UserView {
+    /// Whether sign-in asks this user for a second factor.
+    pub fn two_factor_on(&self) -> bool {
+        self.totp_secret.is_some()
+    }
+
+    /// The wire form, with the second factors counted by the caller
+    /// ([`Store::two_factor_of`]).
+    pub fn view(&self, two_factor: TwoFactor) -> UserView {
         UserView {
             id: self.id,
             email: self.email.clone(),
             name: self.name.clone(),
             email_verified: self.email_verified(),
+            two_factor,
         }
     }
 }
@@ -255,6 +276,11 @@ impl Store {
         for (sql, at) in [
             ("DELETE FROM sessions WHERE expires_at <= $1", now),
             ("DELETE FROM email_tokens WHERE expires_at <= $1", now),
+            ("DELETE FROM pending_sign_ins WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM passkey_registrations WHERE expires_at <= $1",
+                now,
+            ),
             ("DELETE FROM rate_events WHERE at < $1", rate_horizon),
         ] {
             sqlx::query(sql)

@@ -72,6 +72,10 @@ impl MemberCursor {
     }
 }
 
+/// Whether the member has two-factor on, as `0` or `1` on both databases.
+const TWO_FACTOR_COLUMN: &str =
+    "CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor";
+
 fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
     Ok(MemberView {
         user_id: parsed(row, "user_id")?,
@@ -80,6 +84,7 @@ fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
         role: parsed(row, "role")?,
         joined_at: millis(row, "joined_at")?,
         teams: Vec::new(),
+        two_factor: Some(row.try_get::<i64, _>("two_factor")? == 1),
     })
 }
 
@@ -168,8 +173,8 @@ impl Store {
         limit: usize,
         keep_plan: bool,
     ) -> ApiResult<Vec<AnyRow>> {
-        let mut sql = String::from(
-            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
+        let mut sql = format!(
+            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
         );
         if query.is_some() {
@@ -221,7 +226,7 @@ impl Store {
         };
         let mut sql = format!(
             "WITH found AS MATERIALIZED ({found} LIMIT {candidates})
-             SELECT m.user_id, u.email, u.name, m.role, m.joined_at, (SELECT COUNT(*) FROM found) AS found
+             SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}, (SELECT COUNT(*) FROM found) AS found
              FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE {account_column} = $1 AND m.user_id IN (SELECT user_id FROM found) AND {matches}",
             candidates = SEARCH_CANDIDATES + 1,
@@ -261,10 +266,10 @@ impl Store {
 
     /// One member, with their teams.
     pub async fn member(&self, account: AccountId, user: UserId) -> ApiResult<Option<MemberView>> {
-        let row = sqlx::query(
-            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at FROM memberships m
+        let row = sqlx::query(&format!(
+            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
              JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND m.user_id = $2",
-        )
+        ))
         .bind(account.to_string())
         .bind(user.to_string())
         .fetch_optional(self.pool())

@@ -18,6 +18,7 @@ pub mod pool;
 mod rate;
 pub mod sql;
 pub mod teams;
+pub mod two_factor;
 
 pub use accounts::{AccountRow, NewAccount};
 pub use activity::{Actor, Entry, Target};

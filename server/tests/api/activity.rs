@@ -465,6 +465,7 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
     )
     .await;
     drop((phone, tablet));
+    let second_factors = walk_two_factor(&mut walk, zoe.personal, &laptop).await;
     walk.step(
         "DELETE /api/me",
         zoe.personal,
@@ -502,7 +503,165 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         for secret in [PASSWORD, "$argon2", secret.as_str(), token.as_str()] {
             assert!(!payload.contains(secret), "{payload} holds a secret");
         }
+        for secret in &second_factors {
+            assert!(
+                !payload.contains(secret.as_str()),
+                "{payload} holds a secret"
+            );
+        }
     }
+}
+
+/// SPEC §15's operations, as Zoe (signed in on `laptop`): each change is an
+/// entry of her personal log. Returns the secrets they handled (the
+/// authenticator secret, recovery codes), which no entry may hold.
+async fn walk_two_factor(
+    walk: &mut Walk<'_>,
+    personal: AccountId,
+    laptop: &reqwest::Client,
+) -> Vec<String> {
+    use webauthn_authenticator_rs::prelude::{Url, WebauthnAuthenticator};
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    let app = walk.app;
+    let post = |path: &str, body: Value| {
+        laptop
+            .post(app.url(path))
+            .json(&body)
+            .send()
+            .map(Result::unwrap)
+    };
+    settle_totp_step().await;
+    let started: Value = post("/api/me/two-factor/totp", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    walk.done.insert("POST /api/me/two-factor/totp".into());
+    let secret = started["secret"].as_str().unwrap().to_owned();
+    let codes = walk
+        .step(
+            "POST /api/me/two-factor/totp/confirm",
+            personal,
+            "user.two_factor_enabled",
+            post(
+                "/api/me/two-factor/totp/confirm",
+                json!({"code": totp_code(&secret, -1)}),
+            ),
+        )
+        .await;
+    let fresh = walk
+        .step(
+            "POST /api/me/two-factor/recovery-codes",
+            personal,
+            "user.recovery_codes_regenerated",
+            post(
+                "/api/me/two-factor/recovery-codes",
+                json!({"password": "zoe's reset passphrase"}),
+            ),
+        )
+        .await;
+    let mut authenticator = WebauthnAuthenticator::new(SoftPasskey::new(true));
+    let origin = Url::parse(&app.public_url()).unwrap();
+    let options: Value = post("/api/me/two-factor/passkeys/options", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    walk.done
+        .insert("POST /api/me/two-factor/passkeys/options".into());
+    let credential = authenticator
+        .do_registration(
+            origin.clone(),
+            serde_json::from_value(options["options"].clone()).unwrap(),
+        )
+        .unwrap();
+    let passkey = walk
+        .step(
+            "POST /api/me/two-factor/passkeys",
+            personal,
+            "user.passkey_added",
+            post(
+                "/api/me/two-factor/passkeys",
+                json!({"name": "Key", "credential": credential}),
+            ),
+        )
+        .await;
+    let passkey = format!(
+        "/api/me/two-factor/passkeys/{}",
+        passkey["id"].as_str().unwrap()
+    );
+    walk.step(
+        "PATCH /api/me/two-factor/passkeys/{passkey_id}",
+        personal,
+        "user.passkey_renamed",
+        laptop
+            .patch(app.url(&passkey))
+            .json(&json!({"name": "YubiKey"}))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    // Signing in with the passkey: a challenge (no entry), then the answer.
+    let phone = app.anonymous();
+    let first = phone
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": "zoe@beta.test", "password": "zoe's reset passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let challenge: Value = phone
+        .post(app.url("/api/auth/two-factor/passkey"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    walk.done.insert("POST /api/auth/two-factor/passkey".into());
+    let assertion = authenticator
+        .do_authentication(
+            origin,
+            serde_json::from_value(challenge["options"].clone()).unwrap(),
+        )
+        .unwrap();
+    walk.step(
+        "POST /api/auth/two-factor",
+        personal,
+        "user.signed_in",
+        phone
+            .post(app.url("/api/auth/two-factor"))
+            .json(&json!({ "passkey": assertion }))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/me/two-factor/passkeys/{passkey_id}",
+        personal,
+        "user.passkey_removed",
+        laptop.delete(app.url(&passkey)).send().map(Result::unwrap),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/me/two-factor",
+        personal,
+        "user.two_factor_disabled",
+        laptop
+            .delete(app.url("/api/me/two-factor"))
+            .json(&json!({"password": "zoe's reset passphrase"}))
+            .send()
+            .map(Result::unwrap),
+    )
+    .await;
+    let mut secrets = vec![secret];
+    for set in [&codes, &fresh] {
+        for code in set["recovery_codes"].as_array().unwrap() {
+            secrets.push(code.as_str().unwrap().to_owned());
+        }
+    }
+    secrets
 }
 
 /// An organization with a known history: Olga (Owner) and Tess (Tech) made

@@ -83,8 +83,11 @@ impl TestApp {
         config.mail_outbox =
             std::env::temp_dir().join(format!("orgspace-outbox-{}", uuid::Uuid::new_v4()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        config.public_url = Some(address.clone());
+        let bound = listener.local_addr().unwrap();
+        let address = format!("http://{bound}");
+        // Links and passkeys name the server as browsers do: by a domain
+        // (WebAuthn refuses a bare IP address); requests go to the address.
+        config.public_url = Some(format!("http://localhost:{}", bound.port()));
         adjust(&mut config);
         let outbox = config.mail_outbox.clone();
         let store = Store::connect(&config.database_url, config.db_pool_size)
@@ -183,6 +186,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The server's public address (what links in mail and passkeys name).
+    pub fn public_url(&self) -> String {
+        let port = self.address.rsplit(':').next().unwrap();
+        format!("http://localhost:{port}")
     }
 
     /// A client with no session.
@@ -571,4 +580,125 @@ pub async fn create_key(user: &User, account: AccountId) -> (String, String) {
         body["id"].as_str().unwrap().to_owned(),
         body["token"].as_str().unwrap().to_owned(),
     )
+}
+
+/// The 6-digit code of `secret` (base32) for the 30-second step `offset`
+/// steps away from now (−1: the one before).
+pub fn totp_code(secret: &str, offset: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        None,
+        String::new(),
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    totp.generate((now + offset * 30) as u64)
+}
+
+/// Waits, if needed, until at least 3 seconds remain of the current 30-second
+/// step, so a code computed now is checked in the step it was computed for.
+pub async fn settle_totp_step() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let into_step = now.as_secs_f64() % 30.0;
+    if into_step > 27.0 {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(30.0 - into_step + 0.2)).await;
+    }
+}
+
+/// A user's authenticator secret and first recovery codes.
+pub struct TwoFactorSecrets {
+    pub secret: String,
+    pub recovery_codes: Vec<String>,
+}
+
+impl TestApp {
+    /// Turns two-factor on for `user` with an authenticator app, confirmed
+    /// with the code of the step before now: this step's code and the next
+    /// one's are left for sign-ins.
+    pub async fn enable_two_factor(&self, user: &User) -> TwoFactorSecrets {
+        settle_totp_step().await;
+        let started: Value = user
+            .post("/api/me/two-factor/totp", json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let secret = started["secret"].as_str().unwrap().to_owned();
+        let response = user
+            .post(
+                "/api/me/two-factor/totp/confirm",
+                json!({ "code": totp_code(&secret, -1) }),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "confirm the authenticator"
+        );
+        let body: Value = response.json().await.unwrap();
+        let recovery_codes = body["recovery_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        TwoFactorSecrets {
+            secret,
+            recovery_codes,
+        }
+    }
+
+    /// Signs in with a password and then `second` (`{"code": …}` or
+    /// `{"recovery_code": …}`); the client and the second step's answer.
+    pub async fn sign_in_two_steps(
+        &self,
+        email: &str,
+        password: &str,
+        second: Value,
+    ) -> (Client, Response) {
+        let client = self.anonymous();
+        let first: Value = client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(first["two_factor_required"], true, "{first}");
+        let response = client
+            .post(self.url("/api/auth/two-factor"))
+            .json(&second)
+            .send()
+            .await
+            .unwrap();
+        (client, response)
+    }
+}
+
+/// The decoded text of every mail to `email` in the outbox, newest first.
+pub fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
+    let mut paths: Vec<_> = std::fs::read_dir(&app.outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .rev()
+        .map(|p| decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+        .filter(|m| m.contains(&format!("To: {email}")))
+        .collect()
 }

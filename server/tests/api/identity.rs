@@ -374,21 +374,6 @@ async fn reset_links_expire_and_a_password_change_voids_them() {
     assert_problem(void, 410, ErrorCode::TokenInvalid).await;
 }
 
-/// The decoded text of every mail to `email` in the outbox, newest first.
-fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir(&app.outbox)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .rev()
-        .map(|p| decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
-        .filter(|m| m.contains(&format!("To: {email}")))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_profile_name_changes_with_the_personal_account() {
     let app = TestApp::spawn().await;

@@ -15,3 +15,4 @@ mod members;
 mod operations;
 mod races;
 mod teams;
+mod two_factor;

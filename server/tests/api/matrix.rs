@@ -1,11 +1,13 @@
 //! Every endpoint of an account × every organization role × every team role (in
 //! the team the request concerns), each through a session and through an API key,
-//! × a foreign user (session, and a key of their own account) × signed out: the
-//! server's answer must be what `domain` decides.
+//! × every role of a member without two-factor in an organization that requires
+//! it (session and key) × a foreign user (session, and a key of their own
+//! account) × signed out: the server's answer must be what `domain` decides.
 
 use crate::helpers::*;
 use domain::resources::{resource_access, ResourceAccess};
 use domain::roles::{decide, decide_in_team, grant, Grant};
+use domain::two_factor::{policy_gate, AccountRequest};
 use domain::{AccountId, AccountKind, ErrorCode, OrgRole, Permission, TeamPermission, TeamRole};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -16,6 +18,11 @@ enum Caller {
     Member(OrgRole, Option<TeamRole>),
     /// The same member, calling with one of their API keys for the organization.
     Key(OrgRole, Option<TeamRole>),
+    /// A member with this role and no second factor, in an organization that
+    /// requires two-factor (SPEC §15).
+    Unprotected(OrgRole),
+    /// The same member, through one of their API keys.
+    UnprotectedKey(OrgRole),
     Foreign,
     /// A user who is not a member, with a key of their personal account.
     ForeignKey,
@@ -26,8 +33,13 @@ impl Caller {
     fn member(self) -> Option<(OrgRole, Option<TeamRole>)> {
         match self {
             Self::Member(role, team_role) | Self::Key(role, team_role) => Some((role, team_role)),
+            Self::Unprotected(role) | Self::UnprotectedKey(role) => Some((role, None)),
             Self::Foreign | Self::ForeignKey | Self::SignedOut => None,
         }
+    }
+
+    fn unprotected(self) -> bool {
+        matches!(self, Self::Unprotected(_) | Self::UnprotectedKey(_))
     }
 }
 
@@ -73,6 +85,12 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/accounts/{org}",
         body: || json!({"name": "Renamed"}),
         rule: Rule::Org(Permission::EditOrganization),
+    },
+    Endpoint {
+        method: "PATCH",
+        path: "/api/accounts/{org}",
+        body: || json!({"require_two_factor": false}),
+        rule: Rule::Org(Permission::ManageSecurity),
     },
     Endpoint {
         method: "DELETE",
@@ -252,11 +270,22 @@ fn from_decision(result: Result<(), domain::Denial>) -> Expected {
     }
 }
 
-fn expected(caller: Caller, rule: Rule) -> Expected {
+fn expected(caller: Caller, endpoint: &Endpoint) -> Expected {
+    let rule = endpoint.rule;
     let (role, team_role) = match caller {
         Caller::SignedOut => return Expected::Refused(401, ErrorCode::Unauthenticated),
         Caller::Foreign | Caller::ForeignKey => return Expected::Refused(404, ErrorCode::NotFound),
         Caller::Member(role, team_role) | Caller::Key(role, team_role) => (role, team_role),
+        Caller::Unprotected(role) | Caller::UnprotectedKey(role) => {
+            let request = match (endpoint.method, endpoint.path) {
+                ("GET", "/api/accounts/{org}") => AccountRequest::ViewAccount,
+                _ => AccountRequest::Other,
+            };
+            if let Err(denial) = policy_gate("Acme", true, false, request) {
+                return from_decision(Err(denial));
+            }
+            (role, None)
+        }
     };
     let org = AccountKind::Organization;
     match rule {
@@ -383,6 +412,9 @@ fn callers() -> Vec<Caller> {
             })
         })
         .collect();
+    for role in OrgRole::ALL {
+        callers.extend([Caller::Unprotected(role), Caller::UnprotectedKey(role)]);
+    }
     callers.extend([Caller::Foreign, Caller::ForeignKey, Caller::SignedOut]);
     callers
 }
@@ -397,11 +429,15 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
         let target = app.register("tara@acme.test").await;
         let member = app.register("member@acme.test").await;
         let eve = app.register("eve@evil.test").await;
+        if caller.unprotected() {
+            // Only an Owner with two-factor may require it.
+            app.enable_two_factor(&owner).await;
+        }
         let (client, as_member) = match caller {
             Caller::Member(OrgRole::Owner, None) => (owner.client.clone(), None),
             Caller::Key(OrgRole::Owner, None) => (app.anonymous(), None),
-            Caller::Member(..) => (member.client.clone(), Some(&member)),
-            Caller::Key(..) => (app.anonymous(), Some(&member)),
+            Caller::Member(..) | Caller::Unprotected(_) => (member.client.clone(), Some(&member)),
+            Caller::Key(..) | Caller::UnprotectedKey(_) => (app.anonymous(), Some(&member)),
             Caller::Foreign => (eve.client.clone(), None),
             Caller::ForeignKey | Caller::SignedOut => (app.anonymous(), None),
         };
@@ -415,10 +451,22 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
             }
             let case = new_case(&app, &owner, &target, caller, as_member).await;
             let bearer = match caller {
-                Caller::Key(..) => Some(create_key(as_member.unwrap_or(&owner), case.org).await.1),
+                Caller::Key(..) | Caller::UnprotectedKey(_) => {
+                    Some(create_key(as_member.unwrap_or(&owner), case.org).await.1)
+                }
                 Caller::ForeignKey => Some(eve_key.clone()),
                 _ => None,
             };
+            if caller.unprotected() {
+                // After the key: a member without two-factor cannot make one any more.
+                let required = owner
+                    .patch(
+                        &format!("/api/accounts/{}", case.org),
+                        json!({"require_two_factor": true}),
+                    )
+                    .await;
+                assert_eq!(required.status(), StatusCode::OK);
+            }
             let path = case.fill(endpoint.path);
             let body: Value =
                 serde_json::from_str(&case.fill(&(endpoint.body)().to_string())).unwrap();
@@ -431,7 +479,7 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
             let what = format!("{} {} as {caller:?}", endpoint.method, endpoint.path);
             let status = response.status().as_u16();
             let answer: Value = response.json().await.unwrap_or(Value::Null);
-            match expected(caller, endpoint.rule) {
+            match expected(caller, endpoint) {
                 Expected::Success => {
                     assert!((200..300).contains(&status), "{what}: {status} {answer}");
                     if let (Rule::ListInstances, Some((role, team_role))) =
@@ -648,6 +696,61 @@ async fn the_users_own_endpoints_answer_the_user_an_unverified_one_a_key_and_the
                 json!({"password": "wrong password"}),
                 (403, Some(ErrorCode::PasswordIncorrect)),
             ),
+            // SPEC §15, for a user without two-factor.
+            (
+                "POST",
+                "/api/me/two-factor/totp".into(),
+                json!({}),
+                (200, None),
+            ),
+            (
+                "POST",
+                "/api/me/two-factor/totp/confirm".into(),
+                json!({"code": "000000"}),
+                (422, Some(ErrorCode::TwoFactorCodeInvalid)),
+            ),
+            (
+                "POST",
+                "/api/me/two-factor/recovery-codes".into(),
+                json!({"password": PASSWORD}),
+                (409, Some(ErrorCode::TwoFactorRequired)),
+            ),
+            (
+                "DELETE",
+                "/api/me/two-factor".into(),
+                json!({"password": "wrong password"}),
+                (403, Some(ErrorCode::PasswordIncorrect)),
+            ),
+            (
+                "GET",
+                "/api/me/two-factor/passkeys".into(),
+                json!({}),
+                (200, None),
+            ),
+            (
+                "POST",
+                "/api/me/two-factor/passkeys/options".into(),
+                json!({}),
+                (409, Some(ErrorCode::TwoFactorRequired)),
+            ),
+            (
+                "POST",
+                "/api/me/two-factor/passkeys".into(),
+                json!({"name": "Key", "credential": {}}),
+                (409, Some(ErrorCode::TwoFactorRequired)),
+            ),
+            (
+                "PATCH",
+                "/api/me/two-factor/passkeys/no-such-passkey".into(),
+                json!({"name": "Key"}),
+                (404, Some(ErrorCode::NotFound)),
+            ),
+            (
+                "DELETE",
+                "/api/me/two-factor/passkeys/no-such-passkey".into(),
+                json!({}),
+                (404, Some(ErrorCode::NotFound)),
+            ),
             ("GET", "/api/invitations".into(), json!({}), (200, None)),
             (
                 "POST",
@@ -715,5 +818,15 @@ async fn the_users_own_endpoints_answer_the_user_an_unverified_one_a_key_and_the
             .await
             .unwrap();
         assert_eq!(reset.status(), StatusCode::ACCEPTED);
+        // The second step of a sign-in needs a pending sign-in, not a session.
+        for path in ["/api/auth/two-factor", "/api/auth/two-factor/passkey"] {
+            let second = client
+                .post(app.url(path))
+                .json(&json!({"code": "123456"}))
+                .send()
+                .await
+                .unwrap();
+            assert_problem(second, 401, ErrorCode::Unauthenticated).await;
+        }
     }
 }

@@ -54,7 +54,7 @@ async fn catalogues_need_no_sign_in() {
         .unwrap();
     assert_eq!(roles["roles"].as_array().unwrap().len(), 4);
     assert_eq!(roles["team_roles"][0]["id"], "team_admin");
-    assert_eq!(roles["permissions"].as_array().unwrap().len(), 12);
+    assert_eq!(roles["permissions"].as_array().unwrap().len(), 13);
 }
 
 #[tokio::test]
