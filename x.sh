@@ -53,7 +53,7 @@ ensure_wasm_bindgen() {
 ensure_node_modules() {
   if [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d end2end/node_modules/playwright-core ] \
     || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-    step "Installing npm packages (wasm-opt from binaryen, Playwright, axe-core)"
+    step "Installing npm packages (wasm-opt from binaryen, Playwright, axe-core, otpauth)"
     (cd end2end && npm ci --no-audit --no-fund)
   fi
 }

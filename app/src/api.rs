@@ -1,8 +1,9 @@
 //! The only place that does HTTP: typed calls to the server's JSON API.
 
 use domain::api::{
-    AccountView, AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse,
-    NewOrganizationRequest, RegisterRequest, UpdateAccountRequest,
+    AccountView, AuthResponse, ChangePasswordRequest, LoginAnswer, LoginRequest, MeResponse,
+    NewOrganizationRequest, PasskeyOptions, PasskeyView, PasskeysView, PasswordConfirmation,
+    RecoveryCodesView, RegisterRequest, SecondFactorRequest, TotpEnrollment, UpdateAccountRequest,
 };
 use domain::{AccountId, ErrorCode, FieldError, Problem};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -102,7 +103,8 @@ pub async fn register(body: &RegisterRequest) -> Result<AuthResponse, ApiError> 
     json_with(Request::post("/api/auth/register"), body).await
 }
 
-pub async fn login(body: &LoginRequest) -> Result<AuthResponse, ApiError> {
+/// Signs in: done, or (with two-factor on) the second step is asked.
+pub async fn login(body: &LoginRequest) -> Result<LoginAnswer, ApiError> {
     json_with(Request::post("/api/auth/login"), body).await
 }
 
@@ -535,6 +537,77 @@ pub async fn delete_me(password: &str) -> Result<(), ApiError> {
         password: password.to_owned(),
     };
     send_json(Request::delete("/api/me"), &body).await
+}
+
+/// The second step of a sign-in: a code, a recovery code or a passkey's answer.
+pub async fn second_factor(body: &SecondFactorRequest) -> Result<LoginAnswer, ApiError> {
+    json_with(Request::post("/api/auth/two-factor"), body).await
+}
+
+/// The options for signing in with a passkey.
+pub async fn passkey_challenge() -> Result<PasskeyOptions, ApiError> {
+    json(Request::post("/api/auth/two-factor/passkey")).await
+}
+
+/// Starts setting up an authenticator app.
+pub async fn start_totp() -> Result<TotpEnrollment, ApiError> {
+    json(Request::post("/api/me/two-factor/totp")).await
+}
+
+/// Confirms the authenticator app with a first code; the recovery codes.
+pub async fn confirm_totp(code: &str) -> Result<RecoveryCodesView, ApiError> {
+    let body = domain::api::ConfirmTotpRequest {
+        code: code.to_owned(),
+    };
+    json_with(Request::post("/api/me/two-factor/totp/confirm"), &body).await
+}
+
+/// A fresh set of recovery codes.
+pub async fn new_recovery_codes(password: &str) -> Result<RecoveryCodesView, ApiError> {
+    let body = PasswordConfirmation {
+        password: password.to_owned(),
+    };
+    json_with(Request::post("/api/me/two-factor/recovery-codes"), &body).await
+}
+
+/// Turns every second factor off.
+pub async fn turn_off_two_factor(password: &str) -> Result<(), ApiError> {
+    let body = PasswordConfirmation {
+        password: password.to_owned(),
+    };
+    send_json(Request::delete("/api/me/two-factor"), &body).await
+}
+
+pub async fn passkeys() -> Result<PasskeysView, ApiError> {
+    json(Request::get("/api/me/two-factor/passkeys")).await
+}
+
+/// The options for registering a passkey.
+pub async fn passkey_options() -> Result<PasskeyOptions, ApiError> {
+    json(Request::post("/api/me/two-factor/passkeys/options")).await
+}
+
+pub async fn add_passkey(body: &domain::api::NewPasskeyRequest) -> Result<PasskeyView, ApiError> {
+    json_with(Request::post("/api/me/two-factor/passkeys"), body).await
+}
+
+pub async fn rename_passkey(id: &str, name: &str) -> Result<PasskeyView, ApiError> {
+    let body = domain::api::RenamePasskeyRequest {
+        name: name.to_owned(),
+    };
+    let path = format!(
+        "/api/me/two-factor/passkeys/{}",
+        js_sys::encode_uri_component(id)
+    );
+    json_with(Request::patch(&path), &body).await
+}
+
+pub async fn delete_passkey(id: &str) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/me/two-factor/passkeys/{}",
+        js_sys::encode_uri_component(id)
+    )))
+    .await
 }
 
 /// Sends `body` and expects an answer without content (204 or 202).

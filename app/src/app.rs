@@ -19,6 +19,7 @@ use crate::pages::root_page::RootPage;
 use crate::pages::security_page::SecurityPage;
 use crate::pages::settings_page::SettingsPage;
 use crate::pages::teams_page::TeamsPage;
+use crate::pages::two_factor_page::TwoFactorPage;
 use crate::pages::verify_email_page::VerifyEmailPage;
 use crate::session::provide_session;
 use crate::toast::{provide_toasts, ToastRegion};
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("security") view=SecurityPage />
+                    <Route path=path!("two-factor") view=TwoFactorPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,6 +8,7 @@ mod current_account;
 mod format;
 mod network;
 mod pages;
+mod passkeys;
 mod session;
 mod toast;
 

@@ -334,7 +334,7 @@ pub fn decide(kind: AccountKind, role: OrgRole, permission: Permission) -> Resul
             }
             Permission::ManageSecurity => {
                 return Err(forbidden(
-                    "A personal account has only you: turn on two-factor authentication for yourself under Security.".into(),
+                    "A personal account has only you: turn on two-factor authentication for yourself on its Two-factor page.".into(),
                 ));
             }
             Permission::ViewOrganization

@@ -194,7 +194,7 @@ pub fn policy_gate(
         (false, _, _) | (true, true, _) => Ok(()),
         (true, false, AccountRequest::ViewAccount | AccountRequest::Leave) => Ok(()),
         (true, false, AccountRequest::Other) => Err(two_factor_required(format!(
-            "{account_name} requires two-factor authentication. Turn it on under Security to get in; you can still leave the organization."
+            "{account_name} requires two-factor authentication. Turn it on from the Two-factor page of your personal account to get in; you can still leave the organization."
         ))),
     }
 }
@@ -204,7 +204,7 @@ pub fn policy_gate(
 pub fn may_join(account_name: &str, required: bool, has_two_factor: bool) -> Result<(), Denial> {
     if required && !has_two_factor {
         return Err(two_factor_required(format!(
-            "{account_name} requires two-factor authentication. Turn it on under Security, then accept the invitation."
+            "{account_name} requires two-factor authentication. Turn it on from the Two-factor page of your personal account, then accept the invitation."
         )));
     }
     Ok(())
@@ -223,7 +223,7 @@ pub fn may_set_policy(
     if require && !has_two_factor {
         return Err(Denial::new(
             ErrorCode::TwoFactorRequired,
-            "Turn on two-factor authentication for yourself first (under Security): requiring it would otherwise lock you out.",
+            "Turn on two-factor authentication for yourself first (the Two-factor page of your personal account): requiring it would otherwise lock you out.",
         ));
     }
     Ok(())

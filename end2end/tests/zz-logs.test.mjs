@@ -1,6 +1,7 @@
 // The last file of the run (files run in name order): the logs of every server
 // the end-to-end tests started — all targets at debug, sqlx's statements
-// included — hold no password, session cookie, API key token or invitation token.
+// included — hold no password, session cookie, API key token, mailed token,
+// authenticator secret or recovery code.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +35,13 @@ test('no secret reaches the logs of the end-to-end run', () => {
   }
   for (const token of tokens) {
     assert.ok(!text.includes(token), `an invitation token (${token.slice(0, 4)}…) is in the logs`);
+  }
+  // Authenticator secrets and recovery codes the two-factor journeys noted.
+  const secrets = dirs.filter((d) => existsSync(join(d, 'secrets.txt')))
+    .flatMap((d) => readFileSync(join(d, 'secrets.txt'), 'utf8').split('\n').filter(Boolean));
+  assert.ok(secrets.length > 0, 'the run set up two-factor');
+  for (const secret of secrets) {
+    assert.ok(!text.includes(secret), `a second-factor secret (${secret.slice(0, 3)}…) is in the logs`);
   }
   assert.doesNotMatch(text, /osk_[a-z2-7]{16}\.[A-Za-z0-9_-]{20,}/, 'an API key token is in the logs');
   assert.doesNotMatch(text, /orgspace_session=[A-Za-z0-9_-]{20,}/, 'a session cookie is in the logs');

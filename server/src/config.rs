@@ -144,11 +144,21 @@ impl Config {
             .is_some_and(|url| url.starts_with("https://"))
     }
 
-    /// The address links in mail point to.
+    /// The address links in mail point to, and passkeys are bound to.
     pub fn base_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!("http://{}", self.addr),
+            None => self.local_url(),
+        }
+    }
+
+    /// Where this process listens, as a browser should open it: a loopback
+    /// address by the name `localhost` (WebAuthn needs a domain; browsers
+    /// refuse passkeys for a bare IP address).
+    pub fn local_url(&self) -> String {
+        match self.addr.ip().is_loopback() {
+            true => format!("http://localhost:{}", self.addr.port()),
+            false => format!("http://{}", self.addr),
         }
     }
 

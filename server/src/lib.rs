@@ -38,7 +38,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     tokio::spawn(housekeeping(store.clone()));
     let app = http::app(state);
     tracing::info!(%address, database = %redact(&config.database_url), "serving");
-    println!("Orgspace is running at http://{address}/");
+    println!("Orgspace is running at {}/", config.local_url());
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -17,4 +17,5 @@ pub mod page_head;
 pub mod paged;
 pub mod top_bar;
 pub mod transfer_dialog;
+pub mod two_factor_required;
 pub mod verify_banner;

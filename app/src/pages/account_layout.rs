@@ -2,6 +2,7 @@
 //! top bar, the section navigation and the page.
 
 use crate::components::top_bar::TopBar;
+use crate::components::two_factor_required::{blocked_by_policy, TwoFactorRequired};
 use crate::components::verify_banner::VerifyBanner;
 use crate::current_account::{provide_current_account, use_current_account};
 use crate::session::{use_session, SessionState};
@@ -33,6 +34,7 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
             ("Activity", "activity"),
             ("Settings", "settings"),
             ("Security", "security"),
+            ("Two-factor", "two-factor"),
         ],
         AccountKind::Organization => &[
             ("Members", "members"),
@@ -62,6 +64,13 @@ pub fn AccountLayout() -> impl IntoView {
     });
     let account = Memo::new(move |_| account_id.get().and_then(|id| session.account(id)));
     provide_current_account(account);
+    // Inside an organization that requires two-factor, without it: the notice.
+    let blocked = Memo::new(move |_| {
+        let has_two_factor = session.me().is_some_and(|me| me.user.two_factor.enabled);
+        account
+            .get()
+            .and_then(|a| blocked_by_policy(&a, has_two_factor).map(|reason| (a, reason)))
+    });
     let frame = Memo::new(move |_| match session.state.get() {
         SessionState::Loading | SessionState::SignedOut => Frame::Loading,
         SessionState::Failed(crate::api::ApiError::Offline) => Frame::Offline,
@@ -127,7 +136,12 @@ pub fn AccountLayout() -> impl IntoView {
                             <crate::network::OfflineBanner />
                             <VerifyBanner />
                             <SuspendedBanner />
-                            <Outlet />
+                            <Show
+                                when=move || blocked.with(Option::is_none)
+                                fallback=move || blocked.get().map(|(account, reason)| view! { <TwoFactorRequired account reason /> })
+                            >
+                                <Outlet />
+                            </Show>
                         </main>
                     </div>
                 }.into_any(),

@@ -244,6 +244,7 @@ fn BillingAddressForm(
             name: None,
             billing_address: Some(address.input()),
             region: None,
+            require_two_factor: None,
         };
         if let Err(found) = request.validate() {
             return errors.set(found);

@@ -178,10 +178,15 @@ fn MemberTable(
             </ConfirmPanel>
         })}
         <PagedView list empty="No member matches this search." more_label="Load more members" let:items>
+            // Owners and Admins are told who has two-factor on.
+            {let second_factor = items.iter().any(|m| m.two_factor.is_some());
+            view! {
             <div class="table-wrap">
                 <table>
                     <thead>
-                        <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Teams"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr>
+                        <tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Teams"</th>
+                            {second_factor.then(|| view! { <th scope="col">"Two-factor"</th> })}
+                            <th scope="col"><span class="sr-only">"Actions"</span></th></tr>
                     </thead>
                     <tbody>
                         {items.into_iter().map(|member| view! {
@@ -192,6 +197,7 @@ fn MemberTable(
                     </tbody>
                 </table>
             </div>
+            }}
         </PagedView>
     }
 }
@@ -240,6 +246,13 @@ fn MemberRow(
                 </select>
             </td>
             <td>{teams}</td>
+            {member.two_factor.map(|on| view! {
+                <td>{if on {
+                    view! { <span class="badge ok">"On"</span> }.into_any()
+                } else {
+                    view! { <span class="badge warn">"Off"</span> }.into_any()
+                }}</td>
+            })}
             <td class="row-actions">
                 {(!is_me).then(|| view! {
                     <button type="button" class="button danger-outline small"

@@ -19,4 +19,5 @@ pub mod root_page;
 pub mod security_page;
 pub mod settings_page;
 pub mod teams_page;
+pub mod two_factor_page;
 pub mod verify_email_page;

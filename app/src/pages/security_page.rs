@@ -41,14 +41,43 @@ pub fn SecurityPage() -> impl IntoView {
     // Drawn once per user: a session reload after a change keeps what is typed.
     let user = Memo::new(move |_| session.me().map(|me| me.user.id));
     view! {
-        <PageHead title="Security" intro="Your name, email and password, where you are signed in, and deleting your user." />
+        <PageHead title="Security" intro="Your name, email and password, two-factor, where you are signed in, and deleting your user." />
         {move || user.get().and_then(|_| session.me()).map(|me| view! {
             <ProfileForm user=me.user.clone() />
             <EmailForm user=me.user.clone() />
             <PasswordForm />
+            <TwoFactorSummary two_factor=me.user.two_factor personal=me.accounts.first().map(|a| a.id) />
             <SessionsPanel />
             <DeleteUserPanel user=me.user />
         })}
+    }
+}
+
+/// Whether two-factor is on, and where to manage it.
+#[component]
+fn TwoFactorSummary(
+    /// The user's second factors.
+    two_factor: domain::two_factor::TwoFactor,
+    /// The personal account (its two-factor page).
+    personal: Option<domain::AccountId>,
+) -> impl IntoView {
+    let href = personal
+        .map(|id| format!("/a/{id}/two-factor"))
+        .unwrap_or_default();
+    let status = match (two_factor.enabled, two_factor.passkeys) {
+        (false, _) => "Off: your password alone signs you in.".to_owned(),
+        (true, 0) => "On, with an authenticator app.".to_owned(),
+        (true, 1) => "On, with an authenticator app and a passkey.".to_owned(),
+        (true, n) => format!("On, with an authenticator app and {n} passkeys."),
+    };
+    view! {
+        <section class="panel" aria-labelledby="two-factor-summary-title">
+            <div class="section-head">
+                <h2 id="two-factor-summary-title">"Two-factor authentication"</h2>
+                <a class="button secondary small" href=href>{if two_factor.enabled { "Manage" } else { "Set up" }}</a>
+            </div>
+            <p>{status}</p>
+        </section>
     }
 }
 

@@ -1,5 +1,6 @@
-//! `/a/{id}/settings`: the account's name, billing address and region; deleting
-//! an organization. (The user's own password and email are on Security.)
+//! `/a/{id}/settings`: the account's name, billing address and region;
+//! requiring two-factor of an organization's members; deleting an
+//! organization. (The user's own password and email are on Security.)
 
 use crate::api;
 use crate::components::billing_fields::{BillingFields, BillingValues};
@@ -10,6 +11,7 @@ use crate::current_account::{use_current_account, use_denial};
 use crate::session::{home_path, use_session};
 use crate::toast::use_toasts;
 use domain::api::{AccountView, UpdateAccountRequest};
+use domain::two_factor::may_set_policy;
 use domain::{AccountKind, Permission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,9 +28,78 @@ pub fn SettingsPage() -> impl IntoView {
             let organization = account.kind == AccountKind::Organization;
             view! {
                 <DetailsForm account=account.clone() />
-                {organization.then(|| view! { <DeleteOrganizationForm account /> })}
+                {organization.then(|| view! {
+                    <RequireTwoFactorPanel account=account.clone() />
+                    <DeleteOrganizationForm account />
+                })}
             }
         })}
+    }
+}
+
+/// Whether members need two-factor here (SPEC §15): Owners with two-factor
+/// on turn it on; the reason a control is disabled is `domain`'s.
+#[component]
+fn RequireTwoFactorPanel(
+    /// The organization.
+    account: AccountView,
+) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let busy = RwSignal::new(false);
+    let required = account.require_two_factor;
+    let (id, kind, role) = (account.id, account.kind, account.role);
+    let mine = Memo::new(move |_| session.me().is_some_and(|me| me.user.two_factor.enabled));
+    let denial = Memo::new(move |_| {
+        may_set_policy(kind, role, mine.get(), !required)
+            .err()
+            .map(|denial| denial.message)
+    });
+    let toggle = move |_| {
+        busy.set(true);
+        let request = UpdateAccountRequest {
+            require_two_factor: Some(!required),
+            ..Default::default()
+        };
+        spawn_local(async move {
+            match api::update_account(id, &request).await {
+                Ok(updated) => {
+                    session.reload().await;
+                    toasts.show(match updated.require_two_factor {
+                        true => format!("{} now requires two-factor authentication.", updated.name),
+                        false => format!(
+                            "{} no longer requires two-factor authentication.",
+                            updated.name
+                        ),
+                    });
+                }
+                Err(error) => toasts.show(error.message()),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="require-two-factor-title">
+            <div class="section-head">
+                <h2 id="require-two-factor-title">"Two-factor authentication"</h2>
+                {if required {
+                    view! { <span class="badge ok">"Required"</span> }.into_any()
+                } else {
+                    view! { <span class="badge">"Not required"</span> }.into_any()
+                }}
+            </div>
+            <p>{if required {
+                "Members without two-factor see only that they need it, and can leave; their API keys stop working here until they turn it on. Nobody is removed."
+            } else {
+                "Members decide for themselves. Requiring it blocks members without two-factor (sessions and API keys) until they turn it on; nobody is removed."
+            }}</p>
+            {move || denial.get().map(|reason| view! { <p class="muted" id="require-two-factor-reason">{reason}</p> })}
+            <button type="button" class="button secondary" on:click=toggle
+                disabled=move || busy.get() || denial.with(Option::is_some)
+                aria-describedby=move || denial.with(Option::is_some).then_some("require-two-factor-reason")>
+                {if required { "Stop requiring two-factor" } else { "Require two-factor authentication" }}
+            </button>
+        </section>
     }
 }
 
@@ -59,6 +130,7 @@ fn DetailsForm(
             name: Some(name.get_untracked()),
             billing_address: (had_address || address != Default::default()).then_some(address),
             region: None,
+            require_two_factor: None,
         };
         if !form.start(request.validate()) {
             return;

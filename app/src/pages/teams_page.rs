@@ -510,6 +510,7 @@ mod tests {
             role: OrgRole::Tech,
             joined_at: domain::Timestamp::from_millis(0),
             teams,
+            two_factor: None,
         }
     }
 
