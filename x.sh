@@ -179,9 +179,10 @@ report_app_size() {
 }
 
 # The release app's gzip total may not pass this many bytes (the size after
-# issue 14's identity pages, 618,446 B, plus 10 %; it was 598,342 after issue 5).
-# Raise it on purpose, in review, never silently.
-APP_GZIP_BUDGET=680290
+# issue 15's two-factor pages, 685,615 B, plus 10 %; it was 598,342 after issue
+# 5 and 680,290 after issue 14). Raise it on purpose, in review, never silently;
+# issue 18 replaces it with a budget of the bytes actually served.
+APP_GZIP_BUDGET=754177
 
 check_app_budget() {
   if [ "$APP_GZIP_TOTAL" -gt "$APP_GZIP_BUDGET" ]; then

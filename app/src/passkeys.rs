@@ -1,17 +1,15 @@
-//! Passkeys in the browser: the server's WebAuthn options become a call to
-//! `navigator.credentials`, and the authenticator's answer becomes JSON for
-//! the server. The conversions are the WebAuthn library's own
-//! (`webauthn-rs-proto`, the server's library's project).
+//! Passkeys in the browser: the server's WebAuthn options (the W3C's JSON
+//! form, base64url bytes) become a `navigator.credentials` call through the
+//! browser's own `PublicKeyCredential.parse…OptionsFromJSON`, and the
+//! authenticator's answer comes back as the browser's `toJSON()` — the
+//! WebAuthn Level 3 conversions, so no byte juggling happens here.
 
-use wasm_bindgen::JsCast;
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use webauthn_rs_proto::{
-    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse,
-};
 
 /// Why the browser made no passkey: a sentence for a person.
-fn refusal(error: wasm_bindgen::JsValue) -> String {
+fn refusal(error: JsValue) -> String {
     let name = error
         .dyn_ref::<web_sys::DomException>()
         .map(|e| e.name())
@@ -24,36 +22,66 @@ fn refusal(error: wasm_bindgen::JsValue) -> String {
     }
 }
 
+const UNSUPPORTED: &str =
+    "This browser cannot use passkeys: update it, or use a code from your authenticator app.";
+
+/// Calls `PublicKeyCredential[method](json)`.
+fn parse_options(method: &str, json: &JsValue) -> Result<JsValue, String> {
+    let class = Reflect::get(&js_sys::global(), &"PublicKeyCredential".into())
+        .ok()
+        .filter(|v| !v.is_undefined())
+        .ok_or(UNSUPPORTED)?;
+    let parse: Function = Reflect::get(&class, &method.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(UNSUPPORTED)?;
+    parse.call1(&class, json).map_err(refusal)
+}
+
+/// The `publicKey` member of the server's options, as a JavaScript object.
+fn public_key(options: &serde_json::Value) -> Result<JsValue, String> {
+    let text = serde_json::to_string(&options["publicKey"]).map_err(|e| e.to_string())?;
+    js_sys::JSON::parse(&text).map_err(|_| "The passkey options are unreadable.".to_owned())
+}
+
+/// `{ publicKey: parsed }`, the argument of `navigator.credentials.create`/`get`.
+fn request(public_key: JsValue) -> Result<Object, String> {
+    let wrapper = Object::new();
+    Reflect::set(&wrapper, &"publicKey".into(), &public_key).map_err(refusal)?;
+    Ok(wrapper)
+}
+
+/// The credential's `toJSON()`, as JSON for the server.
+fn credential_json(credential: JsValue) -> Result<serde_json::Value, String> {
+    let to_json: Function = Reflect::get(&credential, &"toJSON".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(UNSUPPORTED)?;
+    let json = to_json.call0(&credential).map_err(refusal)?;
+    let text: String = js_sys::JSON::stringify(&json).map_err(refusal)?.into();
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
 fn credentials() -> Result<web_sys::CredentialsContainer, String> {
     web_sys::window()
         .map(|w| w.navigator().credentials())
-        .ok_or_else(|| "This browser cannot use passkeys.".to_owned())
+        .ok_or_else(|| UNSUPPORTED.to_owned())
 }
 
 /// Asks the browser to make a passkey from the server's creation options.
 pub async fn create(options: serde_json::Value) -> Result<serde_json::Value, String> {
-    let options: CreationChallengeResponse =
-        serde_json::from_value(options).map_err(|e| e.to_string())?;
-    let options: web_sys::CredentialCreationOptions = options.into();
+    let parsed = parse_options("parseCreationOptionsFromJSON", &public_key(&options)?)?;
+    let options: web_sys::CredentialCreationOptions = request(parsed)?.unchecked_into();
     let promise = credentials()?
         .create_with_options(&options)
         .map_err(refusal)?;
-    let credential = JsFuture::from(promise).await.map_err(refusal)?;
-    let credential: web_sys::PublicKeyCredential = credential
-        .dyn_into()
-        .map_err(|_| "The browser answered with no passkey.".to_owned())?;
-    serde_json::to_value(RegisterPublicKeyCredential::from(credential)).map_err(|e| e.to_string())
+    credential_json(JsFuture::from(promise).await.map_err(refusal)?)
 }
 
 /// Asks the browser to sign the server's challenge with one of the user's passkeys.
 pub async fn get(options: serde_json::Value) -> Result<serde_json::Value, String> {
-    let options: RequestChallengeResponse =
-        serde_json::from_value(options).map_err(|e| e.to_string())?;
-    let options: web_sys::CredentialRequestOptions = options.into();
+    let parsed = parse_options("parseRequestOptionsFromJSON", &public_key(&options)?)?;
+    let options: web_sys::CredentialRequestOptions = request(parsed)?.unchecked_into();
     let promise = credentials()?.get_with_options(&options).map_err(refusal)?;
-    let credential = JsFuture::from(promise).await.map_err(refusal)?;
-    let credential: web_sys::PublicKeyCredential = credential
-        .dyn_into()
-        .map_err(|_| "The browser answered with no passkey.".to_owned())?;
-    serde_json::to_value(PublicKeyCredential::from(credential)).map_err(|e| e.to_string())
+    credential_json(JsFuture::from(promise).await.map_err(refusal)?)
 }
