@@ -114,10 +114,10 @@ run_fuzz() {
 
 # Python with aiosmtpd (a real SMTP server for server/tests/smtp.rs), in a venv.
 ensure_test_python() {
-  if ! target/test-venv/bin/python -c 'import aiosmtpd' >/dev/null 2>&1; then
-    step "Installing aiosmtpd (PyPI, into target/test-venv) for the SMTP test"
+  if ! target/test-venv/bin/python -c 'import aiosmtpd, dnslib' >/dev/null 2>&1; then
+    step "Installing aiosmtpd and dnslib (PyPI, into target/test-venv): a real SMTP and DNS server for the tests"
     python3 -m venv target/test-venv
-    target/test-venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+    target/test-venv/bin/pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 dnslib==0.9.26
   fi
 }
 

@@ -20,11 +20,13 @@ pub enum Category {
     Instance,
     ApiKey,
     User,
+    Domain,
+    Sso,
 }
 
 impl Category {
     /// Every category, in the order the app lists them.
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 11] = [
         Self::Account,
         Self::Org,
         Self::Plan,
@@ -34,6 +36,8 @@ impl Category {
         Self::Instance,
         Self::ApiKey,
         Self::User,
+        Self::Domain,
+        Self::Sso,
     ];
 
     /// The id: `member` in `member.invited` and in the filter `member.*`.
@@ -48,6 +52,8 @@ impl Category {
             Self::Instance => "instance",
             Self::ApiKey => "api_key",
             Self::User => "user",
+            Self::Domain => "domain",
+            Self::Sso => "sso",
         }
     }
 
@@ -63,6 +69,8 @@ impl Category {
             Self::Instance => "Instances",
             Self::ApiKey => "API keys",
             Self::User => "Sign-in and profile",
+            Self::Domain => "Domains",
+            Self::Sso => "Single sign-on",
         }
     }
 
@@ -163,11 +171,27 @@ pub enum Event {
     UserPasskeyRenamed,
     #[serde(rename = "user.passkey_removed")]
     UserPasskeyRemoved,
+    #[serde(rename = "domain.added")]
+    DomainAdded,
+    #[serde(rename = "domain.verified")]
+    DomainVerified,
+    #[serde(rename = "domain.unverified")]
+    DomainUnverified,
+    #[serde(rename = "domain.removed")]
+    DomainRemoved,
+    #[serde(rename = "sso.configured")]
+    SsoConfigured,
+    #[serde(rename = "sso.removed")]
+    SsoRemoved,
+    #[serde(rename = "sso.signed_in")]
+    SsoSignedIn,
+    #[serde(rename = "sso.failed")]
+    SsoFailed,
 }
 
 impl Event {
     /// Every event, in the order the app lists them.
-    pub const ALL: [Event; 42] = [
+    pub const ALL: [Event; 50] = [
         Self::AccountCreated,
         Self::OrgCreated,
         Self::OrgUpdated,
@@ -210,6 +234,14 @@ impl Event {
         Self::UserPasskeyAdded,
         Self::UserPasskeyRenamed,
         Self::UserPasskeyRemoved,
+        Self::DomainAdded,
+        Self::DomainVerified,
+        Self::DomainUnverified,
+        Self::DomainRemoved,
+        Self::SsoConfigured,
+        Self::SsoRemoved,
+        Self::SsoSignedIn,
+        Self::SsoFailed,
     ];
 
     /// The id, as stored and sent: `member.invited`.
@@ -257,6 +289,14 @@ impl Event {
             Self::UserPasskeyAdded => "user.passkey_added",
             Self::UserPasskeyRenamed => "user.passkey_renamed",
             Self::UserPasskeyRemoved => "user.passkey_removed",
+            Self::DomainAdded => "domain.added",
+            Self::DomainVerified => "domain.verified",
+            Self::DomainUnverified => "domain.unverified",
+            Self::DomainRemoved => "domain.removed",
+            Self::SsoConfigured => "sso.configured",
+            Self::SsoRemoved => "sso.removed",
+            Self::SsoSignedIn => "sso.signed_in",
+            Self::SsoFailed => "sso.failed",
         }
     }
 
@@ -305,6 +345,14 @@ impl Event {
             Self::UserPasskeyAdded => "Passkey added",
             Self::UserPasskeyRenamed => "Passkey renamed",
             Self::UserPasskeyRemoved => "Passkey removed",
+            Self::DomainAdded => "Domain added",
+            Self::DomainVerified => "Domain verified",
+            Self::DomainUnverified => "Domain no longer verified",
+            Self::DomainRemoved => "Domain removed",
+            Self::SsoConfigured => "Single sign-on configured",
+            Self::SsoRemoved => "Single sign-on removed",
+            Self::SsoSignedIn => "Signed in with SSO",
+            Self::SsoFailed => "SSO sign-in failed",
         }
     }
 
@@ -351,6 +399,13 @@ impl Event {
             | Self::UserPasskeyAdded
             | Self::UserPasskeyRenamed
             | Self::UserPasskeyRemoved => Category::User,
+            Self::DomainAdded
+            | Self::DomainVerified
+            | Self::DomainUnverified
+            | Self::DomainRemoved => Category::Domain,
+            Self::SsoConfigured | Self::SsoRemoved | Self::SsoSignedIn | Self::SsoFailed => {
+                Category::Sso
+            }
         }
     }
 

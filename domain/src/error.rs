@@ -66,13 +66,21 @@ pub enum ErrorCode {
     /// The authenticator code, recovery code or passkey did not match (401 at
     /// sign-in; 422 when confirming a new authenticator app).
     TwoFactorCodeInvalid,
+    /// The domain's TXT record was not found (409).
+    DomainUnverified,
+    /// Another organization verified the domain (409).
+    DomainTaken,
+    /// No organization signs this email's domain in with SSO (404).
+    SsoNotConfigured,
+    /// The organization requires single sign-on for this address (403).
+    SsoRequired,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 31] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -99,6 +107,10 @@ impl ErrorCode {
         Self::PasswordIncorrect,
         Self::TwoFactorRequired,
         Self::TwoFactorCodeInvalid,
+        Self::DomainUnverified,
+        Self::DomainTaken,
+        Self::SsoNotConfigured,
+        Self::SsoRequired,
         Self::Internal,
     ];
 
@@ -110,7 +122,8 @@ impl ErrorCode {
             | Self::InvitationEmailMismatch
             | Self::EmailUnverified
             | Self::PasswordIncorrect
-            | Self::TwoFactorRequired => 403,
+            | Self::TwoFactorRequired
+            | Self::SsoRequired => 403,
             Self::LastOwner
             | Self::LastMember
             | Self::OrgLimitReached
@@ -121,10 +134,12 @@ impl ErrorCode {
             | Self::InvitationPending
             | Self::EmailTaken
             | Self::TeamNotEmpty
-            | Self::AlreadyVerified => 409,
+            | Self::AlreadyVerified
+            | Self::DomainUnverified
+            | Self::DomainTaken => 409,
             Self::InvitationExpired | Self::InvitationRevoked | Self::TokenInvalid => 410,
             Self::Validation | Self::RegionImmutable => 422,
-            Self::NotFound => 404,
+            Self::NotFound | Self::SsoNotConfigured => 404,
             Self::Unauthenticated | Self::TwoFactorCodeInvalid => 401,
             Self::RateLimited => 429,
             Self::MethodNotAllowed => 405,
@@ -161,6 +176,10 @@ impl ErrorCode {
             Self::PasswordIncorrect => "password_incorrect",
             Self::TwoFactorRequired => "two_factor_required",
             Self::TwoFactorCodeInvalid => "two_factor_code_invalid",
+            Self::DomainUnverified => "domain_unverified",
+            Self::DomainTaken => "domain_taken",
+            Self::SsoNotConfigured => "sso_not_configured",
+            Self::SsoRequired => "sso_required",
             Self::Internal => "internal",
         }
     }
@@ -194,6 +213,10 @@ impl ErrorCode {
             Self::PasswordIncorrect => "Wrong password",
             Self::TwoFactorRequired => "Two-factor authentication required",
             Self::TwoFactorCodeInvalid => "Code not accepted",
+            Self::DomainUnverified => "Domain not verified",
+            Self::DomainTaken => "Domain claimed by another organization",
+            Self::SsoNotConfigured => "No single sign-on for this address",
+            Self::SsoRequired => "Single sign-on required",
             Self::Internal => "Server error",
         }
     }
@@ -334,6 +357,10 @@ mod tests {
             (ErrorCode::TwoFactorRequired, 403),
             // Also 422 (confirming a new authenticator app).
             (ErrorCode::TwoFactorCodeInvalid, 401),
+            (ErrorCode::DomainUnverified, 409),
+            (ErrorCode::DomainTaken, 409),
+            (ErrorCode::SsoNotConfigured, 404),
+            (ErrorCode::SsoRequired, 403),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -14,6 +14,7 @@
 //! - [`rules`]: membership rules (owners, members, limits).
 //! - [`identity`]: a user's own lifecycle (deleting one's user, sessions' devices).
 //! - [`two_factor`]: second factors and the organization policy that requires them.
+//! - [`sso`]: verified domains and single sign-on.
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
@@ -33,6 +34,7 @@ pub mod preview;
 pub mod resources;
 pub mod roles;
 pub mod rules;
+pub mod sso;
 pub mod text;
 pub mod time;
 pub mod two_factor;

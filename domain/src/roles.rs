@@ -77,7 +77,8 @@ pub enum Permission {
     RevokeAnyApiKey,
     /// View the activity log.
     ViewActivity,
-    /// Require two-factor authentication of every member (SPEC §15).
+    /// Require two-factor authentication of every member (SPEC §15); verify
+    /// domains and configure single sign-on (SPEC §16).
     ManageSecurity,
 }
 
@@ -201,7 +202,7 @@ impl Permission {
             Self::ManageOwnApiKeys => "Create and revoke own API keys",
             Self::RevokeAnyApiKey => "Revoke anyone's API keys",
             Self::ViewActivity => "View activity log",
-            Self::ManageSecurity => "Require two-factor authentication",
+            Self::ManageSecurity => "Two-factor requirement, domains, single sign-on",
         }
     }
 
@@ -220,7 +221,7 @@ impl Permission {
             Self::ManageOwnApiKeys => "manage their own API keys",
             Self::RevokeAnyApiKey => "revoke other members' API keys",
             Self::ViewActivity => "view the activity log",
-            Self::ManageSecurity => "require two-factor authentication",
+            Self::ManageSecurity => "manage two-factor requirements, domains and single sign-on",
         }
     }
 }

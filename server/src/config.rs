@@ -109,6 +109,11 @@ pub struct Config {
     )]
     pub verification_mails_per_hour: u32,
 
+    /// The DNS server domain verification asks (`host:port`, UDP then TCP);
+    /// without it, the system's resolvers.
+    #[arg(long, env = "ORGSPACE_DNS_SERVER")]
+    pub dns_server: Option<std::net::SocketAddr>,
+
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "ORGSPACE_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,

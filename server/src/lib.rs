@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod dns;
 pub mod error;
 pub mod http;
 pub mod mail;

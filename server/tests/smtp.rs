@@ -10,68 +10,28 @@
 #[allow(dead_code)]
 #[path = "support/process.rs"]
 mod process;
+#[path = "support/tool.rs"]
+mod tool;
 
 use mailparse::{MailHeaderMap, ParsedMail};
 use process::{fresh_database, Server};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use tool::Tool;
 
 const PASSWORD: &str = "correct horse battery staple";
 
 /// The SMTP server, stopped when dropped.
 struct Sink {
-    child: Child,
-    port: u16,
+    tool: Tool,
     dir: PathBuf,
 }
 
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("ORGSPACE_TEST_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python with aiosmtpd: run ./x.sh test (it installs one into target/test-venv), or set ORGSPACE_TEST_PYTHON"
-    );
-    venv
-}
-
 fn start_sink(dir: &Path) -> Sink {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/smtp_sink.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .arg(port.to_string())
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the SMTP server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines
-        .next()
-        .expect("the SMTP server says it is ready")
-        .unwrap();
-    assert_eq!(first, "ready");
     Sink {
-        child,
-        port,
+        tool: tool::start("smtp_sink.py", &[dir.to_str().unwrap()]),
         dir: dir.to_owned(),
     }
 }
@@ -134,7 +94,7 @@ fn token_in(mail: &ParsedMail, path: &str) -> String {
 async fn verification_and_reset_mails_arrive_over_smtp_and_their_links_work() {
     let (database_url, dir) = fresh_database("smtp").await;
     let sink = start_sink(&dir.join("received"));
-    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let smtp = format!("smtp://127.0.0.1:{}", sink.tool.port);
     let server = Server::start(
         &database_url,
         &dir,

@@ -12,6 +12,7 @@ mod auth;
 mod billing;
 mod catalog;
 mod csp;
+mod domains;
 pub mod extract;
 mod instances;
 mod invitations;
@@ -45,6 +46,7 @@ pub fn app(state: AppState) -> Router {
         .merge(me::router())
         .merge(two_factor::router())
         .merge(accounts::router())
+        .merge(domains::router())
         .merge(catalog::router())
         .merge(members::router())
         .merge(invitations::router())

@@ -3,8 +3,8 @@
 
 use super::state::AppState;
 use super::{
-    accounts, activity, api_keys, auth, billing, catalog, instances, invitations, me, members, ops,
-    teams, two_factor,
+    accounts, activity, api_keys, auth, billing, catalog, domains, instances, invitations, me,
+    members, ops, teams, two_factor,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -24,6 +24,7 @@ use utoipa::OpenApi;
         two_factor::passkey_challenge, two_factor::second_factor,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
+        domains::list_domains, domains::add_domain, domains::verify_domain, domains::remove_domain,
         members::list_members, members::change_member_role, members::remove_member,
         members::transfer_ownership,
         invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
@@ -44,6 +45,7 @@ use utoipa::OpenApi;
         (name = "me", description = "The signed-in user: profile, email, password, sessions, deleting the user"),
         (name = "two-factor", description = "Second factors (authenticator app, passkeys, recovery codes) and signing in with one"),
         (name = "accounts", description = "Personal accounts and organizations"),
+        (name = "domains", description = "Domains an organization proves it owns, by a DNS TXT record"),
         (name = "members", description = "Members and ownership of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),
         (name = "teams", description = "Teams and team roles"),

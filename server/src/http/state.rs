@@ -3,6 +3,7 @@
 use super::csp::content_security_policy;
 use super::metrics::Metrics;
 use crate::config::Config;
+use crate::dns::Dns;
 use crate::error::ApiError;
 use crate::mail::{Mail, Mailer};
 use crate::payments::{PaymentProvider, SimulatedProvider};
@@ -30,6 +31,8 @@ pub struct AppState {
     /// The WebAuthn relying party (this deployment's public address); `None`
     /// when that address is not a domain name, and passkeys are unavailable.
     pub webauthn: Option<Arc<Webauthn>>,
+    /// Looks domains' TXT records up (SPEC §16).
+    pub dns: Dns,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
     pub async fn new(store: Store, config: Config) -> Result<Self, ApiError> {
         let decoy_hash = hash_password(random_token()).await?;
         let mailer = Mailer::from_config(&config).map_err(ApiError::Internal)?;
+        let dns = Dns::new(config.dns_server).map_err(ApiError::Internal)?;
         Ok(Self {
             store,
             metrics: Arc::new(Metrics::default()),
@@ -53,6 +57,7 @@ impl AppState {
             payments: Arc::new(SimulatedProvider),
             csp: content_security_policy(&config.app_dir),
             webauthn: relying_party(&config).map(Arc::new),
+            dns,
             config: Arc::new(config),
         })
     }

@@ -40,6 +40,10 @@ pub enum Target {
     Invitation(InvitationId),
     Instance(InstanceId),
     ApiKey(ApiKeyId),
+    /// A domain of an organization, by its id.
+    Domain(String),
+    /// The organization's single sign-on connection.
+    SsoConnection(AccountId),
 }
 
 impl Target {
@@ -52,6 +56,8 @@ impl Target {
             Self::Invitation(_) => "invitation",
             Self::Instance(_) => "instance",
             Self::ApiKey(_) => "api_key",
+            Self::Domain(_) => "domain",
+            Self::SsoConnection(_) => "sso_connection",
         }
     }
 
@@ -64,6 +70,8 @@ impl Target {
             Self::Invitation(id) => id.to_string(),
             Self::Instance(id) => id.to_string(),
             Self::ApiKey(id) => id.to_string(),
+            Self::Domain(id) => id.clone(),
+            Self::SsoConnection(id) => id.to_string(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod activity;
 pub mod api_keys;
 pub mod auth;
 pub mod billing;
+pub mod domains;
 pub mod instances;
 pub mod invitations;
 pub mod members;

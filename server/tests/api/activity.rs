@@ -60,7 +60,9 @@ fn id_of(body: &Value) -> String {
 
 #[tokio::test]
 async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
-    let app = TestApp::spawn().await;
+    let dns = crate::dns::DnsServer::start();
+    let dns_addr = dns.addr;
+    let app = TestApp::spawn_with(move |c| c.dns_server = Some(dns_addr)).await;
     let mut walk = Walk {
         app: &app,
         done: BTreeSet::new(),
@@ -131,6 +133,33 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         "POST /api/accounts"
     );
     walk.done.insert("POST /api/accounts".into());
+
+    // SPEC §16: a domain added, proven by its TXT record, removed.
+    let added = walk
+        .step(
+            "POST /api/accounts/{id}/domains",
+            org,
+            "domain.added",
+            olga.post(&a("/domains"), json!({"domain": "acme.test"})),
+        )
+        .await;
+    let txt_value = added["txt_value"].as_str().unwrap();
+    dns.set_txt("_orgspace-challenge.acme.test", &[txt_value]);
+    let domain = format!("/domains/{}", added["id"].as_str().unwrap());
+    walk.step(
+        "POST /api/accounts/{id}/domains/{domain_id}/verify",
+        org,
+        "domain.verified",
+        olga.post(&a(&format!("{domain}/verify")), json!({})),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}/domains/{domain_id}",
+        org,
+        "domain.removed",
+        olga.delete(&a(&domain)),
+    )
+    .await;
 
     walk.step(
         "PATCH /api/accounts/{id}",

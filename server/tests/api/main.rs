@@ -6,6 +6,9 @@ mod activity;
 mod api_keys;
 mod auth;
 mod billing;
+#[path = "../support/dns.rs"]
+mod dns;
+mod domains;
 mod helpers;
 mod identity;
 mod instances;
@@ -15,4 +18,6 @@ mod members;
 mod operations;
 mod races;
 mod teams;
+#[path = "../support/tool.rs"]
+mod tool;
 mod two_factor;

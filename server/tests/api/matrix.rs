@@ -100,6 +100,24 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/accounts/{org}/domains",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageSecurity),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/domains",
+        body: || json!({"domain": "new.test"}),
+        rule: Rule::Org(Permission::ManageSecurity),
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/accounts/{org}/domains/{domain}",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageSecurity),
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/accounts/{org}/members",
         body: no_body,
         rule: Rule::Org(Permission::ViewOrganization),
@@ -327,6 +345,8 @@ struct Case {
     instance: String,
     /// A key of `{target}`'s in the organization.
     target_key: String,
+    /// A pending domain of the organization.
+    domain: String,
 }
 
 impl Case {
@@ -338,6 +358,7 @@ impl Case {
             .replace("{team}", &self.team)
             .replace("{instance}", &self.instance)
             .replace("{target_key}", &self.target_key)
+            .replace("{domain}", &self.domain)
     }
 }
 
@@ -375,6 +396,15 @@ async fn new_case(
         .await
         .unwrap();
     let target_key = create_key(target, org).await.0;
+    let domain: Value = owner
+        .post(
+            &format!("/api/accounts/{org}/domains"),
+            json!({"domain": "case.test"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     if let (Some((role, team_role)), Some(member)) = (caller.member(), member) {
         app.add_member(org, member, role).await;
         if let Some(team_role) = team_role {
@@ -391,6 +421,7 @@ async fn new_case(
         empty_team,
         instance: instance["id"].as_str().unwrap().to_owned(),
         target_key,
+        domain: domain["id"].as_str().unwrap().to_owned(),
     }
 }
 
