@@ -610,6 +610,38 @@ pub async fn delete_passkey(id: &str) -> Result<(), ApiError> {
     .await
 }
 
+/// The organization's domains (SPEC §16).
+pub async fn domains(id: AccountId) -> Result<domain::api::DomainsView, ApiError> {
+    json(Request::get(&format!("/api/accounts/{id}/domains"))).await
+}
+
+pub async fn add_domain(id: AccountId, name: &str) -> Result<domain::api::DomainView, ApiError> {
+    let body = domain::api::NewDomainRequest {
+        domain: name.to_owned(),
+    };
+    json_with(Request::post(&format!("/api/accounts/{id}/domains")), &body).await
+}
+
+/// Looks the domain's TXT record up.
+pub async fn verify_domain(
+    id: AccountId,
+    domain: &str,
+) -> Result<domain::api::DomainView, ApiError> {
+    let path = format!(
+        "/api/accounts/{id}/domains/{}/verify",
+        js_sys::encode_uri_component(domain)
+    );
+    json(Request::post(&path)).await
+}
+
+pub async fn remove_domain(id: AccountId, domain: &str) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/domains/{}",
+        js_sys::encode_uri_component(domain)
+    )))
+    .await
+}
+
 /// Sends `body` and expects an answer without content (204 or 202).
 async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<(), ApiError> {
     let request = request

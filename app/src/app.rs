@@ -5,6 +5,7 @@ use crate::pages::account_layout::{AccountHome, AccountLayout};
 use crate::pages::activity_page::ActivityPage;
 use crate::pages::api_keys_page::ApiKeysPage;
 use crate::pages::billing_page::BillingPage;
+use crate::pages::domains_page::DomainsPage;
 use crate::pages::forgot_password_page::ForgotPasswordPage;
 use crate::pages::instances_page::InstancesPage;
 use crate::pages::invitations_page::InvitationsPage;
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("domains") view=DomainsPage />
                     <Route path=path!("security") view=SecurityPage />
                     <Route path=path!("two-factor") view=TwoFactorPage />
                 </ParentRoute>

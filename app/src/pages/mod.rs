@@ -5,6 +5,7 @@ pub mod account_layout;
 pub mod activity_page;
 pub mod api_keys_page;
 pub mod billing_page;
+pub mod domains_page;
 pub mod forgot_password_page;
 pub mod instances_page;
 pub mod invitations_page;
@@ -18,6 +19,7 @@ pub mod role_preview_page;
 pub mod root_page;
 pub mod security_page;
 pub mod settings_page;
+
 pub mod teams_page;
 pub mod two_factor_page;
 pub mod verify_email_page;

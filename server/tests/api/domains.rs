@@ -80,7 +80,12 @@ async fn a_domain_is_verified_by_its_txt_record_and_checked_again_on_request() {
     assert_eq!(listed["items"][0]["status"], "pending");
     // Gone altogether (NXDOMAIN): still pending, nothing more logged.
     dns.remove("_orgspace-challenge.acme.test");
-    assert_problem(olga.post(&verify, json!({})).await, 409, ErrorCode::DomainUnverified).await;
+    assert_problem(
+        olga.post(&verify, json!({})).await,
+        409,
+        ErrorCode::DomainUnverified,
+    )
+    .await;
     dns.set_txt("_orgspace-challenge.acme.test", &[&txt_value]);
     assert_eq!(olga.post(&verify, json!({})).await.status(), StatusCode::OK);
 
