@@ -139,6 +139,37 @@ pub fn proves(records: &[String], token: &str) -> bool {
         .any(|record| record.trim().trim_matches('"') == expected)
 }
 
+/// Whether a user whose address is on a verified domain of an organization
+/// that requires single sign-on may sign in with a password: only that
+/// organization's Owners with two-factor on (break-glass, should the
+/// provider be down).
+pub fn password_sign_in(
+    organization: &str,
+    required: bool,
+    owner_with_two_factor: bool,
+) -> Result<(), crate::error::Denial> {
+    if required && !owner_with_two_factor {
+        return Err(crate::error::Denial::new(
+            crate::error::ErrorCode::SsoRequired,
+            format!("{organization} signs this address in with single sign-on: use \"Sign in with SSO\"."),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether an address may be invited by email: not one on a verified domain
+/// of an organization that requires single sign-on (its people join by
+/// signing in).
+pub fn invite_by_email(organization: &str, required: bool) -> Result<(), crate::error::Denial> {
+    if required {
+        return Err(crate::error::Denial::new(
+            crate::error::ErrorCode::SsoRequired,
+            format!("{organization} requires single sign-on for this domain: its people join by signing in with SSO, not by invitation."),
+        ));
+    }
+    Ok(())
+}
+
 /// The domain of an email address (after its last `@`), lowercase.
 pub fn email_domain(email: &str) -> Option<String> {
     email
@@ -200,6 +231,21 @@ mod tests {
         for status in DomainStatus::ALL {
             assert_eq!(status.id().parse::<DomainStatus>(), Ok(status));
         }
+    }
+
+    #[test]
+    fn enforced_sso_leaves_owners_with_two_factor_a_way_in() {
+        use crate::error::ErrorCode;
+        assert_eq!(password_sign_in("Acme", false, false), Ok(()));
+        assert_eq!(password_sign_in("Acme", true, true), Ok(()));
+        let refused = password_sign_in("Acme", true, false).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::SsoRequired);
+        assert!(refused.message.contains("Sign in with SSO"));
+        assert_eq!(invite_by_email("Acme", false), Ok(()));
+        assert_eq!(
+            invite_by_email("Acme", true).unwrap_err().code,
+            ErrorCode::SsoRequired
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, screenshot, assertAccessible, visible, signedUp as signUp, ADDRESS } from '../lib.mjs';
+import { useServerAndBrowser, screenshot, assertAccessible, visible, until, signedUp as signUp, ADDRESS } from '../lib.mjs';
 
 const env = useServerAndBrowser();
 
@@ -112,6 +112,9 @@ test('suspended → Admin adds funds → Tech uses an API key → removed, the k
   // Tess is no longer a member; the filter still offers her, from the log.
   await o.getByLabel('Actor').locator('option', { hasText: 'Tess Tech' }).waitFor({ state: 'attached' });
   await o.getByLabel('Actor').selectOption({ label: 'Tess Tech (tess@acme.test)' });
+  // The previous list stays shown until the filtered one arrives (a
+  // Transition): wait until the entries of others are gone.
+  await until(async () => (await o.getByRole('row', { name: /Funds added|Member removed/ }).count()) === 0, 'the list shows only what Tess did');
   const instanceRow = o.getByRole('row', { name: /Instance created/ });
   await visible(instanceRow.getByText(/via API key/), 'made through her key');
   await visible(o.getByRole('row', { name: /API key created/ }), 'she created the key');

@@ -9,6 +9,7 @@ pub mod dns;
 pub mod error;
 pub mod http;
 pub mod mail;
+pub mod oidc;
 pub mod operations;
 pub mod payments;
 pub mod secrets;

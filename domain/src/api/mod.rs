@@ -20,6 +20,7 @@ mod invitations;
 mod me;
 mod members;
 mod page;
+mod sso;
 mod teams;
 #[cfg(test)]
 mod testing;
@@ -37,5 +38,6 @@ pub use invitations::*;
 pub use me::*;
 pub use members::*;
 pub use page::*;
+pub use sso::*;
 pub use teams::*;
 pub use two_factor::*;

@@ -6,6 +6,7 @@ use super::sessions::{
     cleared_cookie, finish_sign_in, password_failures, pending_cookie, record_failed_sign_in,
     session_cookie, set_cookie, signed_in_body,
 };
+use super::sso::connection_for;
 use super::state::AppState;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
@@ -25,8 +26,9 @@ use domain::api::{
     AuthResponse, LoginAnswer, LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest,
     RegisterRequest, TwoFactorChallenge, UserView, VerifyEmailRequest,
 };
+use domain::sso::password_sign_in;
 use domain::text::Email;
-use domain::{Problem, Timestamp, UserId};
+use domain::{OrgRole, Problem, Timestamp, UserId};
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -124,6 +126,7 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "Signed in with a new session cookie; or, with two-factor on, `two_factor_required` and a pending sign-in cookie (5 minutes)", body = LoginAnswer),
     (status = 401, description = "`unauthenticated`: wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "`sso_required`: the address's organization signs it in with SSO", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "`rate_limited`, with Retry-After", body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
@@ -162,11 +165,39 @@ pub async fn login(
             return Err(ApiError::Unauthenticated(WRONG_CREDENTIALS));
         }
     };
+    enforced_sso(&state, &user).await?;
     if user.two_factor_on() {
         return pending_sign_in(&state, &user, now).await;
     }
     let tx = AccountTx::personal(&state.store, Actor::user(user.id)).await?;
     finish_sign_in(&state, tx, &user, &client, &headers, None).await
+}
+
+/// SPEC §16: an address on a verified domain of an organization that
+/// requires single sign-on signs in with SSO, except that organization's
+/// Owners with two-factor on (break-glass).
+async fn enforced_sso(state: &AppState, user: &UserRow) -> ApiResult<()> {
+    let Some(connection) = connection_for(&state.store, &user.email).await? else {
+        return Ok(());
+    };
+    let required = connection.required_at.is_some();
+    let owner = match required {
+        true => state
+            .store
+            .member(connection.account, user.id)
+            .await?
+            .is_some_and(|m| m.role == OrgRole::Owner),
+        false => false,
+    };
+    let name = match required {
+        true => state.store.account_name(connection.account).await?,
+        false => String::new(),
+    };
+    Ok(password_sign_in(
+        &name,
+        required,
+        owner && user.two_factor_on(),
+    )?)
 }
 
 /// The answer to a right password when a second factor is on: no session,

@@ -16,6 +16,7 @@ use crate::secrets::{random_token, token_hash};
 use crate::store::accounts::headcount;
 use crate::store::invitations::{self as invitations_db, InvitationKey, NewInvitationRow};
 use crate::store::members::is_member_by_email;
+use crate::store::sso::sso_required_in;
 use crate::store::teams::{first_team, teams_of_account};
 use crate::store::{InvitationScope, Target, UserRow};
 use axum::extract::State;
@@ -31,6 +32,7 @@ use domain::api::{
 use domain::ids::InvitationId;
 use domain::invitation::InvitationStatus;
 use domain::rules::check_seat;
+use domain::sso::{email_domain, invite_by_email};
 use domain::{AccountId, ErrorCode, FieldError, Permission, Problem, TeamId, TeamRole};
 use serde::Deserialize;
 use serde_json::json;
@@ -200,6 +202,9 @@ pub async fn create_invitation(
     let invite = request.validate().map_err(ApiError::Invalid)?;
     let teams = invitation_teams(&mut tx, &invite).await?;
     let email = invite.email.as_str();
+    let domain = email_domain(email).unwrap_or_default();
+    let required = sso_required_in(tx.tx(), id, &domain).await?;
+    invite_by_email(&tx.account().name, required)?;
     check_not_member(&mut tx, email).await?;
     let (members, pending) = seats_in_use(&mut tx).await?;
     let (token, invitation_id) = (

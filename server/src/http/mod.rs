@@ -25,6 +25,7 @@ mod pagination;
 mod responses;
 mod security;
 mod sessions;
+mod sso;
 mod state;
 mod teams;
 mod two_factor;
@@ -47,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .merge(two_factor::router())
         .merge(accounts::router())
         .merge(domains::router())
+        .merge(sso::router())
         .merge(catalog::router())
         .merge(members::router())
         .merge(invitations::router())

@@ -4,7 +4,7 @@
 use super::state::AppState;
 use super::{
     accounts, activity, api_keys, auth, billing, catalog, domains, instances, invitations, me,
-    members, ops, teams, two_factor,
+    members, ops, sso, teams, two_factor,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,6 +25,7 @@ use utoipa::OpenApi;
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
         domains::list_domains, domains::add_domain, domains::verify_domain, domains::remove_domain,
+        sso::get_connection, sso::save, sso::remove, sso::start, sso::callback,
         members::list_members, members::change_member_role, members::remove_member,
         members::transfer_ownership,
         invitations::create_invitation, invitations::list_invitations, invitations::resend_invitation,
@@ -46,6 +47,7 @@ use utoipa::OpenApi;
         (name = "two-factor", description = "Second factors (authenticator app, passkeys, recovery codes) and signing in with one"),
         (name = "accounts", description = "Personal accounts and organizations"),
         (name = "domains", description = "Domains an organization proves it owns, by a DNS TXT record"),
+        (name = "sso", description = "Single sign-on: an organization's OpenID provider, and signing in through it"),
         (name = "members", description = "Members and ownership of an organization"),
         (name = "invitations", description = "Inviting people and answering invitations"),
         (name = "teams", description = "Teams and team roles"),

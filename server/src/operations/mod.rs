@@ -7,6 +7,7 @@ pub mod account_tx;
 pub mod invitations;
 pub mod memberships;
 pub mod organizations;
+pub mod sso;
 pub mod users;
 
 pub use account_tx::{AccountTx, Change};

@@ -60,35 +60,12 @@ pub async fn register(
     now: Timestamp,
 ) -> ApiResult<Registered> {
     let mut tx = store.begin_write().await?;
-    if !insert_user(&mut tx, user, now).await? {
-        return Err(ApiError::denied(
-            ErrorCode::EmailTaken,
-            "An account with this email already exists. Sign in instead.",
-        ));
-    }
-    let personal = AccountId::from_uuid(uuid::Uuid::now_v7());
     let status = match organization {
         None => AccountStatus::Active,
         Some(_) => AccountStatus::Suspended,
     };
-    let account = NewAccount {
-        id: personal,
-        kind: AccountKind::Personal,
-        name: &user.name,
-        slug: None,
-        personal_user_id: Some(user.id),
-        status,
-        plan: Plan::PERSONAL,
-        region: None,
-        billing_address: None,
-    };
-    insert_account(&mut tx, &account, now).await?;
-    insert_membership(&mut tx, personal, user.id, OrgRole::Owner, now).await?;
+    let mut last = insert_user_with_personal_account(&mut tx, user, status, now).await?;
     let actor = Actor::user(user.id);
-    let payload = json!({ "kind": "personal", "status": status.id() });
-    let target = Target::Account(AccountKind::Personal, personal);
-    let mut last =
-        Change::new(Event::AccountCreated, target, payload).entry(personal, actor.clone(), now);
     if let Some(organization) = organization {
         let (id, change) = create_organization(&mut tx, limits, user.id, organization, now).await?;
         tx.record(last).await?;
@@ -114,6 +91,43 @@ pub async fn register(
         session_token,
         verification_token,
     })
+}
+
+/// Inserts `user` with their personal account (409 `email_taken` if the
+/// address is registered); the account's `account.created` entry, to record.
+pub async fn insert_user_with_personal_account(
+    tx: &mut WriteTx,
+    user: &UserRow,
+    status: AccountStatus,
+    now: Timestamp,
+) -> ApiResult<crate::store::Entry> {
+    if !insert_user(tx, user, now).await? {
+        return Err(ApiError::denied(
+            ErrorCode::EmailTaken,
+            "An account with this email already exists. Sign in instead.",
+        ));
+    }
+    let personal = AccountId::from_uuid(uuid::Uuid::now_v7());
+    let account = NewAccount {
+        id: personal,
+        kind: AccountKind::Personal,
+        name: &user.name,
+        slug: None,
+        personal_user_id: Some(user.id),
+        status,
+        plan: Plan::PERSONAL,
+        region: None,
+        billing_address: None,
+    };
+    insert_account(tx, &account, now).await?;
+    insert_membership(tx, personal, user.id, OrgRole::Owner, now).await?;
+    let payload = json!({ "kind": "personal", "status": status.id() });
+    let target = Target::Account(AccountKind::Personal, personal);
+    Ok(Change::new(Event::AccountCreated, target, payload).entry(
+        personal,
+        Actor::user(user.id),
+        now,
+    ))
 }
 
 /// Starts a session for `user` lasting `ttl` seconds from `client`, and returns

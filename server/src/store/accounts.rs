@@ -358,3 +358,13 @@ pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<(
         .await?;
     Ok(())
 }
+
+/// An organization's name and plan, read inside the transaction (for someone
+/// about to join it).
+pub async fn name_and_plan(tx: &mut WriteTx, account: AccountId) -> ApiResult<(String, Plan)> {
+    let row = sqlx::query("SELECT name, plan FROM accounts WHERE id = $1")
+        .bind(account.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((row.try_get("name")?, parsed(&row, "plan")?))
+}

@@ -110,6 +110,32 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Writes an entry no user made (a failed single sign-on, whose person is
+    /// not known) and commits.
+    pub async fn commit_unattributed(
+        mut self,
+        account: AccountId,
+        event: Event,
+        target: Target,
+        payload: serde_json::Value,
+        at: Timestamp,
+    ) -> ApiResult<()> {
+        sqlx::query(
+            "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
+             VALUES ($1, $2, $3, NULL, NULL, $4, $5, $6, $7)",
+        )
+        .bind(entry_id(at))
+        .bind(account.to_string())
+        .bind(at.as_millis())
+        .bind(event.id())
+        .bind(target.kind())
+        .bind(target.id())
+        .bind(payload.to_string())
+        .execute(self.conn())
+        .await?;
+        self.commit_without_activity().await
+    }
+
     /// Writes the change's entry and commits: the only way to commit a change
     /// to an account, so every change has its entry, in the same transaction.
     pub async fn commit(mut self, entry: Entry) -> ApiResult<()> {

@@ -595,3 +595,14 @@ pub async fn personal_account(tx: &mut WriteTx, user: UserId) -> ApiResult<Accou
         .await?;
     parse_column("id", &id)
 }
+
+/// The user with this address, read inside the transaction.
+pub async fn user_with_email(tx: &mut WriteTx, email: &str) -> ApiResult<Option<UserRow>> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(tx.conn())
+    .await?;
+    row.as_ref().map(UserRow::from_row).transpose()
+}

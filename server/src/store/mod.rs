@@ -18,6 +18,7 @@ pub mod members;
 pub mod pool;
 mod rate;
 pub mod sql;
+pub mod sso;
 pub mod teams;
 pub mod two_factor;
 

@@ -153,6 +153,40 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         olga.post(&a(&format!("{domain}/verify")), json!({})),
     )
     .await;
+    // SPEC §16: single sign-on, connected (the provider is a real one), a
+    // sign-in started (no entry until it ends), and removed; then the domain.
+    let provider = crate::oidc::OidcProvider::start(
+        &format!("{}/api/sso/oidc/callback", app.public_url()),
+        "key-1",
+        None,
+    );
+    let connection = json!({
+        "type": "oidc", "issuer": provider.issuer, "client_id": crate::oidc::CLIENT_ID,
+        "client_secret": crate::oidc::CLIENT_SECRET,
+    });
+    walk.step(
+        "POST /api/accounts/{id}/sso",
+        org,
+        "sso.configured",
+        olga.post(&a("/sso"), connection),
+    )
+    .await;
+    let started = app
+        .anonymous()
+        .post(app.url("/api/auth/sso"))
+        .json(&json!({"email": "someone@acme.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::OK);
+    walk.done.insert("POST /api/auth/sso".into());
+    walk.step(
+        "DELETE /api/accounts/{id}/sso",
+        org,
+        "sso.removed",
+        olga.delete(&a("/sso")),
+    )
+    .await;
     walk.step(
         "DELETE /api/accounts/{id}/domains/{domain_id}",
         org,

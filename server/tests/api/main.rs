@@ -15,8 +15,11 @@ mod instances;
 mod invitations;
 mod matrix;
 mod members;
+#[path = "../support/oidc.rs"]
+mod oidc;
 mod operations;
 mod races;
+mod sso;
 mod teams;
 #[path = "../support/tool.rs"]
 mod tool;
