@@ -215,3 +215,47 @@ export function useServerAndBrowser(extraEnv = {}) {
   return env;
 }
 
+
+/** Starts `command args…` and resolves once it prints a line "ready"; `stop()` ends it. */
+async function readyProcess(command, args) {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => { if (line === 'ready') resolve(); });
+  });
+  return { stop: () => child.kill('SIGTERM') };
+}
+
+/**
+ * A real DNS server on loopback (`tools/dns_server.py`, dnslib from PyPI, as
+ * `./x.sh test` installs it): { port, publish({name: [texts]}), stop }.
+ */
+export async function startDnsServer() {
+  const { mkdtempSync, writeFileSync, renameSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const records = join(mkdtempSync(join(tmpdir(), 'orgspace-dns-')), 'records.json');
+  writeFileSync(records, '{}');
+  const port = await freePort();
+  const python = process.env.ORGSPACE_TEST_PYTHON ?? join(here, '..', 'target', 'test-venv', 'bin', 'python');
+  const proc = await readyProcess(python, [join(here, '..', 'tools', 'dns_server.py'), String(port), records]);
+  const publish = (all) => {
+    writeFileSync(`${records}.next`, JSON.stringify(all));
+    renameSync(`${records}.next`, records);
+  };
+  return { port, publish, stop: proc.stop };
+}
+
+/**
+ * A real OpenID provider on loopback (`idp/oidc.mjs`: panva's certified
+ * oidc-provider) with one client returning to `redirectUri`:
+ * { issuer, clientId, clientSecret, stop }.
+ */
+export async function startOidcProvider(redirectUri) {
+  const port = await freePort();
+  const clientId = 'orgspace';
+  const clientSecret = 'a client secret only the end-to-end tests know';
+  const proc = await readyProcess(process.execPath, [join(here, 'idp', 'oidc.mjs'), String(port), clientId, clientSecret, redirectUri]);
+  return { issuer: `http://127.0.0.1:${port}`, clientId, clientSecret, stop: proc.stop };
+}

@@ -642,6 +642,36 @@ pub async fn remove_domain(id: AccountId, domain: &str) -> Result<(), ApiError> 
     .await
 }
 
+/// The organization's single sign-on connection.
+pub async fn sso_connection(
+    id: AccountId,
+) -> Result<Option<domain::api::SsoConnectionView>, ApiError> {
+    match json(Request::get(&format!("/api/accounts/{id}/sso"))).await {
+        Ok(view) => Ok(Some(view)),
+        Err(error) if error.code() == Some(ErrorCode::NotFound) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn save_sso(
+    id: AccountId,
+    body: &domain::api::SsoConnectionRequest,
+) -> Result<domain::api::SsoConnectionView, ApiError> {
+    json_with(Request::post(&format!("/api/accounts/{id}/sso")), body).await
+}
+
+pub async fn remove_sso(id: AccountId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("/api/accounts/{id}/sso"))).await
+}
+
+/// Where to sign `email` in with single sign-on.
+pub async fn start_sso(email: &str) -> Result<domain::api::SsoRedirect, ApiError> {
+    let body = domain::api::SsoStartRequest {
+        email: email.to_owned(),
+    };
+    json_with(Request::post("/api/auth/sso"), &body).await
+}
+
 /// Sends `body` and expects an answer without content (204 or 202).
 async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<(), ApiError> {
     let request = request

@@ -19,6 +19,7 @@ use crate::pages::role_preview_page::{OrgRolePreviewPage, RolePreviewPage};
 use crate::pages::root_page::RootPage;
 use crate::pages::security_page::SecurityPage;
 use crate::pages::settings_page::SettingsPage;
+use crate::pages::sso_error_page::SsoErrorPage;
 use crate::pages::teams_page::TeamsPage;
 use crate::pages::two_factor_page::TwoFactorPage;
 use crate::pages::verify_email_page::VerifyEmailPage;
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify-email") view=VerifyEmailPage />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                 <Route path=path!("/reset-password") view=ResetPasswordPage />
+                <Route path=path!("/sso/error") view=SsoErrorPage />
                 <Route path=path!("/roles") view=RolePreviewPage />
                 <Route path=path!("/invitations/accept") view=AcceptInvitationPage />
                 <ParentRoute path=path!("/a/:account_id") view=AccountLayout>

@@ -151,7 +151,7 @@ pub fn password_sign_in(
     if required && !owner_with_two_factor {
         return Err(crate::error::Denial::new(
             crate::error::ErrorCode::SsoRequired,
-            format!("{organization} signs this address in with single sign-on: use \"Sign in with SSO\"."),
+            format!("{organization} signs this address in with single sign-on: use \"Use single sign-on (SSO)\" on the sign-in page."),
         ));
     }
     Ok(())
@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(password_sign_in("Acme", true, true), Ok(()));
         let refused = password_sign_in("Acme", true, false).unwrap_err();
         assert_eq!(refused.code, ErrorCode::SsoRequired);
-        assert!(refused.message.contains("Sign in with SSO"));
+        assert!(refused.message.contains("single sign-on (SSO)"));
         assert_eq!(invite_by_email("Acme", false), Ok(()));
         assert_eq!(
             invite_by_email("Acme", true).unwrap_err().code,

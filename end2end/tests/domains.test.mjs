@@ -2,40 +2,15 @@
 // is missing, publishes it on a real DNS server (dnslib on loopback, the one
 // the Orgspace server is configured to ask) and verifies it.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-import { useServerAndBrowser, signedUp, screenshot, assertAccessible, visible, freePort, ADDRESS } from '../lib.mjs';
+import { useServerAndBrowser, signedUp, screenshot, assertAccessible, visible, startDnsServer, ADDRESS } from '../lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const records = join(mkdtempSync(join(tmpdir(), 'orgspace-dns-')), 'records.json');
-writeFileSync(records, '{}');
-const dnsPort = await freePort();
-let dns;
+const dns = await startDnsServer();
+after(() => dns.stop());
+const publish = (all) => dns.publish(all);
 
-/** Publishes `texts` as the TXT records of `name` (replacing the file in one step). */
-function publish(all) {
-  writeFileSync(`${records}.next`, JSON.stringify(all));
-  renameSync(`${records}.next`, records);
-}
-
-before(async () => {
-  const python = process.env.ORGSPACE_TEST_PYTHON ?? join(root, 'target', 'test-venv', 'bin', 'python');
-  dns = spawn(python, [join(root, 'tools', 'dns_server.py'), String(dnsPort), records], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = await new Promise((resolve, reject) => {
-    dns.on('exit', (code) => reject(new Error(`the DNS server exited with ${code}`)));
-    createInterface({ input: dns.stdout }).once('line', (l) => resolve([l]));
-  });
-  assert.equal(line, 'ready');
-});
-after(() => dns?.kill('SIGTERM'));
-
-const env = useServerAndBrowser({ ORGSPACE_DNS_SERVER: `127.0.0.1:${dnsPort}` });
+const env = useServerAndBrowser({ ORGSPACE_DNS_SERVER: `127.0.0.1:${dns.port}` });
 
 test('an Owner proves a domain with a TXT record', async () => {
   const { server, browser } = env;

@@ -116,7 +116,12 @@ pub fn SelectField(
                 title=move || denial.get()
                 aria-describedby=described_by
                 aria-invalid=move || error.get().is_some().then_some("true")>
-                {move || options.get().into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                // Each option knows whether it is chosen: options that arrive
+                // after the value (loaded from the server) still show it.
+                {move || options.get().into_iter().map(|(option, label)| {
+                    let chosen = option.clone();
+                    view! { <option value=option selected=move || value.get() == chosen>{label}</option> }
+                }).collect_view()}
             </select>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}

@@ -1,7 +1,9 @@
 //! `/a/{org}/domains`: the domains an organization proves it owns by a DNS TXT
-//! record (SPEC §16). Owners only: the records are theirs to publish.
+//! record, and single sign-on for their addresses through the organization's
+//! OpenID provider (SPEC §16). Owners only.
 
 use crate::api;
+use crate::components::field::SelectField;
 use crate::components::field::TextField;
 use crate::components::form_state::{FormFailure, FormState};
 use crate::components::loaded::{load, Loaded};
@@ -9,9 +11,9 @@ use crate::components::page_head::{DeniedNotice, PageHead};
 use crate::current_account::{use_current_account, use_denial};
 use crate::format::short_time;
 use crate::toast::use_toasts;
-use domain::api::{DomainView, NewDomainRequest};
+use domain::api::{DomainView, NewDomainRequest, SsoConnectionRequest, SsoConnectionView};
 use domain::sso::DomainStatus;
-use domain::{AccountId, Permission};
+use domain::{AccountId, OrgRole, Permission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,10 +23,13 @@ pub fn DomainsPage() -> impl IntoView {
     let account = use_current_account();
     let denial = use_denial(Permission::ManageSecurity);
     view! {
-        <PageHead title="Domains" intro="Prove that your organization owns its email domains: a DNS TXT record shows it." />
+        <PageHead title="Domains and single sign-on" intro="Prove that your organization owns its email domains, then sign their addresses in with your identity provider." />
         <DeniedNotice reason=denial />
         {move || match (denial.get(), account.get()) {
-            (None, Some(account)) => Some(view! { <DomainsPanel id=account.id /> }),
+            (None, Some(account)) => Some(view! {
+                <DomainsPanel id=account.id />
+                <SsoPanel id=account.id />
+            }),
             _ => None,
         }}
     }
@@ -172,5 +177,168 @@ fn DomainRow(
                 </button>
             </div>
         </li>
+    }
+}
+
+/// The organization's OpenID provider: its settings, what to register there,
+/// a test sign-in in a new tab, and removing it.
+#[component]
+fn SsoPanel(
+    /// The organization.
+    id: AccountId,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let connection = load(move || async move { api::sso_connection(id).await });
+    let removing = move |_| {
+        spawn_local(async move {
+            match api::remove_sso(id).await {
+                Ok(()) => {
+                    toasts.show("Single sign-on is off.");
+                    connection.refetch();
+                }
+                Err(error) => toasts.show(error.message()),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="sso-title">
+            <div class="section-head">
+                <h2 id="sso-title">"Single sign-on (OpenID Connect)"</h2>
+                <Loaded resource=connection let:current>
+                    {current.as_ref().map(|c| if c.required {
+                        view! { <span class="badge ok">"Required"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge ok">"On"</span> }.into_any()
+                    })}
+                </Loaded>
+            </div>
+            <Loaded resource=connection let:current>
+                <SsoForm id current=current.clone() saved=Callback::new(move |()| connection.refetch()) />
+                {current.map(|_| view! {
+                    <SsoTest />
+                    <button type="button" class="button danger-outline small" on:click=removing>"Turn single sign-on off"</button>
+                })}
+            </Loaded>
+        </section>
+    }
+}
+
+/// The connection's settings.
+#[component]
+fn SsoForm(
+    /// The organization.
+    id: AccountId,
+    /// The connection, if one is saved.
+    current: Option<SsoConnectionView>,
+    /// After saving.
+    saved: Callback<()>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let field = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
+    let issuer = field(current.as_ref().map(|c| c.issuer.clone()));
+    let client_id = field(current.as_ref().map(|c| c.client_id.clone()));
+    let client_secret = RwSignal::new(String::new());
+    let role = field(
+        current
+            .as_ref()
+            .map(|c| c.default_role.id().to_owned())
+            .or(Some("viewer".into())),
+    );
+    let team = field(
+        current
+            .as_ref()
+            .and_then(|c| c.default_team.map(|t| t.to_string())),
+    );
+    let required = RwSignal::new(current.as_ref().is_some_and(|c| c.required));
+    let form = FormState::new();
+    let teams = load(move || async move { api::teams(id).await.map(|p| p.items) });
+    let team_options = Signal::derive(move || {
+        let mut options = vec![(String::new(), "No team".to_owned())];
+        if let Some(Ok(items)) = teams.get() {
+            options.extend(items.into_iter().map(|t| (t.id.to_string(), t.name)));
+        }
+        options
+    });
+    let roles: Vec<(String, String)> = [OrgRole::Viewer, OrgRole::Tech, OrgRole::Admin]
+        .into_iter()
+        .map(|r| (r.id().to_owned(), r.label().to_owned()))
+        .collect();
+    let redirect_uri = current
+        .as_ref()
+        .map(|c| c.redirect_uri.clone())
+        .unwrap_or_else(|| format!("{}/api/sso/oidc/callback", crate::browser::origin()));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = SsoConnectionRequest {
+            kind: "oidc".into(),
+            issuer: issuer.get_untracked(),
+            client_id: client_id.get_untracked(),
+            client_secret: client_secret.get_untracked(),
+            default_role: Some(role.get_untracked()),
+            default_team: Some(team.get_untracked()).filter(|t| !t.is_empty()),
+            required: required.get_untracked(),
+        };
+        if !form.start(request.validate()) {
+            return;
+        }
+        spawn_local(async move {
+            match api::save_sso(id, &request).await {
+                Ok(_) => {
+                    client_secret.set(String::new());
+                    toasts.show("Saved: single sign-on is on.");
+                    saved.run(());
+                }
+                Err(error) => form.fail(&error),
+            }
+            form.done();
+        });
+    };
+    view! {
+        <p>"Register Orgspace with your provider (Okta, Entra ID, Google Workspace, Keycloak…) as a web application with this redirect URI:"</p>
+        <p><code class="secret" aria-label="Redirect URI">{redirect_uri}</code></p>
+        <form on:submit=submit novalidate>
+            <FormFailure state=form />
+            <TextField label="Issuer URL".into() id="sso-issuer".into() field="issuer".into() value=issuer errors=form.errors hint="Like https://login.acme.com; its discovery document is read from it.".to_owned() />
+            <TextField label="Client ID".into() id="sso-client-id".into() field="client_id".into() value=client_id errors=form.errors />
+            <TextField label="Client secret".into() id="sso-client-secret".into() field="client_secret".into() value=client_secret errors=form.errors input_type="password" hint="Never shown again; enter it to save changes.".to_owned() />
+            <SelectField label="Role of new members" id="sso-role" value=role options=roles field=("default_role", form.errors) />
+            <SelectField label="Team of new members" id="sso-team" value=team options=team_options field=("default_team", form.errors) />
+            <div class="field checkbox">
+                <input type="checkbox" id="sso-required" prop:checked=move || required.get() on:change=move |ev| required.set(event_target_checked(&ev)) />
+                <label for="sso-required">"Require single sign-on for addresses on the verified domains"</label>
+                <p class="hint">"They can no longer sign in with a password or be invited by email. Owners with two-factor on keep their password, in case the provider is down."</p>
+            </div>
+            <button type="submit" class="button primary" disabled=move || form.busy.get()>"Save"</button>
+        </form>
+    }
+}
+
+/// A sign-in with the connection, in a new tab.
+#[component]
+fn SsoTest() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let form = FormState::new();
+    let test = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = domain::api::SsoStartRequest {
+            email: email.get_untracked(),
+        };
+        if !form.start(request.validate()) {
+            return;
+        }
+        spawn_local(async move {
+            match api::start_sso(&request.email).await {
+                Ok(redirect) => crate::browser::open_tab(&redirect.redirect_url),
+                Err(error) => form.fail(&error),
+            }
+            form.done();
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=test novalidate>
+            <FormFailure state=form />
+            <TextField label="Test with an address on your domain".into() id="sso-test-email".into() field="email".into() value=email errors=form.errors input_type="email" />
+            <button type="submit" class="button secondary">"Test sign-in (new tab)"</button>
+        </form>
     }
 }

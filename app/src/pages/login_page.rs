@@ -22,6 +22,8 @@ pub fn LoginPage() -> impl IntoView {
     let form = FormState::new();
     // The second factors offered once the password was right.
     let second_step = RwSignal::new(None::<Vec<Method>>);
+    // Signing in with the organization's identity provider instead.
+    let sso = RwSignal::new(false);
     leave_when_signed_in();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -51,6 +53,11 @@ pub fn LoginPage() -> impl IntoView {
                     password.set(String::new());
                     second_step.set(Some(challenge.methods));
                 }
+                // The address's organization signs it in with SSO: offer that.
+                Err(error) if error.code() == Some(ErrorCode::SsoRequired) => {
+                    form.failure.set(Some(error.message()));
+                    sso.set(true);
+                }
                 Err(error) => form.fail(&error),
             }
             form.done();
@@ -62,9 +69,10 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <main class="auth">
-            {move || match second_step.get() {
-                Some(methods) => view! { <SecondFactorForm methods restart /> }.into_any(),
-                None => view! {
+            {move || match (second_step.get(), sso.get()) {
+                (Some(methods), _) => view! { <SecondFactorForm methods restart /> }.into_any(),
+                (None, true) => view! { <SsoForm email form back=Callback::new(move |()| { form.failure.set(None); sso.set(false); }) /> }.into_any(),
+                (None, false) => view! {
                     <form class="panel auth-form" on:submit=submit novalidate>
                         <div class="brand-line"><span aria-hidden="true">"◆"</span>" Orgspace"</div>
                         <h1>"Sign in"</h1>
@@ -74,12 +82,59 @@ pub fn LoginPage() -> impl IntoView {
                         <button type="submit" class="button primary wide" disabled=move || form.busy.get()>
                             {move || if form.busy.get() { "Signing in…" } else { "Sign in" }}
                         </button>
+                        <button type="button" class="button secondary wide" on:click=move |_| { form.failure.set(None); sso.set(true); }>"Use single sign-on (SSO)"</button>
                         <p class="switch-form"><a href="/forgot-password">"Forgot password?"</a></p>
                         <p class="switch-form">"New to Orgspace? " <a href="/register">"Create an account"</a></p>
                     </form>
                 }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Single sign-on: the work address, then the organization's identity provider.
+#[component]
+fn SsoForm(
+    /// The address, shared with the password form.
+    email: RwSignal<String>,
+    /// The page's form state (its failure line carries why SSO is asked).
+    form: FormState,
+    /// Back to the password.
+    back: Callback<()>,
+) -> impl IntoView {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = domain::api::SsoStartRequest {
+            email: email.get_untracked(),
+        };
+        if !form.start(request.validate()) {
+            return;
+        }
+        spawn_local(async move {
+            match api::start_sso(&request.email).await {
+                // The provider's page; it sends the browser back signed in.
+                Ok(redirect) => crate::browser::go_to(&redirect.redirect_url),
+                Err(error) => {
+                    form.fail(&error);
+                    form.done();
+                }
+            }
+        });
+    };
+    view! {
+        <form class="panel auth-form" on:submit=submit novalidate>
+            <div class="brand-line"><span aria-hidden="true">"◆"</span>" Orgspace"</div>
+            <h1>"Sign in with SSO"</h1>
+            <p class="muted">"Your organization's identity provider signs you in: enter your work email."</p>
+            <FormFailure state=form />
+            <TextField label="Work email".into() id="sso-email".into() field="email".into() value=email errors=form.errors input_type="email" autocomplete="email" />
+            <button type="submit" class="button primary wide" disabled=move || form.busy.get()>
+                {move || if form.busy.get() { "Opening your provider…" } else { "Continue" }}
+            </button>
+            <p class="switch-form">
+                <button type="button" class="link-button" on:click=move |_| back.run(())>"Sign in with a password"</button>
+            </p>
+        </form>
     }
 }
 

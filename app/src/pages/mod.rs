@@ -19,6 +19,7 @@ pub mod role_preview_page;
 pub mod root_page;
 pub mod security_page;
 pub mod settings_page;
+pub mod sso_error_page;
 
 pub mod teams_page;
 pub mod two_factor_page;

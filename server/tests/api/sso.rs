@@ -389,7 +389,7 @@ async fn required_sso_refuses_passwords_and_invitations_but_leaves_owners_a_way_
     assert!(problem["detail"]
         .as_str()
         .unwrap()
-        .contains("Sign in with SSO"));
+        .contains("single sign-on (SSO)"));
     // A wrong password is still just a wrong password.
     let wrong = world
         .app
