@@ -53,8 +53,26 @@ ensure_wasm_bindgen() {
 ensure_node_modules() {
   if [ ! -x "$NODE_BIN/wasm-opt" ] || [ ! -d end2end/node_modules/playwright-core ] \
     || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
-    step "Installing npm packages (wasm-opt from binaryen, Playwright, axe-core, otpauth)"
+    step "Installing npm packages (wasm-opt from binaryen, Playwright, axe-core, otpauth, and the test identity providers oidc-provider and samlify)"
     (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+# samael (SAML sign-in) binds xmlsec and libxml2 with bindgen at build time.
+SAML_BUILD_PACKAGES="libxml2-dev libxmlsec1-dev libxmlsec1-openssl pkg-config libclang-dev clang"
+
+ensure_saml_build_libs() {
+  missing=""
+  for package in $SAML_BUILD_PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      missing="$missing $package"
+    fi
+  done
+  if [ -n "$missing" ]; then
+    step "Installing the C libraries SAML sign-in builds on (Debian packages:$missing)"
+    as_root apt-get update
+    # shellcheck disable=SC2086 # a list of package names
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
   fi
 }
 
@@ -194,6 +212,7 @@ check_app_budget() {
 }
 
 cmd_run() {
+  ensure_saml_build_libs
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
@@ -211,6 +230,7 @@ cmd_run() {
 # an Origin the CSRF check accepts (and mailed links open the dev server),
 # without trusting any other origin. DEV_PORT and ORGSPACE_ADDR move them.
 cmd_dev() {
+  ensure_saml_build_libs
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
@@ -227,6 +247,7 @@ cmd_dev() {
 }
 
 cmd_test() {
+  ensure_saml_build_libs
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen

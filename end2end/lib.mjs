@@ -259,3 +259,14 @@ export async function startOidcProvider(redirectUri) {
   const proc = await readyProcess(process.execPath, [join(here, 'idp', 'oidc.mjs'), String(port), clientId, clientSecret, redirectUri]);
   return { issuer: `http://127.0.0.1:${port}`, clientId, clientSecret, stop: proc.stop };
 }
+
+/** A real SAML 2.0 identity provider (end2end/idp/saml.mjs, samlify) named
+ * localhost like the server (the same site: the browser cookie that binds a
+ * sign-in follows the answer the provider's page posts back); its metadata. */
+export async function startSamlIdp() {
+  const port = await freePort();
+  const proc = await readyProcess(process.execPath, [join(here, 'idp', 'saml.mjs'), String(port), 'localhost']);
+  const base = `http://localhost:${port}`;
+  const metadata = await (await fetch(`http://127.0.0.1:${port}/metadata`)).text();
+  return { base, metadata, stop: proc.stop };
+}

@@ -178,6 +178,72 @@ pub fn email_domain(email: &str) -> Option<String> {
         .filter(|domain| !domain.is_empty())
 }
 
+/// Why a sign-in at an organization's identity provider signed no one in:
+/// the code in `/sso/error?code=…` and in the `sso.failed` activity entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SsoFailure {
+    /// The state or RelayState is unknown, used, or from another browser.
+    StateInvalid,
+    /// The sign-in took too long, or the provider's answer is out of its time.
+    Expired,
+    /// The provider refused or cancelled the sign-in.
+    ProviderRefused,
+    /// The provider's answer did not check out (OpenID: the code or ID token).
+    TokenRefused,
+    /// SAML: the answer is not signed by the organization's provider.
+    SignatureInvalid,
+    /// SAML: the answer was meant for another service (audience, recipient,
+    /// destination) or comes from another provider (issuer).
+    AudienceMismatch,
+    /// SAML: this assertion was used before.
+    Replayed,
+    /// The provider did not vouch for the address.
+    EmailUnverified,
+    /// The address is not on a verified domain of the organization.
+    DomainMismatch,
+    /// No seat, or the person is in as many organizations as allowed.
+    JoinRefused,
+    /// The provider or the connection could not be used.
+    Unavailable,
+}
+
+impl SsoFailure {
+    pub const ALL: [SsoFailure; 11] = [
+        Self::StateInvalid,
+        Self::Expired,
+        Self::ProviderRefused,
+        Self::TokenRefused,
+        Self::SignatureInvalid,
+        Self::AudienceMismatch,
+        Self::Replayed,
+        Self::EmailUnverified,
+        Self::DomainMismatch,
+        Self::JoinRefused,
+        Self::Unavailable,
+    ];
+
+    pub const fn id(self) -> &'static str {
+        match self {
+            Self::StateInvalid => "state_invalid",
+            Self::Expired => "expired",
+            Self::ProviderRefused => "provider_refused",
+            Self::TokenRefused => "token_refused",
+            Self::SignatureInvalid => "signature_invalid",
+            Self::AudienceMismatch => "audience_mismatch",
+            Self::Replayed => "replayed",
+            Self::EmailUnverified => "email_unverified",
+            Self::DomainMismatch => "domain_mismatch",
+            Self::JoinRefused => "join_refused",
+            Self::Unavailable => "unavailable",
+        }
+    }
+
+    /// The failure with this code; `None` for anything else.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.id() == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +320,15 @@ mod tests {
         assert_eq!(email_domain("a@b@acme.com"), Some("acme.com".into()));
         assert_eq!(email_domain("nobody"), None);
         assert_eq!(email_domain("nobody@"), None);
+    }
+
+    #[test]
+    fn every_sso_failure_has_one_code() {
+        let codes: std::collections::HashSet<_> = SsoFailure::ALL.iter().map(|f| f.id()).collect();
+        assert_eq!(codes.len(), SsoFailure::ALL.len());
+        for failure in SsoFailure::ALL {
+            assert_eq!(SsoFailure::parse(failure.id()), Some(failure));
+        }
+        assert_eq!(SsoFailure::parse("<script>"), None);
     }
 }

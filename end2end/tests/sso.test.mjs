@@ -1,20 +1,22 @@
-// Issue 16, single sign-on with OpenID Connect: an Owner whose domain is
-// verified (on a real DNS server) configures the organization's provider (a
-// real one: panva's certified oidc-provider) on the Domains page; a new
-// colleague signs in with SSO from the sign-in page, logs in at the provider
-// and lands in the organization with the default role. A forged return is
-// explained, not signed in.
+// Issue 16, single sign-on: an Owner whose domain is verified (on a real DNS
+// server) configures the organization's provider on the Domains page — an
+// OpenID provider (panva's certified oidc-provider) for Acme, a SAML 2.0
+// identity provider (samlify) for Globex; a new colleague signs in with SSO
+// from the sign-in page, signs in at the provider and lands in the
+// organization with the default role. A forged return is explained, not
+// signed in.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useServerAndBrowser, signedUp, screenshot, assertAccessible, visible, startDnsServer, startOidcProvider, ADDRESS } from '../lib.mjs';
+import { useServerAndBrowser, signedUp, screenshot, assertAccessible, visible, startDnsServer, startOidcProvider, startSamlIdp, ADDRESS } from '../lib.mjs';
 
 const dns = await startDnsServer();
 const env = useServerAndBrowser({ ORGSPACE_DNS_SERVER: `127.0.0.1:${dns.port}` });
 let provider;
-after(() => { dns.stop(); provider?.stop(); });
+let samlIdp;
+after(() => { dns.stop(); provider?.stop(); samlIdp?.stop(); });
 
 test('a new colleague signs in with SSO and joins with the default role', async () => {
   const { server, browser } = env;
@@ -35,7 +37,7 @@ test('a new colleague signs in with SSO and joins with the default role', async 
   // The Owner connects the provider.
   const page = olga.page;
   await page.goto(`${server.url}/a/${org}/domains`);
-  await visible(page.getByRole('heading', { level: 2, name: 'Single sign-on (OpenID Connect)' }), 'the SSO panel');
+  await visible(page.getByRole('heading', { level: 2, name: 'Single sign-on' }), 'the SSO panel');
   assert.equal(await page.getByLabel('Redirect URI').textContent(), `${server.url}/api/sso/oidc/callback`);
   await page.getByLabel('Issuer URL').fill(provider.issuer);
   await page.getByLabel('Client ID').fill(provider.clientId);
@@ -86,3 +88,72 @@ test('a new colleague signs in with SSO and joins with the default role', async 
   assert.equal((await stranger.request.get(`${server.url}/api/me`)).status(), 401);
   for (const context of [olga.context, nina, stranger]) await context.close();
 });
+
+test('with SAML 2.0: the Owner pastes the provider metadata and a colleague signs in', async () => {
+  const { server, browser } = env;
+  samlIdp = await startSamlIdp();
+  const gina = await signedUp(browser, server, {
+    email: 'gina@globex.test', name: 'Gina Owner', account_type: 'organization',
+    organization: { name: 'Globex', region: 'eu-central', billing_address: ADDRESS },
+  });
+  const org = gina.me.accounts.find((a) => a.kind === 'organization').id;
+  const api = (path) => `${server.url}/api/accounts/${org}${path}`;
+  const domain = await (await gina.context.request.post(api('/domains'), { data: { domain: 'globex.test' } })).json();
+  dns.publish({ '_orgspace-challenge.globex.test': [domain.txt_value] });
+  assert.equal((await gina.context.request.post(api(`/domains/${domain.id}/verify`))).status(), 200);
+
+  // The Owner chooses SAML, copies what the provider needs, pastes its metadata.
+  const page = gina.page;
+  await page.goto(`${server.url}/a/${org}/domains`);
+  await visible(page.getByRole('heading', { level: 2, name: 'Single sign-on' }), 'the SSO panel');
+  await page.getByLabel('Protocol').selectOption('saml');
+  const metadataUrl = `${server.url}/api/sso/${org}/saml/metadata`;
+  await visible(page.getByText(metadataUrl, { exact: true }).first(), 'the entity ID to give the provider');
+  await visible(page.getByText(`${server.url}/api/sso/saml/acs`, { exact: true }), 'the ACS URL');
+  await page.getByLabel('Identity provider metadata (XML)').fill('<not metadata');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await visible(page.getByText(/is not SAML metadata XML/), 'bad metadata is explained at the field');
+  await page.getByLabel('Identity provider metadata (XML)').fill(samlIdp.metadata);
+  await page.getByLabel('Role of new members').selectOption('admin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await visible(page.getByRole('status').getByText('Saved: single sign-on is on.'), 'saved');
+  await visible(page.getByText(`${samlIdp.base}/sso`), 'where the provider signs people in');
+  await screenshot(page, 'domains-saml');
+  await assertAccessible(page, 'the SAML connection form');
+
+  // Sven, new, signs in with SSO: at the provider, then back through the ACS.
+  const [sven, v] = await atSamlIdp(browser, server, 'sven@globex.test');
+  await v.getByLabel('Password').fill('his password at the provider');
+  await v.getByRole('button', { name: 'Sign in' }).click();
+  await v.waitForURL(new RegExp(`/a/${org}/members$`));
+  await visible(v.getByRole('heading', { level: 1, name: 'Members' }), 'Sven is in Globex');
+  await screenshot(v, 'saml-signed-in');
+  const me = await (await sven.request.get(`${server.url}/api/me`)).json();
+  assert.equal(me.user.email, 'sven@globex.test');
+  assert.equal(me.user.email_verified, true);
+  assert.equal(me.accounts.find((a) => a.id === org).role, 'admin');
+
+  // An answer signed with another key is refused and explained.
+  const [eve, e] = await atSamlIdp(browser, server, 'eve@globex.test');
+  await e.getByLabel('Answer').selectOption('impostor');
+  await e.getByRole('button', { name: 'Sign in' }).click();
+  await e.waitForURL(/\/sso\/error\?code=signature_invalid$/);
+  await visible(e.getByRole('heading', { level: 1, name: 'The answer was not signed by your identity provider' }), 'explained');
+  await assertAccessible(e, 'the SAML error page');
+  assert.equal((await eve.request.get(`${server.url}/api/me`)).status(), 401);
+  for (const context of [gina.context, sven, eve]) await context.close();
+});
+
+/** A new browser that starts SSO for `email` on the sign-in page and is at
+ * the SAML provider's form with the address filled in: [context, page]. */
+async function atSamlIdp(browser, server, email) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('button', { name: 'Use single sign-on (SSO)' }).click();
+  await page.getByLabel('Work email').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL((url) => url.origin === samlIdp.base);
+  await page.getByLabel('Email').fill(email);
+  return [context, page];
+}

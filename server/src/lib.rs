@@ -12,6 +12,7 @@ pub mod mail;
 pub mod oidc;
 pub mod operations;
 pub mod payments;
+pub mod saml;
 pub mod secrets;
 pub mod seed;
 pub mod store;

@@ -76,6 +76,46 @@ pub fn TextField(
     }
 }
 
+/// A multi-line text input with a label, a hint and an inline error.
+#[component]
+pub fn TextAreaField(
+    /// The visible label, which is also the text area's accessible name.
+    #[prop(into)]
+    label: String,
+    /// The element id (unique on the page).
+    #[prop(into)]
+    id: String,
+    /// The request field it fills, to find its error.
+    field: &'static str,
+    /// The value, two-way.
+    value: RwSignal<String>,
+    /// The form's current field errors.
+    errors: RwSignal<Vec<FieldError>>,
+    /// Visible lines.
+    #[prop(default = 6)]
+    rows: u32,
+    /// A hint under the field.
+    #[prop(optional, into)]
+    hint: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = Memo::new(move |_| errors.with(|errors| error_for(errors, field)));
+    let described_by = hint.is_some().then(|| hint_id.clone());
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=field rows=rows spellcheck="false"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-describedby=described_by
+                aria-invalid=move || error.get().is_some().then_some("true")></textarea>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
 /// A select with a label and, when it fills a request field, its inline error.
 #[component]
 pub fn SelectField(

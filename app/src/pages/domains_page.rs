@@ -1,18 +1,20 @@
 //! `/a/{org}/domains`: the domains an organization proves it owns by a DNS TXT
 //! record, and single sign-on for their addresses through the organization's
-//! OpenID provider (SPEC §16). Owners only.
+//! identity provider, OpenID Connect or SAML 2.0 (SPEC §16). Owners only.
 
 use crate::api;
-use crate::components::field::SelectField;
-use crate::components::field::TextField;
+use crate::components::field::{SelectField, TextAreaField, TextField};
 use crate::components::form_state::{FormFailure, FormState};
 use crate::components::loaded::{load, Loaded};
 use crate::components::page_head::{DeniedNotice, PageHead};
 use crate::current_account::{use_current_account, use_denial};
 use crate::format::short_time;
 use crate::toast::use_toasts;
-use domain::api::{DomainView, NewDomainRequest, SsoConnectionRequest, SsoConnectionView};
+use domain::api::{
+    DomainView, NewDomainRequest, SamlServiceProvider, SsoConnectionRequest, SsoConnectionView,
+};
 use domain::sso::DomainStatus;
+use domain::FieldError;
 use domain::{AccountId, OrgRole, Permission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -180,8 +182,8 @@ fn DomainRow(
     }
 }
 
-/// The organization's OpenID provider: its settings, what to register there,
-/// a test sign-in in a new tab, and removing it.
+/// The organization's identity provider: its settings, what to register
+/// there, a test sign-in in a new tab, and removing it.
 #[component]
 fn SsoPanel(
     /// The organization.
@@ -203,7 +205,7 @@ fn SsoPanel(
     view! {
         <section class="panel" aria-labelledby="sso-title">
             <div class="section-head">
-                <h2 id="sso-title">"Single sign-on (OpenID Connect)"</h2>
+                <h2 id="sso-title">"Single sign-on"</h2>
                 <Loaded resource=connection let:current>
                     {current.as_ref().map(|c| if c.required {
                         view! { <span class="badge ok">"Required"</span> }.into_any()
@@ -235,9 +237,17 @@ fn SsoForm(
 ) -> impl IntoView {
     let toasts = use_toasts();
     let field = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
-    let issuer = field(current.as_ref().map(|c| c.issuer.clone()));
-    let client_id = field(current.as_ref().map(|c| c.client_id.clone()));
+    let kind = field(
+        current
+            .as_ref()
+            .map(|c| c.kind.clone())
+            .or(Some("oidc".into())),
+    );
+    let oidc = current.as_ref().filter(|c| c.kind == "oidc");
+    let issuer = field(oidc.map(|c| c.issuer.clone()));
+    let client_id = field(oidc.map(|c| c.client_id.clone()));
     let client_secret = RwSignal::new(String::new());
+    let metadata = field(current.as_ref().and_then(|c| c.idp_metadata_xml.clone()));
     let role = field(
         current
             .as_ref()
@@ -263,17 +273,25 @@ fn SsoForm(
         .into_iter()
         .map(|r| (r.id().to_owned(), r.label().to_owned()))
         .collect();
-    let redirect_uri = current
+    let protocols = vec![
+        ("oidc".to_owned(), "OpenID Connect".to_owned()),
+        ("saml".to_owned(), "SAML 2.0".to_owned()),
+    ];
+    let origin = crate::browser::origin();
+    let redirect_uri = format!("{origin}/api/sso/oidc/callback");
+    let service_provider = current
         .as_ref()
-        .map(|c| c.redirect_uri.clone())
-        .unwrap_or_else(|| format!("{}/api/sso/oidc/callback", crate::browser::origin()));
+        .and_then(|c| c.service_provider.clone())
+        .unwrap_or_else(|| service_provider_of(&origin, id));
+    let idp_sso_url = current.as_ref().and_then(|c| c.idp_sso_url.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = SsoConnectionRequest {
-            kind: "oidc".into(),
+            kind: kind.get_untracked(),
             issuer: issuer.get_untracked(),
             client_id: client_id.get_untracked(),
             client_secret: client_secret.get_untracked(),
+            idp_metadata_xml: metadata.get_untracked(),
             default_role: Some(role.get_untracked()),
             default_team: Some(team.get_untracked()).filter(|t| !t.is_empty()),
             required: required.get_untracked(),
@@ -294,13 +312,17 @@ fn SsoForm(
         });
     };
     view! {
-        <p>"Register Orgspace with your provider (Okta, Entra ID, Google Workspace, Keycloak…) as a web application with this redirect URI:"</p>
-        <p><code class="secret" aria-label="Redirect URI">{redirect_uri}</code></p>
         <form on:submit=submit novalidate>
             <FormFailure state=form />
-            <TextField label="Issuer URL".into() id="sso-issuer".into() field="issuer".into() value=issuer errors=form.errors hint="Like https://login.acme.com; its discovery document is read from it.".to_owned() />
-            <TextField label="Client ID".into() id="sso-client-id".into() field="client_id".into() value=client_id errors=form.errors />
-            <TextField label="Client secret".into() id="sso-client-secret".into() field="client_secret".into() value=client_secret errors=form.errors input_type="password" hint="Never shown again; enter it to save changes.".to_owned() />
+            <SelectField label="Protocol" id="sso-kind" value=kind options=protocols field=("type", form.errors) />
+            {move || match kind.get().as_str() {
+                "saml" => view! {
+                    <SamlFields service_provider=service_provider.clone() idp_sso_url=idp_sso_url.clone() metadata errors=form.errors />
+                }.into_any(),
+                _ => view! {
+                    <OidcFields redirect_uri=redirect_uri.clone() issuer client_id client_secret errors=form.errors />
+                }.into_any(),
+            }}
             <SelectField label="Role of new members" id="sso-role" value=role options=roles field=("default_role", form.errors) />
             <SelectField label="Team of new members" id="sso-team" value=team options=team_options field=("default_team", form.errors) />
             <div class="field checkbox">
@@ -310,6 +332,86 @@ fn SsoForm(
             </div>
             <button type="submit" class="button primary" disabled=move || form.busy.get()>"Save"</button>
         </form>
+    }
+}
+
+/// Orgspace as the SAML service provider of organization `id`, served at `origin`
+/// (the server says the same once a connection is saved).
+pub fn service_provider_of(origin: &str, id: AccountId) -> SamlServiceProvider {
+    let metadata_url = format!("{origin}/api/sso/{id}/saml/metadata");
+    SamlServiceProvider {
+        entity_id: metadata_url.clone(),
+        metadata_url,
+        acs_url: format!("{origin}/api/sso/saml/acs"),
+    }
+}
+
+/// What to register at an OpenID provider, and the client it gives back.
+#[component]
+fn OidcFields(
+    /// The callback to register.
+    redirect_uri: String,
+    issuer: RwSignal<String>,
+    client_id: RwSignal<String>,
+    client_secret: RwSignal<String>,
+    /// The form's errors.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    view! {
+        <p>"Register Orgspace with your provider (Okta, Entra ID, Google Workspace, Keycloak…) as a web application with this redirect URI:"</p>
+        <p><code class="secret" aria-label="Redirect URI">{redirect_uri}</code></p>
+        <TextField label="Issuer URL".into() id="sso-issuer".into() field="issuer".into() value=issuer errors hint="Like https://login.acme.com; its discovery document is read from it.".to_owned() />
+        <TextField label="Client ID".into() id="sso-client-id".into() field="client_id".into() value=client_id errors />
+        <TextField label="Client secret".into() id="sso-client-secret".into() field="client_secret".into() value=client_secret errors input_type="password" hint="Never shown again; enter it to save changes.".to_owned() />
+    }
+}
+
+/// A value to give another system, and a button that copies it.
+#[component]
+fn CopyCode(
+    text: String,
+    /// What it is, for the button's accessible name and the toast.
+    what: &'static str,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let copied = text.clone();
+    let copy = move |_| {
+        let text = copied.clone();
+        spawn_local(async move {
+            if crate::browser::copy(&text).await {
+                toasts.show(format!("Copied the {what}."));
+            }
+        });
+    };
+    view! {
+        <code>{text}</code>
+        <button type="button" class="button secondary small" on:click=copy>"Copy"<span class="sr-only">{format!(" the {what}")}</span></button>
+    }
+}
+
+/// What to register at a SAML identity provider, and its metadata.
+#[component]
+fn SamlFields(
+    /// Orgspace as the provider sees it.
+    service_provider: SamlServiceProvider,
+    /// Where the saved provider signs people in.
+    idp_sso_url: Option<String>,
+    metadata: RwSignal<String>,
+    /// The form's errors.
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    view! {
+        <p>"Add Orgspace to your identity provider as a SAML 2.0 application (or give it the metadata URL), signing assertions, with the email address as NameID:"</p>
+        <dl class="record">
+            <dt>"Entity ID"</dt><dd><CopyCode text=service_provider.entity_id what="Entity ID" /></dd>
+            <dt>"ACS URL (HTTP-POST)"</dt><dd><CopyCode text=service_provider.acs_url what="ACS URL" /></dd>
+            <dt>"Metadata URL"</dt><dd><CopyCode text=service_provider.metadata_url what="metadata URL" /></dd>
+        </dl>
+        <TextAreaField label="Identity provider metadata (XML)" id="sso-idp-metadata" field="idp_metadata_xml" value=metadata errors rows=6
+            hint="Paste the metadata your provider exports: its entity ID, single sign-on URL (HTTP-Redirect) and signing certificate." />
+        {idp_sso_url.map(|url| view! {
+            <p class="hint">"Saved: people sign in at " <code>{url}</code></p>
+        })}
     }
 }
 

@@ -10,18 +10,23 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// `POST /api/accounts/{id}/sso`: the identity provider and what a new
-/// member gets. (OpenID Connect; SAML 2.0 is the next step of SPEC §16.)
+/// member gets: OpenID Connect (`issuer`, `client_id`, `client_secret`) or
+/// SAML 2.0 (`idp_metadata_xml`).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SsoConnectionRequest {
-    /// `oidc`.
+    /// `oidc` or `saml`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The OpenID provider's issuer; its discovery document is read from it.
+    /// OpenID Connect: the provider's issuer; its discovery document is read from it.
     pub issuer: String,
+    /// OpenID Connect: this deployment's client at the provider.
     pub client_id: String,
     pub client_secret: String,
+    /// SAML 2.0: the identity provider's metadata (its entity id, single
+    /// sign-on URL and signing certificate), as the provider exports it.
+    pub idp_metadata_xml: String,
     /// The role of members who join by signing in; `viewer` when absent.
     pub default_role: Option<String>,
     /// A team they join too.
@@ -37,6 +42,7 @@ impl fmt::Debug for SsoConnectionRequest {
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
             .field("client_secret", &"***")
+            .field("idp_metadata_xml", &self.idp_metadata_xml.len())
             .field("default_role", &self.default_role)
             .field("default_team", &self.default_team)
             .field("required", &self.required)
@@ -44,24 +50,57 @@ impl fmt::Debug for SsoConnectionRequest {
     }
 }
 
-/// A checked connection.
+/// The largest IdP metadata document accepted (real ones are a few KB; a
+/// federation's aggregate is not an organization's provider).
+pub const MAX_IDP_METADATA_BYTES: usize = 256 * 1024;
+
+/// How Orgspace talks to the identity provider.
 #[derive(Clone, PartialEq, Eq)]
+pub enum SsoProtocol {
+    Oidc {
+        issuer: String,
+        client_id: String,
+        client_secret: String,
+    },
+    /// The metadata is read by the server (its XML is not `domain`'s).
+    Saml { idp_metadata_xml: String },
+}
+
+impl SsoProtocol {
+    /// `oidc` or `saml`, as on the wire.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Self::Oidc { .. } => "oidc",
+            Self::Saml { .. } => "saml",
+        }
+    }
+}
+
+impl fmt::Debug for SsoProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Oidc {
+                issuer, client_id, ..
+            } => f
+                .debug_struct("Oidc")
+                .field("issuer", issuer)
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
+            Self::Saml { idp_metadata_xml } => f
+                .debug_struct("Saml")
+                .field("idp_metadata_bytes", &idp_metadata_xml.len())
+                .finish(),
+        }
+    }
+}
+
+/// A checked connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoConnection {
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
+    pub protocol: SsoProtocol,
     pub default_role: OrgRole,
     pub default_team: Option<TeamId>,
     pub required: bool,
-}
-
-impl fmt::Debug for SsoConnection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoConnection")
-            .field("issuer", &self.issuer)
-            .field("client_id", &self.client_id)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Whether an issuer URL may be used: `https://`, or `http://` on loopback
@@ -102,19 +141,49 @@ impl SsoConnectionRequest {
     /// Every bad field at once.
     pub fn validate(&self) -> Result<SsoConnection, Vec<FieldError>> {
         let mut errors = Errors::default();
-        if self.kind != "oidc" {
-            errors.push(
-                "type".into(),
-                "must be oidc (OpenID Connect); SAML 2.0 connections are not available yet",
-            );
-        }
-        let issuer = errors.field("", "issuer", check_issuer(&self.issuer));
-        if self.client_id.trim().is_empty() {
-            errors.push("client_id".into(), "is required");
-        }
-        if self.client_secret.is_empty() {
-            errors.push("client_secret".into(), "is required");
-        }
+        let protocol = match self.kind.as_str() {
+            "oidc" => {
+                let issuer = errors.field("", "issuer", check_issuer(&self.issuer));
+                if self.client_id.trim().is_empty() {
+                    errors.push("client_id".into(), "is required");
+                }
+                if self.client_secret.is_empty() {
+                    errors.push("client_secret".into(), "is required");
+                }
+                issuer.map(|issuer| SsoProtocol::Oidc {
+                    issuer,
+                    client_id: self.client_id.trim().to_owned(),
+                    client_secret: self.client_secret.clone(),
+                })
+            }
+            "saml" => {
+                let xml = self.idp_metadata_xml.trim();
+                if xml.is_empty() {
+                    errors.push(
+                        "idp_metadata_xml".into(),
+                        "is required: the metadata XML your identity provider exports",
+                    );
+                    None
+                } else if xml.len() > MAX_IDP_METADATA_BYTES {
+                    errors.push(
+                        "idp_metadata_xml".into(),
+                        "is longer than 256 KB: paste your provider's own metadata, not a federation's",
+                    );
+                    None
+                } else {
+                    Some(SsoProtocol::Saml {
+                        idp_metadata_xml: xml.to_owned(),
+                    })
+                }
+            }
+            _ => {
+                errors.push(
+                    "type".into(),
+                    "must be oidc (OpenID Connect) or saml (SAML 2.0)",
+                );
+                None
+            }
+        };
         let default_role = match self.default_role.as_deref() {
             None => Some(OrgRole::Viewer),
             Some(text) => match text.parse::<OrgRole>() {
@@ -142,12 +211,10 @@ impl SsoConnectionRequest {
                 }
             },
         };
-        match (issuer, default_role, default_team) {
-            (Some(issuer), Some(default_role), Some(default_team)) if errors.is_empty() => {
+        match (protocol, default_role, default_team) {
+            (Some(protocol), Some(default_role), Some(default_team)) if errors.is_empty() => {
                 Ok(SsoConnection {
-                    issuer,
-                    client_id: self.client_id.trim().to_owned(),
-                    client_secret: self.client_secret.clone(),
+                    protocol,
                     default_role,
                     default_team,
                     required: self.required,
@@ -162,17 +229,44 @@ impl SsoConnectionRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SsoConnectionView {
+    /// `oidc` or `saml`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The OpenID provider's issuer, or the SAML identity provider's entity id.
     pub issuer: String,
+    /// OpenID Connect only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_id: String,
     pub default_role: OrgRole,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_team: Option<TeamId>,
     pub required: bool,
-    /// Where the provider sends people back: register it with the provider.
+    /// Where the provider sends people back: register it with the provider
+    /// (OpenID Connect: the callback; SAML: the assertion consumer service).
     pub redirect_uri: String,
+    /// SAML only: what the identity provider needs to know about Orgspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_provider: Option<SamlServiceProvider>,
+    /// SAML only: where the identity provider signs people in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_sso_url: Option<String>,
+    /// SAML only: the identity provider's metadata as saved (public, unlike
+    /// an OpenID client secret: shown to edit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_metadata_xml: Option<String>,
     pub created_at: Timestamp,
+}
+
+/// Orgspace as a SAML service provider of one organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SamlServiceProvider {
+    /// The entity id (the metadata's own URL).
+    pub entity_id: String,
+    /// The metadata to give the identity provider.
+    pub metadata_url: String,
+    /// The assertion consumer service (HTTP-POST binding).
+    pub acs_url: String,
 }
 
 /// `POST /api/auth/sso`.
@@ -217,29 +311,30 @@ mod tests {
     #[test]
     fn a_connection_names_a_provider_and_what_new_members_get() {
         let checked = request().validate().unwrap();
-        assert_eq!(checked.issuer, "https://login.acme.com");
-        assert_eq!(checked.client_id, "orgspace");
+        let SsoProtocol::Oidc {
+            issuer, client_id, ..
+        } = &checked.protocol
+        else {
+            panic!("an OpenID connection: {checked:?}");
+        };
+        assert_eq!(issuer, "https://login.acme.com");
+        assert_eq!(client_id, "orgspace");
+        assert_eq!(checked.protocol.id(), "oidc");
         assert_eq!(checked.default_role, OrgRole::Viewer);
         assert!(!format!("{:?}{:?}", request(), checked).contains("s3cret"));
         let bad = SsoConnectionRequest {
-            kind: "saml".into(),
+            kind: "oidc".into(),
             issuer: "http://login.acme.com".into(),
             client_id: " ".into(),
             client_secret: String::new(),
+            idp_metadata_xml: String::new(),
             default_role: Some("owner".into()),
             default_team: Some("nope".into()),
             required: true,
         };
-        let fields: Vec<String> = bad
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
         assert_eq!(
-            fields,
+            fields(&bad),
             [
-                "type",
                 "issuer",
                 "client_id",
                 "client_secret",
@@ -247,6 +342,49 @@ mod tests {
                 "default_team"
             ]
         );
+        let unknown = SsoConnectionRequest {
+            kind: "ldap".into(),
+            ..request()
+        };
+        assert_eq!(fields(&unknown), ["type"]);
+    }
+
+    fn fields(request: &SsoConnectionRequest) -> Vec<String> {
+        request
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_saml_connection_carries_the_providers_metadata() {
+        let saml = SsoConnectionRequest {
+            kind: "saml".into(),
+            idp_metadata_xml: "  <EntityDescriptor/>\n".into(),
+            default_role: Some("admin".into()),
+            ..Default::default()
+        };
+        let checked = saml.validate().unwrap();
+        assert_eq!(
+            checked.protocol,
+            SsoProtocol::Saml {
+                idp_metadata_xml: "<EntityDescriptor/>".into()
+            }
+        );
+        assert_eq!(checked.protocol.id(), "saml");
+        assert_eq!(checked.default_role, OrgRole::Admin);
+        let empty = SsoConnectionRequest {
+            idp_metadata_xml: " ".into(),
+            ..saml.clone()
+        };
+        assert_eq!(fields(&empty), ["idp_metadata_xml"]);
+        let huge = SsoConnectionRequest {
+            idp_metadata_xml: "x".repeat(MAX_IDP_METADATA_BYTES + 1),
+            ..saml
+        };
+        assert_eq!(fields(&huge), ["idp_metadata_xml"]);
     }
 
     #[test]

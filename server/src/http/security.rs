@@ -10,12 +10,15 @@ use axum::response::{IntoResponse, Response};
 
 /// Refuses a state-changing request sent from another site: `Sec-Fetch-Site:
 /// cross-site`, or an `Origin` that is neither this server (by its `Host`) nor the
-/// configured public URL.
+/// configured public URL. The one exception is SAML's assertion consumer
+/// service, which a provider's page posts to from its own site by design; a
+/// post there signs in only with the provider's signed answer to the request
+/// this very browser started (`http::sso`).
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) || request.uri().path() == super::sso::SAML_ACS_PATH;
     if !safe {
         let headers = request.headers();
         let cross_site = headers

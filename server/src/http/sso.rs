@@ -1,9 +1,10 @@
-//! Single sign-on (SPEC §16): an organization's OpenID Connect connection
-//! (Owners), and signing in through it — `POST /api/auth/sso` sends the
-//! browser to the provider, which returns it to `GET /api/sso/oidc/callback`.
-//! The state is single use and bound to the browser that started (a cookie);
-//! every failure lands on the app's explanation page and is logged as
-//! `sso.failed` with its reason (never a token).
+//! Single sign-on (SPEC §16): an organization's OpenID Connect or SAML 2.0
+//! connection (Owners), and signing in through it — `POST /api/auth/sso`
+//! sends the browser to the provider, which returns it to
+//! `GET /api/sso/oidc/callback` or posts its answer to `POST /api/sso/saml/acs`.
+//! The state (RelayState) is single use and bound to the browser that started
+//! (a cookie); every failure lands on the app's explanation page and is
+//! logged as `sso.failed` with its reason (never a token or an assertion).
 
 use super::extract::{cookie, ApiJson, ApiPath, ApiQuery, AuthUser, ClientInfo};
 use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
@@ -15,25 +16,33 @@ use crate::oidc::{self, Provider};
 use crate::operations::sso::{sign_in, Vouched};
 use crate::operations::users::Client;
 use crate::operations::{AccountTx, Change};
+use crate::saml::{self, Endpoints};
 use crate::secrets::{random_token, token_hash};
-use crate::store::sso::{delete_connection, save_connection, ConnectionRow, PendingSso};
+use crate::store::sso::{
+    delete_connection, remember_assertion, save_connection, ConnectionRow, PendingSso,
+};
 use crate::store::teams::team_name;
 use crate::store::{Store, Target};
+use axum::extract::rejection::FormRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Form, Json, Router};
 use domain::activity::Event;
-use domain::api::{SsoConnectionRequest, SsoConnectionView, SsoRedirect, SsoStartRequest};
-use domain::sso::email_domain;
+use domain::api::{
+    SsoConnectionRequest, SsoConnectionView, SsoProtocol, SsoRedirect, SsoStartRequest,
+};
+use domain::sso::{email_domain, SsoFailure};
 use domain::text::Email;
-use domain::{AccountId, ErrorCode, FieldError, Permission};
+use domain::{AccountId, ErrorCode, FieldError, Permission, Timestamp};
 use serde::Deserialize;
 use serde_json::json;
 
 /// The cookie that binds a sign-in at the provider to the browser that began it.
 const BROWSER_COOKIE: &str = "orgspace_sso";
+/// Where SAML identity providers post their answers (cross-site by design).
+pub const SAML_ACS_PATH: &str = "/api/sso/saml/acs";
 /// How long a sign-in may take at the provider.
 const SSO_SECONDS: i64 = 600;
 
@@ -45,10 +54,33 @@ pub fn router() -> Router<AppState> {
         )
         .route("/auth/sso", post(start))
         .route("/sso/oidc/callback", get(callback))
+        .route("/sso/{id}/saml/metadata", get(saml_metadata))
+        .route("/sso/saml/acs", post(saml_acs))
 }
 
 fn redirect_uri(state: &AppState) -> String {
     format!("{}/api/sso/oidc/callback", state.config.base_url())
+}
+
+fn saml_endpoints(state: &AppState, account: AccountId) -> Endpoints {
+    Endpoints::new(&state.config.base_url(), account)
+}
+
+/// The OpenID provider of a connection (`None` for SAML).
+fn oidc_provider<'a>(protocol: &'a SsoProtocol, redirect_uri: &'a str) -> Option<Provider<'a>> {
+    match protocol {
+        SsoProtocol::Oidc {
+            issuer,
+            client_id,
+            client_secret,
+        } => Some(Provider {
+            issuer,
+            client_id,
+            client_secret,
+            redirect_uri,
+        }),
+        SsoProtocol::Saml { .. } => None,
+    }
 }
 
 /// The organization's connection (Owners).
@@ -71,11 +103,12 @@ pub async fn get_connection(
         .sso_connection(id)
         .await?
         .ok_or(ApiError::NotFound("single sign-on connection"))?;
-    Ok(Json(row.view(redirect_uri(&state))))
+    Ok(Json(row.view(&state.config.base_url())))
 }
 
-/// Creates or replaces the connection; the provider's discovery document is
-/// read first, so a mistyped issuer is told at once.
+/// Creates or replaces the connection; an OpenID provider's discovery
+/// document is read first and a SAML provider's metadata checked, so a
+/// mistyped issuer or a metadata without a certificate is told at once.
 #[utoipa::path(post, path = "/api/accounts/{id}/sso", tag = "sso", request_body = SsoConnectionRequest,
     params(("id" = AccountId, Path, description = "Account id")),
     responses((status = 200, description = "Saved", body = SsoConnectionView),
@@ -92,16 +125,25 @@ pub async fn save(
         .await?
         .decide(Permission::ManageSecurity)?;
     let connection = request.validate().map_err(ApiError::Invalid)?;
-    let provider = Provider {
-        issuer: &connection.issuer,
-        client_id: &connection.client_id,
-        client_secret: &connection.client_secret,
-        redirect_uri: &redirect_uri(&state),
+    let redirect = redirect_uri(&state);
+    let issuer = match (
+        &connection.protocol,
+        oidc_provider(&connection.protocol, &redirect),
+    ) {
+        (_, Some(provider)) => {
+            if let Err(why) = oidc::authorize(&provider, "probe@orgspace.invalid").await {
+                let message = format!("is not an OpenID provider Orgspace can use ({})", why.0);
+                return Err(ApiError::Invalid(vec![FieldError::new("issuer", message)]));
+            }
+            provider.issuer.to_owned()
+        }
+        (SsoProtocol::Saml { idp_metadata_xml }, None) => {
+            saml::read_idp_metadata(idp_metadata_xml)
+                .map_err(|why| ApiError::Invalid(vec![FieldError::new("idp_metadata_xml", why)]))?
+                .entity_id
+        }
+        (SsoProtocol::Oidc { .. }, None) => unreachable!("an OpenID connection has a provider"),
     };
-    if let Err(why) = oidc::authorize(&provider, "probe@orgspace.invalid").await {
-        let message = format!("is not an OpenID provider Orgspace can use ({})", why.0);
-        return Err(ApiError::Invalid(vec![FieldError::new("issuer", message)]));
-    }
     let mut tx =
         AccountTx::open(&state.store, caller.actor(), id, Permission::ManageSecurity).await?;
     if let Some(team) = connection.default_team {
@@ -111,9 +153,9 @@ pub async fn save(
         }
     }
     let now = tx.now();
-    save_connection(tx.tx(), id, &connection, now).await?;
+    save_connection(tx.tx(), id, &connection, &issuer, now).await?;
     let payload = json!({
-        "type": "oidc", "issuer": connection.issuer, "client_id": connection.client_id,
+        "type": connection.protocol.id(), "issuer": issuer,
         "default_role": connection.default_role.id(), "required": connection.required,
     });
     let change = Change::new(Event::SsoConfigured, Target::SsoConnection(id), payload);
@@ -123,7 +165,7 @@ pub async fn save(
         .sso_connection(id)
         .await?
         .ok_or_else(|| ApiError::Internal("the saved connection vanished".into()))?;
-    Ok(Json(row.view(redirect_uri(&state))))
+    Ok(Json(row.view(&state.config.base_url())))
 }
 
 /// Removes the connection.
@@ -175,47 +217,69 @@ pub async fn start(
                 "No organization signs this address in with single sign-on. Sign in with your password.",
             )
         })?;
-    let provider = Provider {
-        issuer: &connection.issuer,
-        client_id: &connection.client_id,
-        client_secret: &connection.client_secret,
-        redirect_uri: &redirect_uri(&state),
-    };
-    let authorization = oidc::authorize(&provider, email.as_str()).await.map_err(|why| {
-        tracing::warn!(reason = %why.0, account = %connection.account, "SSO provider unavailable");
+    let unreachable = |why: String| {
+        tracing::warn!(reason = %why, account = %connection.account, "SSO provider unavailable");
         ApiError::denied(
             ErrorCode::SsoNotConfigured,
             "Your organization's identity provider cannot be reached right now. Try again in a minute.",
         )
-    })?;
+    };
     let browser = random_token();
     let now = now();
-    let pending = PendingSso {
+    let mut pending = PendingSso {
         account: connection.account,
         browser_hash: token_hash(&browser),
-        nonce: authorization.nonce,
-        pkce_verifier: authorization.pkce_verifier,
+        nonce: String::new(),
+        pkce_verifier: String::new(),
+        request_id: None,
         email: email.as_str().to_owned(),
         expires_at: now.plus_seconds(SSO_SECONDS),
     };
+    let redirect = redirect_uri(&state);
+    let (url, state_token) = match &connection.protocol {
+        SsoProtocol::Oidc { .. } => {
+            let provider = oidc_provider(&connection.protocol, &redirect)
+                .ok_or_else(|| unreachable("not an OpenID connection".into()))?;
+            let authorization = oidc::authorize(&provider, email.as_str())
+                .await
+                .map_err(|why| unreachable(why.0))?;
+            pending.nonce = authorization.nonce;
+            pending.pkce_verifier = authorization.pkce_verifier;
+            (authorization.url, authorization.state)
+        }
+        SsoProtocol::Saml { idp_metadata_xml } => {
+            let relay_state = random_token();
+            let endpoints = saml_endpoints(&state, connection.account);
+            let request = saml::authn_request(&endpoints, idp_metadata_xml, &relay_state)
+                .map_err(unreachable)?;
+            pending.request_id = Some(request.id);
+            (request.url, relay_state)
+        }
+    };
     state
         .store
-        .insert_pending_sso(&token_hash(&authorization.state), &pending, now)
+        .insert_pending_sso(&token_hash(&state_token), &pending, now)
         .await?;
-    let mut response = Json(SsoRedirect {
-        redirect_url: authorization.url,
-    })
-    .into_response();
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
+    let mut response = Json(SsoRedirect { redirect_url: url }).into_response();
     set_cookie(
         &mut response,
-        &format!("{BROWSER_COOKIE}={browser}; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age={SSO_SECONDS}{secure}"),
+        &browser_cookie(&state, &browser, SSO_SECONDS),
     );
     Ok(response)
+}
+
+/// The cookie binding a sign-in to this browser. A SAML answer is posted by
+/// the provider's page, a cross-site POST that a `SameSite=Lax` cookie does
+/// not follow: on HTTPS it is `SameSite=None; Secure`; on plain HTTP (this
+/// machine only) browsers refuse `None` without `Secure`, so it is `Lax`,
+/// which follows a provider on the same site (localhost).
+fn browser_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let same_site = if state.config.secure_cookies() {
+        "SameSite=None; Secure"
+    } else {
+        "SameSite=Lax"
+    };
+    format!("{BROWSER_COOKIE}={value}; Path=/api/sso; HttpOnly; {same_site}; Max-Age={max_age}")
 }
 
 /// What the provider sends back.
@@ -226,15 +290,15 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// A failed sign-in: the reason code the app explains, and the detail logged.
+/// A failed sign-in: the reason the app explains, and the detail logged.
 struct Failed {
-    code: &'static str,
+    failure: SsoFailure,
     detail: String,
 }
 
-fn failed(code: &'static str, detail: impl Into<String>) -> Failed {
+fn failed(failure: SsoFailure, detail: impl Into<String>) -> Failed {
     Failed {
-        code,
+        failure,
         detail: detail.into(),
     }
 }
@@ -248,8 +312,8 @@ fn see_other(location: &str) -> Response {
     response
 }
 
-/// The provider's answer: on success a session and the organization; on
-/// failure the explanation page.
+/// The OpenID provider's answer: on success a session and the organization;
+/// on failure the explanation page.
 #[utoipa::path(get, path = "/api/sso/oidc/callback", tag = "sso",
     params(("code" = Option<String>, Query, description = "The authorization code"),
         ("state" = Option<String>, Query, description = "The state of the request"),
@@ -261,84 +325,164 @@ pub async fn callback(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<CallbackQuery>,
 ) -> ApiResult<Response> {
-    let pending = match &query.state {
+    let relay = query.state.clone();
+    conclude(&state, &client, &headers, relay, Answer::Oidc(&query)).await
+}
+
+/// What the identity provider posts to the assertion consumer service.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct AcsForm {
+    /// The signed `<samlp:Response>`, base64.
+    #[serde(rename = "SAMLResponse")]
+    saml_response: Option<String>,
+    /// The state of the request.
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+/// The SAML identity provider's answer (HTTP-POST binding): on success a
+/// session and the organization; on failure the explanation page.
+#[utoipa::path(post, path = "/api/sso/saml/acs", tag = "sso",
+    request_body(content = AcsForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "To the organization, signed in; or to `/sso/error?code=…`")))]
+pub async fn saml_acs(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    headers: HeaderMap,
+    form: Result<Form<AcsForm>, FormRejection>,
+) -> ApiResult<Response> {
+    let Form(form) = form.unwrap_or_default();
+    let relay = form.relay_state.clone();
+    conclude(&state, &client, &headers, relay, Answer::Saml(&form)).await
+}
+
+/// Orgspace's SAML service provider metadata for the organization, to give
+/// its identity provider (its URL is the entity id).
+#[utoipa::path(get, path = "/api/sso/{id}/saml/metadata", tag = "sso",
+    params(("id" = AccountId, Path, description = "The organization's id")),
+    responses((status = 200, description = "SAML 2.0 metadata", content_type = "application/samlmetadata+xml", body = String),
+        NotFound))]
+pub async fn saml_metadata(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<AccountId>,
+) -> ApiResult<Response> {
+    if !state.store.is_organization(id).await? {
+        return Err(ApiError::NotFound("organization"));
+    }
+    let xml = saml::sp_metadata(&saml_endpoints(&state, id)).map_err(ApiError::Internal)?;
+    let content_type = HeaderValue::from_static("application/samlmetadata+xml");
+    Ok(([(header::CONTENT_TYPE, content_type)], xml).into_response())
+}
+
+/// A provider's answer, by protocol.
+#[derive(Clone, Copy)]
+enum Answer<'a> {
+    Oidc(&'a CallbackQuery),
+    Saml(&'a AcsForm),
+}
+
+/// Takes the sign-in the answer's state names (once) and finishes it.
+async fn conclude(
+    state: &AppState,
+    client: &Client,
+    headers: &HeaderMap,
+    relay: Option<String>,
+    answer: Answer<'_>,
+) -> ApiResult<Response> {
+    let pending = match &relay {
         Some(value) => state.store.take_pending_sso(&token_hash(value)).await?,
         None => None,
     };
     let account = pending.as_ref().map(|p| p.account);
-    match finish(&state, &client, &headers, &query, pending).await {
+    match finish(state, client, headers, answer, pending).await {
         Ok((token, org)) => {
             let mut response = see_other(&format!("/a/{org}"));
-            set_cookie(&mut response, &session_cookie(&state, &token));
-            set_cookie(
-                &mut response,
-                &format!("{BROWSER_COOKIE}=; Path=/api/sso; HttpOnly; SameSite=Lax; Max-Age=0"),
-            );
+            set_cookie(&mut response, &session_cookie(state, &token));
+            set_cookie(&mut response, &browser_cookie(state, "", 0));
             Ok(response)
         }
         Err(failure) => {
-            tracing::info!(code = failure.code, detail = %failure.detail, "SSO sign-in failed");
+            let code = failure.failure.id();
+            tracing::info!(code, detail = %failure.detail, "SSO sign-in failed");
             if let Some(account) = account {
-                record_failure(&state.store, account, &failure, &client).await;
+                record_failure(&state.store, account, &failure, client).await;
             }
-            Ok(see_other(&format!("/sso/error?code={}", failure.code)))
+            Ok(see_other(&format!("/sso/error?code={code}")))
         }
     }
+}
+
+/// Whom the provider vouched for.
+struct Identity {
+    email: String,
+    verified: bool,
+    name: Option<String>,
+}
+
+fn internal(e: ApiError) -> Failed {
+    failed(SsoFailure::Unavailable, e.to_string())
 }
 
 async fn finish(
     state: &AppState,
     client: &Client,
     headers: &HeaderMap,
-    query: &CallbackQuery,
+    answer: Answer<'_>,
     pending: Option<PendingSso>,
 ) -> Result<(String, AccountId), Failed> {
-    if let Some(error) = &query.error {
+    if let Answer::Oidc(CallbackQuery {
+        error: Some(error), ..
+    }) = answer
+    {
         return Err(failed(
-            "provider_refused",
+            SsoFailure::ProviderRefused,
             format!("the provider answered {error}"),
         ));
     }
-    let pending = pending.ok_or_else(|| failed("state_invalid", "unknown or used state"))?;
+    let pending =
+        pending.ok_or_else(|| failed(SsoFailure::StateInvalid, "unknown or used state"))?;
     let browser = cookie(headers, BROWSER_COOKIE).map(|b| token_hash(&b));
     if browser.as_deref() != Some(pending.browser_hash.as_str()) {
         return Err(failed(
-            "state_invalid",
+            SsoFailure::StateInvalid,
             "the sign-in began in another browser",
         ));
     }
     if pending.expires_at <= now() {
-        return Err(failed("expired", "the sign-in took longer than 10 minutes"));
+        return Err(failed(
+            SsoFailure::Expired,
+            "the sign-in took longer than 10 minutes",
+        ));
     }
-    let code = query
-        .code
-        .as_deref()
-        .ok_or_else(|| failed("provider_refused", "no code in the answer"))?;
-    let internal = |e: ApiError| failed("unavailable", e.to_string());
     let connection = state
         .store
         .sso_connection(pending.account)
         .await
         .map_err(internal)?
-        .ok_or_else(|| failed("unavailable", "the connection was removed"))?;
-    let provider = Provider {
-        issuer: &connection.issuer,
-        client_id: &connection.client_id,
-        client_secret: &connection.client_secret,
-        redirect_uri: &redirect_uri(state),
+        .ok_or_else(|| failed(SsoFailure::Unavailable, "the connection was removed"))?;
+    let identity = match (answer, &connection.protocol) {
+        (Answer::Oidc(query), SsoProtocol::Oidc { .. }) => {
+            oidc_identity(state, &connection, query, &pending).await?
+        }
+        (Answer::Saml(form), SsoProtocol::Saml { idp_metadata_xml }) => {
+            saml_identity(state, idp_metadata_xml, form, &pending).await?
+        }
+        _ => {
+            return Err(failed(
+                SsoFailure::StateInvalid,
+                "the answer's protocol is not the connection's (it changed during the sign-in)",
+            ))
+        }
     };
-    let identity = oidc::identify(&provider, code, &pending.pkce_verifier, &pending.nonce)
-        .await
-        .map_err(|why| failed("token_refused", why.0))?;
-    if !identity.email_verified {
+    if !identity.verified {
         return Err(failed(
-            "email_unverified",
+            SsoFailure::EmailUnverified,
             format!("the provider did not vouch for {}", identity.email),
         ));
     }
     let email = Email::parse(&identity.email).map_err(|_| {
         failed(
-            "domain_mismatch",
+            SsoFailure::DomainMismatch,
             "the provider sent an address that is not one",
         )
     })?;
@@ -350,7 +494,7 @@ async fn finish(
         .map_err(internal)?;
     if owner.map(|d| d.account) != Some(pending.account) {
         return Err(failed(
-            "domain_mismatch",
+            SsoFailure::DomainMismatch,
             format!("{domain} is not a verified domain of this organization"),
         ));
     }
@@ -369,11 +513,89 @@ async fn finish(
     )
     .await
     .map_err(|e| match &e {
-        ApiError::Denied(denial) => failed("join_refused", denial.message.clone()),
+        ApiError::Denied(denial) => failed(SsoFailure::JoinRefused, denial.message.clone()),
         _ => internal(e),
     })?;
     tracing::info!(user = %session.user.id, account = %pending.account, joined = session.joined, "signed in with SSO");
     Ok((session.token, pending.account))
+}
+
+/// Redeems the OpenID code; the ID token's checks are the library's.
+async fn oidc_identity(
+    state: &AppState,
+    connection: &ConnectionRow,
+    query: &CallbackQuery,
+    pending: &PendingSso,
+) -> Result<Identity, Failed> {
+    let code = query
+        .code
+        .as_deref()
+        .ok_or_else(|| failed(SsoFailure::ProviderRefused, "no code in the answer"))?;
+    let redirect = redirect_uri(state);
+    let provider = oidc_provider(&connection.protocol, &redirect)
+        .ok_or_else(|| failed(SsoFailure::Unavailable, "not an OpenID connection"))?;
+    let identity = oidc::identify(&provider, code, &pending.pkce_verifier, &pending.nonce)
+        .await
+        .map_err(|why| failed(SsoFailure::TokenRefused, why.0))?;
+    Ok(Identity {
+        email: identity.email,
+        verified: identity.email_verified,
+        name: identity.name,
+    })
+}
+
+/// Checks the SAML answer (signature, issuer, audience, recipient, time:
+/// samael and xmlsec), then the replay cache, then that it answers this
+/// browser's request. The address is the organization's provider's word:
+/// it must still be on one of the organization's verified domains.
+async fn saml_identity(
+    state: &AppState,
+    idp_metadata_xml: &str,
+    form: &AcsForm,
+    pending: &PendingSso,
+) -> Result<Identity, Failed> {
+    let response = form
+        .saml_response
+        .clone()
+        .ok_or_else(|| failed(SsoFailure::TokenRefused, "no SAMLResponse in the answer"))?;
+    let endpoints = saml_endpoints(state, pending.account);
+    let metadata = idp_metadata_xml.to_owned();
+    let answer =
+        tokio::task::spawn_blocking(move || saml::verify(&endpoints, &metadata, &response))
+            .await
+            .map_err(|e| failed(SsoFailure::Unavailable, e.to_string()))?
+            .map_err(|refused| failed(refused.failure, refused.detail))?;
+    let until = Timestamp::from_millis(answer.valid_until_millis);
+    let fresh = remember_assertion(&state.store, pending.account, &answer.assertion_id, until)
+        .await
+        .map_err(internal)?;
+    if !fresh {
+        return Err(failed(
+            SsoFailure::Replayed,
+            format!("assertion {} was accepted before", answer.assertion_id),
+        ));
+    }
+    if !answer
+        .in_response_to
+        .iter()
+        .any(|id| Some(id) == pending.request_id.as_ref())
+    {
+        return Err(failed(
+            SsoFailure::StateInvalid,
+            "the answer is not InResponseTo the request this browser started",
+        ));
+    }
+    let email = answer.email.ok_or_else(|| {
+        failed(
+            SsoFailure::TokenRefused,
+            "the answer names no email address",
+        )
+    })?;
+    Ok(Identity {
+        email,
+        verified: true,
+        name: answer.name,
+    })
 }
 
 /// Writes `sso.failed` to the organization's log (after the answer's decision;
@@ -381,8 +603,7 @@ async fn finish(
 async fn record_failure(store: &Store, account: AccountId, failure: &Failed, client: &Client) {
     let recorded = async {
         let tx = store.begin_write().await?;
-        let payload =
-            json!({ "reason": failure.code, "detail": failure.detail, "client": client.ip });
+        let payload = json!({ "reason": failure.failure.id(), "detail": failure.detail, "client": client.ip });
         // No user is known for a failed sign-in: the entry names none.
         let target = Target::SsoConnection(account);
         tx.commit_unattributed(account, Event::SsoFailed, target, payload, now())

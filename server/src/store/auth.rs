@@ -281,6 +281,8 @@ impl Store {
                 "DELETE FROM passkey_registrations WHERE expires_at <= $1",
                 now,
             ),
+            ("DELETE FROM sso_logins WHERE expires_at <= $1", now),
+            ("DELETE FROM saml_assertions WHERE expires_at <= $1", now),
             ("DELETE FROM rate_events WHERE at < $1", rate_horizon),
         ] {
             sqlx::query(sql)

@@ -3,7 +3,7 @@
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parsed, parsed_opt};
 use crate::error::ApiResult;
-use domain::api::{SsoConnection, SsoConnectionView};
+use domain::api::{SamlServiceProvider, SsoConnection, SsoConnectionView, SsoProtocol};
 use domain::{AccountId, OrgRole, TeamId, Timestamp};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -12,9 +12,9 @@ use sqlx::Row;
 #[derive(Clone)]
 pub struct ConnectionRow {
     pub account: AccountId,
+    /// The OpenID issuer, or the SAML identity provider's entity id.
     pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
+    pub protocol: SsoProtocol,
     pub default_role: OrgRole,
     pub default_team: Option<TeamId>,
     pub required_at: Option<Timestamp>,
@@ -30,15 +30,36 @@ impl std::fmt::Debug for ConnectionRow {
     }
 }
 
-const COLUMNS: &str = "account_id, issuer, client_id, client_secret, default_role, default_team_id, required_at, created_at";
+const COLUMNS: &str = "account_id, kind, issuer, client_id, client_secret, idp_metadata_xml, default_role, default_team_id, required_at, created_at";
 
 impl ConnectionRow {
     fn from_row(row: &AnyRow) -> ApiResult<Self> {
+        let kind: String = row.try_get("kind")?;
+        let protocol = match kind.as_str() {
+            "oidc" => SsoProtocol::Oidc {
+                issuer: row.try_get("issuer")?,
+                client_id: row.try_get("client_id")?,
+                client_secret: row.try_get("client_secret")?,
+            },
+            "saml" => SsoProtocol::Saml {
+                idp_metadata_xml: row
+                    .try_get::<Option<String>, _>("idp_metadata_xml")?
+                    .ok_or_else(|| {
+                        crate::error::ApiError::Internal(
+                            "a SAML connection without its metadata".into(),
+                        )
+                    })?,
+            },
+            other => {
+                return Err(crate::error::ApiError::Internal(format!(
+                    "an SSO connection of kind {other:?}"
+                )))
+            }
+        };
         Ok(Self {
             account: parsed(row, "account_id")?,
             issuer: row.try_get("issuer")?,
-            client_id: row.try_get("client_id")?,
-            client_secret: row.try_get("client_secret")?,
+            protocol,
             default_role: parsed(row, "default_role")?,
             default_team: parsed_opt(row, "default_team_id")?,
             required_at: millis_opt(row, "required_at")?,
@@ -46,15 +67,44 @@ impl ConnectionRow {
         })
     }
 
-    pub fn view(&self, redirect_uri: String) -> SsoConnectionView {
+    /// As Owners see it, on the deployment at `base_url`.
+    pub fn view(&self, base_url: &str) -> SsoConnectionView {
+        let (client_id, redirect_uri, service_provider, idp_sso_url) = match &self.protocol {
+            SsoProtocol::Oidc { client_id, .. } => (
+                client_id.clone(),
+                format!("{base_url}/api/sso/oidc/callback"),
+                None,
+                None,
+            ),
+            SsoProtocol::Saml { idp_metadata_xml } => {
+                let endpoints = crate::saml::Endpoints::new(base_url, self.account);
+                let idp = crate::saml::read_idp_metadata(idp_metadata_xml).ok();
+                (
+                    String::new(),
+                    endpoints.acs_url.clone(),
+                    Some(SamlServiceProvider {
+                        entity_id: endpoints.metadata_url.clone(),
+                        metadata_url: endpoints.metadata_url,
+                        acs_url: endpoints.acs_url,
+                    }),
+                    idp.map(|idp| idp.sso_url),
+                )
+            }
+        };
         SsoConnectionView {
-            kind: "oidc".into(),
+            kind: self.protocol.id().into(),
             issuer: self.issuer.clone(),
-            client_id: self.client_id.clone(),
+            client_id,
             default_role: self.default_role,
             default_team: self.default_team,
             required: self.required_at.is_some(),
             redirect_uri,
+            service_provider,
+            idp_sso_url,
+            idp_metadata_xml: match &self.protocol {
+                SsoProtocol::Saml { idp_metadata_xml } => Some(idp_metadata_xml.clone()),
+                SsoProtocol::Oidc { .. } => None,
+            },
             created_at: self.created_at,
         }
     }
@@ -65,8 +115,11 @@ impl ConnectionRow {
 pub struct PendingSso {
     pub account: AccountId,
     pub browser_hash: String,
+    /// OpenID Connect: what the answer must match (empty for SAML).
     pub nonce: String,
     pub pkce_verifier: String,
+    /// SAML: the AuthnRequest's id, which the answer must be InResponseTo.
+    pub request_id: Option<String>,
     pub email: String,
     pub expires_at: Timestamp,
 }
@@ -91,6 +144,17 @@ impl Store {
         row.as_ref().map(ConnectionRow::from_row).transpose()
     }
 
+    /// Whether `account` is an organization (its SAML metadata exists).
+    pub async fn is_organization(&self, account: AccountId) -> ApiResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM accounts WHERE id = $1 AND kind = 'organization'",
+        )
+        .bind(account.to_string())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n == 1)
+    }
+
     /// An account's name (for messages about an organization the caller
     /// may not belong to).
     pub async fn account_name(&self, account: AccountId) -> ApiResult<String> {
@@ -110,8 +174,8 @@ impl Store {
     ) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO sso_logins (state_hash, account_id, browser_hash, nonce, pkce_verifier, email, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO sso_logins (state_hash, account_id, browser_hash, nonce, pkce_verifier, email, created_at, expires_at, request_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(state_hash)
         .bind(login.account.to_string())
@@ -121,6 +185,7 @@ impl Store {
         .bind(&login.email)
         .bind(now.as_millis())
         .bind(login.expires_at.as_millis())
+        .bind(login.request_id.as_deref())
         .execute(tx.conn())
         .await?;
         tx.commit_without_activity().await
@@ -130,7 +195,7 @@ impl Store {
     pub async fn take_pending_sso(&self, state_hash: &str) -> ApiResult<Option<PendingSso>> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "SELECT account_id, browser_hash, nonce, pkce_verifier, email, expires_at FROM sso_logins WHERE state_hash = $1",
+            "SELECT account_id, browser_hash, nonce, pkce_verifier, request_id, email, expires_at FROM sso_logins WHERE state_hash = $1",
         )
         .bind(state_hash)
         .fetch_optional(tx.conn())
@@ -146,6 +211,7 @@ impl Store {
                 browser_hash: row.try_get("browser_hash")?,
                 nonce: row.try_get("nonce")?,
                 pkce_verifier: row.try_get("pkce_verifier")?,
+                request_id: row.try_get("request_id")?,
                 email: row.try_get("email")?,
                 expires_at: millis(&row, "expires_at")?,
             })
@@ -172,25 +238,37 @@ pub async fn sso_required_in(
     Ok(n > 0)
 }
 
-/// Creates or replaces the organization's connection.
+/// Creates or replaces the organization's connection; `issuer` is the OpenID
+/// issuer or the SAML identity provider's entity id.
 pub async fn save_connection(
     tx: &mut WriteTx,
     account: AccountId,
     connection: &SsoConnection,
+    issuer: &str,
     now: Timestamp,
 ) -> ApiResult<()> {
+    let (client_id, client_secret, metadata) = match &connection.protocol {
+        SsoProtocol::Oidc {
+            client_id,
+            client_secret,
+            ..
+        } => (client_id.as_str(), client_secret.as_str(), None),
+        SsoProtocol::Saml { idp_metadata_xml } => ("", "", Some(idp_metadata_xml.as_str())),
+    };
     sqlx::query("DELETE FROM sso_connections WHERE account_id = $1")
         .bind(account.to_string())
         .execute(tx.conn())
         .await?;
     sqlx::query(
-        "INSERT INTO sso_connections (account_id, kind, issuer, client_id, client_secret, default_role, default_team_id, required_at, created_at)
-         VALUES ($1, 'oidc', $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO sso_connections (account_id, kind, issuer, client_id, client_secret, idp_metadata_xml, default_role, default_team_id, required_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(account.to_string())
-    .bind(&connection.issuer)
-    .bind(&connection.client_id)
-    .bind(&connection.client_secret)
+    .bind(connection.protocol.id())
+    .bind(issuer)
+    .bind(client_id)
+    .bind(client_secret)
+    .bind(metadata)
     .bind(connection.default_role.id())
     .bind(connection.default_team.map(|t| t.to_string()))
     .bind(connection.required.then_some(now.as_millis()))
@@ -206,5 +284,27 @@ pub async fn delete_connection(tx: &mut WriteTx, account: AccountId) -> ApiResul
         .bind(account.to_string())
         .execute(tx.conn())
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Remembers an accepted SAML assertion until `expires_at`; `false` if it was
+/// accepted before (a replay), on any server process.
+pub async fn remember_assertion(
+    store: &Store,
+    account: AccountId,
+    assertion_id: &str,
+    expires_at: Timestamp,
+) -> ApiResult<bool> {
+    let mut tx = store.begin_write().await?;
+    let done = sqlx::query(
+        "INSERT INTO saml_assertions (account_id, assertion_id, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, assertion_id) DO NOTHING",
+    )
+    .bind(account.to_string())
+    .bind(assertion_id)
+    .bind(expires_at.as_millis())
+    .execute(tx.conn())
+    .await?;
+    tx.commit_without_activity().await?;
     Ok(done.rows_affected() == 1)
 }

@@ -19,6 +19,9 @@ mod members;
 mod oidc;
 mod operations;
 mod races;
+mod saml;
+#[path = "../support/saml.rs"]
+mod saml_idp;
 mod sso;
 mod teams;
 #[path = "../support/tool.rs"]

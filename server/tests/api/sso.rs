@@ -14,15 +14,15 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 /// A server, its DNS, and Acme (Olga, Owner) with acme.test verified.
-struct World {
+pub struct World {
     _dns: DnsServer,
-    app: TestApp,
-    olga: User,
-    org: AccountId,
-    team: String,
+    pub app: TestApp,
+    pub olga: User,
+    pub org: AccountId,
+    pub team: String,
 }
 
-async fn world() -> World {
+pub async fn world() -> World {
     let dns = DnsServer::start();
     let addr = dns.addr;
     let app = TestApp::spawn_with(move |c| c.dns_server = Some(addr)).await;
@@ -78,14 +78,8 @@ async fn connect(world: &World, provider: &OidcProvider) -> reqwest::Response {
         .await
 }
 
-/// Starts SSO for `email` in `browser`, logs in at the provider as `login`;
-/// the provider's redirect back to Orgspace (not followed).
-async fn through_provider(
-    app: &TestApp,
-    browser: &Client,
-    email: &str,
-    login: &str,
-) -> reqwest::Response {
+/// Starts SSO for `email` in `browser`: where the provider signs in.
+pub async fn start_sso(app: &TestApp, browser: &Client, email: &str) -> String {
     let started = browser
         .post(format!("{}/api/auth/sso", app.public_url()))
         .json(&json!({ "email": email }))
@@ -94,8 +88,19 @@ async fn through_provider(
         .unwrap();
     assert_eq!(started.status(), StatusCode::OK, "SSO starts for {email}");
     let redirect: Value = started.json().await.unwrap();
+    redirect["redirect_url"].as_str().unwrap().to_owned()
+}
+
+/// Starts SSO for `email` in `browser`, logs in at the provider as `login`;
+/// the provider's redirect back to Orgspace (not followed).
+async fn through_provider(
+    app: &TestApp,
+    browser: &Client,
+    email: &str,
+    login: &str,
+) -> reqwest::Response {
     let to_provider = browser
-        .get(redirect["redirect_url"].as_str().unwrap())
+        .get(start_sso(app, browser, email).await)
         .send()
         .await
         .unwrap();
@@ -111,7 +116,7 @@ async fn back_to_orgspace(browser: &Client, from_provider: reqwest::Response) ->
     answer.headers()["location"].to_str().unwrap().to_owned()
 }
 
-async fn me(app: &TestApp, browser: &Client) -> reqwest::Response {
+pub async fn me(app: &TestApp, browser: &Client) -> reqwest::Response {
     browser
         .get(format!("{}/api/me", app.public_url()))
         .send()

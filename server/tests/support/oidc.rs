@@ -4,7 +4,6 @@
 
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode, Url};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -50,14 +49,7 @@ impl OidcProvider {
             .stderr(Stdio::null())
             .spawn()
             .expect("node runs the OpenID provider (./x.sh test installs oidc-provider)");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        for line in lines.by_ref() {
-            if line.unwrap() == "ready" {
-                break;
-            }
-        }
-        // Keep reading what it prints, or it dies writing to a closed pipe.
-        std::thread::spawn(move || for _ in lines {});
+        crate::tool::wait_until_ready(&mut child, "the OpenID provider");
         Self {
             child,
             port,

@@ -65,3 +65,13 @@ pub fn start(script: &str, args: &[&str]) -> Tool {
     assert_eq!(first, "ready", "{script}");
     Tool { child, port }
 }
+
+/// Waits until `child` prints "ready" (`what` names it in the panic), then
+/// keeps reading what it prints, or it dies writing to a closed pipe.
+#[allow(dead_code)] // the identity providers of the API tests; smtp.rs has none
+pub fn wait_until_ready(child: &mut Child, what: &str) {
+    let mut lines = BufReader::new(child.stdout.take().expect("a piped stdout")).lines();
+    let ready = lines.by_ref().any(|line| line.is_ok_and(|l| l == "ready"));
+    assert!(ready, "{what} says it is ready");
+    std::thread::spawn(move || for _ in lines {});
+}
