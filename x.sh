@@ -279,7 +279,10 @@ cmd_test() {
   build_app
   check_app_budget
   step "End-to-end tests in headless Chromium"
-  cargo build -p orgspace-server
+  # The server the Rust tests just ran (target/debug/orgspace, built by the
+  # PostgreSQL step): a plain `cargo build` would compile the server and some
+  # of its dependencies again with other features, for nothing.
+  test -x target/debug/orgspace
   # zz-logs.test.mjs searches the logs of this run's servers only.
   rm -rf end2end/artifacts/servers
   ORGSPACE_BIN="$ROOT/target/debug/orgspace" ORGSPACE_APP_DIR="$ROOT/dist" \
