@@ -290,7 +290,7 @@ cmd_test() {
   step "Hostile input: schemathesis over every operation of the OpenAPI document"
   ST_EXAMPLES=10 tools/schemathesis.sh "$ROOT/target/debug/orgspace"
   step "Load benchmark, smoke run (a tiny dataset, 1 s per workload)"
-  ./bench/run.sh --smoke
+  ORGSPACE_BIN="$ROOT/target/debug/orgspace" ./bench/run.sh --smoke
   if [ -n "${PG_DB:-}" ]; then
     as_root su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $PG_DB'" >/dev/null 2>&1 || true
   fi

@@ -33,7 +33,10 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
 fi
 
-if [ "$MODE" = smoke ]; then
+if [ "$MODE" = smoke ] && [ -n "${ORGSPACE_BIN:-}" ]; then
+  # `./x.sh test` hands over the debug server its tests ran.
+  BIN=$ORGSPACE_BIN
+elif [ "$MODE" = smoke ]; then
   # The smoke run checks that the benchmark works, not figures: the debug build will do.
   say "Building the server (debug, for the smoke run)"
   cargo build -p orgspace-server
