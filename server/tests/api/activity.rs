@@ -180,6 +180,28 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         .unwrap();
     assert_eq!(started.status(), StatusCode::OK);
     walk.done.insert("POST /api/auth/sso".into());
+    // An answer posted to the SAML ACS for that (OpenID) sign-in, from a
+    // browser without its cookie: refused, and logged in the organization.
+    let redirect: Value = started.json().await.unwrap();
+    let redirect = reqwest::Url::parse(redirect["redirect_url"].as_str().unwrap()).unwrap();
+    let (_, state) = redirect.query_pairs().find(|(k, _)| k == "state").unwrap();
+    let failed_before = entries(&app, &org.to_string(), "sso.failed").await;
+    app.anonymous()
+        .post(app.url("/api/sso/saml/acs"))
+        .form(&[
+            ("SAMLResponse", "PHNhbWxwOlJlc3BvbnNlLz4="),
+            ("RelayState", &state),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let failed_after = entries(&app, &org.to_string(), "sso.failed").await;
+    assert_eq!(
+        failed_after,
+        failed_before + 1,
+        "the refused answer is logged"
+    );
+    walk.done.insert("POST /api/sso/saml/acs".into());
     walk.step(
         "DELETE /api/accounts/{id}/sso",
         org,
