@@ -130,19 +130,24 @@ pub async fn save(
         &connection.protocol,
         oidc_provider(&connection.protocol, &redirect),
     ) {
-        (_, Some(provider)) => {
-            if let Err(why) = oidc::authorize(&provider, "probe@orgspace.invalid").await {
-                let message = format!("is not an OpenID provider Orgspace can use ({})", why.0);
-                return Err(ApiError::Invalid(vec![FieldError::new("issuer", message)]));
-            }
-            provider.issuer.to_owned()
-        }
-        (SsoProtocol::Saml { idp_metadata_xml }, None) => {
+        (SsoProtocol::Saml { idp_metadata_xml }, _) => {
             saml::read_idp_metadata(idp_metadata_xml)
                 .map_err(|why| ApiError::Invalid(vec![FieldError::new("idp_metadata_xml", why)]))?
                 .entity_id
         }
-        (SsoProtocol::Oidc { .. }, None) => unreachable!("an OpenID connection has a provider"),
+        (SsoProtocol::Oidc { issuer, .. }, provider) => {
+            let probed = match provider {
+                Some(provider) => oidc::authorize(&provider, "probe@orgspace.invalid")
+                    .await
+                    .map(drop),
+                None => Err(oidc::Failure("not an OpenID connection".into())),
+            };
+            if let Err(why) = probed {
+                let message = format!("is not an OpenID provider Orgspace can use ({})", why.0);
+                return Err(ApiError::Invalid(vec![FieldError::new("issuer", message)]));
+            }
+            issuer.clone()
+        }
     };
     let mut tx =
         AccountTx::open(&state.store, caller.actor(), id, Permission::ManageSecurity).await?;
