@@ -679,3 +679,73 @@ async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<()
         .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     answer(request.send().await).await.map(|_| ())
 }
+
+// Organization hierarchy (SPEC §17).
+
+pub async fn children(
+    id: AccountId,
+    cursor: Option<String>,
+) -> Result<domain::api::Page<domain::api::ChildView>, ApiError> {
+    let mut path = format!("/api/accounts/{id}/children?limit=50");
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={cursor}"));
+    }
+    json(Request::get(&path)).await
+}
+
+pub async fn create_child(
+    id: AccountId,
+    body: &domain::api::NewChildRequest,
+) -> Result<AccountView, ApiError> {
+    json_with(Request::post(&format!("/api/accounts/{id}/children")), body).await
+}
+
+pub async fn link(id: AccountId, child: AccountId) -> Result<domain::api::LinkOutcome, ApiError> {
+    let body = domain::api::LinkRequestBody {
+        child_id: child.to_string(),
+    };
+    json_with(Request::post(&format!("/api/accounts/{id}/links")), &body).await
+}
+
+pub async fn unlink(id: AccountId, child: AccountId) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!(
+        "/api/accounts/{id}/links/{child}"
+    )))
+    .await
+}
+
+pub async fn link_requests(id: AccountId) -> Result<Vec<domain::api::LinkRequestView>, ApiError> {
+    json(Request::get(&format!("/api/accounts/{id}/link-requests"))).await
+}
+
+/// Accepts (`true`) or declines a link request received by `id`.
+pub async fn answer_link_request(
+    id: AccountId,
+    request: &str,
+    accept: bool,
+) -> Result<domain::api::LinkRequestView, ApiError> {
+    let verb = if accept { "accept" } else { "decline" };
+    let path = format!("/api/accounts/{id}/link-requests/{request}/{verb}");
+    json(Request::post(&path)).await
+}
+
+pub async fn set_billing_mode(
+    id: AccountId,
+    billing: domain::hierarchy::BillingMode,
+) -> Result<AccountView, ApiError> {
+    let body = domain::api::BillingModeRequest {
+        billing: billing.id().to_owned(),
+    };
+    json_with(
+        Request::put(&format!("/api/accounts/{id}/billing-mode")),
+        &body,
+    )
+    .await
+}
+
+pub async fn report(id: AccountId) -> Result<domain::api::HierarchyReport, ApiError> {
+    json(Request::get(&format!(
+        "/api/accounts/{id}/report?limit=200"
+    )))
+    .await
+}

@@ -7,6 +7,7 @@ use crate::pages::api_keys_page::ApiKeysPage;
 use crate::pages::billing_page::BillingPage;
 use crate::pages::domains_page::DomainsPage;
 use crate::pages::forgot_password_page::ForgotPasswordPage;
+use crate::pages::hierarchy_page::HierarchyPage;
 use crate::pages::instances_page::InstancesPage;
 use crate::pages::invitations_page::InvitationsPage;
 use crate::pages::login_page::LoginPage;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("domains") view=DomainsPage />
+                    <Route path=path!("hierarchy") view=HierarchyPage />
                     <Route path=path!("security") view=SecurityPage />
                     <Route path=path!("two-factor") view=TwoFactorPage />
                 </ParentRoute>

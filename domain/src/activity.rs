@@ -187,11 +187,23 @@ pub enum Event {
     SsoSignedIn,
     #[serde(rename = "sso.failed")]
     SsoFailed,
+    #[serde(rename = "org.child_created")]
+    OrgChildCreated,
+    #[serde(rename = "org.linked")]
+    OrgLinked,
+    #[serde(rename = "org.unlinked")]
+    OrgUnlinked,
+    #[serde(rename = "org.link_requested")]
+    OrgLinkRequested,
+    #[serde(rename = "org.link_declined")]
+    OrgLinkDeclined,
+    #[serde(rename = "org.billing_mode_changed")]
+    OrgBillingModeChanged,
 }
 
 impl Event {
     /// Every event, in the order the app lists them.
-    pub const ALL: [Event; 50] = [
+    pub const ALL: [Event; 56] = [
         Self::AccountCreated,
         Self::OrgCreated,
         Self::OrgUpdated,
@@ -242,6 +254,12 @@ impl Event {
         Self::SsoRemoved,
         Self::SsoSignedIn,
         Self::SsoFailed,
+        Self::OrgChildCreated,
+        Self::OrgLinked,
+        Self::OrgUnlinked,
+        Self::OrgLinkRequested,
+        Self::OrgLinkDeclined,
+        Self::OrgBillingModeChanged,
     ];
 
     /// The id, as stored and sent: `member.invited`.
@@ -297,6 +315,12 @@ impl Event {
             Self::SsoRemoved => "sso.removed",
             Self::SsoSignedIn => "sso.signed_in",
             Self::SsoFailed => "sso.failed",
+            Self::OrgChildCreated => "org.child_created",
+            Self::OrgLinked => "org.linked",
+            Self::OrgUnlinked => "org.unlinked",
+            Self::OrgLinkRequested => "org.link_requested",
+            Self::OrgLinkDeclined => "org.link_declined",
+            Self::OrgBillingModeChanged => "org.billing_mode_changed",
         }
     }
 
@@ -353,6 +377,12 @@ impl Event {
             Self::SsoRemoved => "Single sign-on removed",
             Self::SsoSignedIn => "Signed in with SSO",
             Self::SsoFailed => "SSO sign-in failed",
+            Self::OrgChildCreated => "Child organization created",
+            Self::OrgLinked => "Organization linked",
+            Self::OrgUnlinked => "Organization unlinked",
+            Self::OrgLinkRequested => "Link requested",
+            Self::OrgLinkDeclined => "Link request declined",
+            Self::OrgBillingModeChanged => "Billing mode changed",
         }
     }
 
@@ -364,7 +394,13 @@ impl Event {
             | Self::OrgUpdated
             | Self::OrgDeleted
             | Self::OrgOwnershipTransferred
-            | Self::OrgTwoFactorPolicyChanged => Category::Org,
+            | Self::OrgTwoFactorPolicyChanged
+            | Self::OrgChildCreated
+            | Self::OrgLinked
+            | Self::OrgUnlinked
+            | Self::OrgLinkRequested
+            | Self::OrgLinkDeclined
+            | Self::OrgBillingModeChanged => Category::Org,
             Self::PlanChanged => Category::Plan,
             Self::FundsAdded => Category::Funds,
             Self::MemberInvited

@@ -74,13 +74,20 @@ pub enum ErrorCode {
     SsoNotConfigured,
     /// The organization requires single sign-on for this address (403).
     SsoRequired,
+    /// The link would make a cycle, a hierarchy deeper than 3 levels, or
+    /// involve a personal account (409).
+    HierarchyInvalid,
+    /// An organization with child organizations cannot be deleted (409).
+    HasChildren,
+    /// The organization is billed to its parent: funds go there (409).
+    BilledByParent,
     /// The server failed; the cause is in its log (500).
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 34] = [
         Self::Forbidden,
         Self::LastOwner,
         Self::LastMember,
@@ -111,6 +118,9 @@ impl ErrorCode {
         Self::DomainTaken,
         Self::SsoNotConfigured,
         Self::SsoRequired,
+        Self::HierarchyInvalid,
+        Self::HasChildren,
+        Self::BilledByParent,
         Self::Internal,
     ];
 
@@ -136,7 +146,10 @@ impl ErrorCode {
             | Self::TeamNotEmpty
             | Self::AlreadyVerified
             | Self::DomainUnverified
-            | Self::DomainTaken => 409,
+            | Self::DomainTaken
+            | Self::HierarchyInvalid
+            | Self::HasChildren
+            | Self::BilledByParent => 409,
             Self::InvitationExpired | Self::InvitationRevoked | Self::TokenInvalid => 410,
             Self::Validation | Self::RegionImmutable => 422,
             Self::NotFound | Self::SsoNotConfigured => 404,
@@ -180,6 +193,9 @@ impl ErrorCode {
             Self::DomainTaken => "domain_taken",
             Self::SsoNotConfigured => "sso_not_configured",
             Self::SsoRequired => "sso_required",
+            Self::HierarchyInvalid => "hierarchy_invalid",
+            Self::HasChildren => "has_children",
+            Self::BilledByParent => "billed_by_parent",
             Self::Internal => "internal",
         }
     }
@@ -217,6 +233,9 @@ impl ErrorCode {
             Self::DomainTaken => "Domain claimed by another organization",
             Self::SsoNotConfigured => "No single sign-on for this address",
             Self::SsoRequired => "Single sign-on required",
+            Self::HierarchyInvalid => "Hierarchy not allowed",
+            Self::HasChildren => "Organization has children",
+            Self::BilledByParent => "Billed to the parent",
             Self::Internal => "Server error",
         }
     }
@@ -361,6 +380,9 @@ mod tests {
             (ErrorCode::DomainTaken, 409),
             (ErrorCode::SsoNotConfigured, 404),
             (ErrorCode::SsoRequired, 403),
+            (ErrorCode::HierarchyInvalid, 409),
+            (ErrorCode::HasChildren, 409),
+            (ErrorCode::BilledByParent, 409),
             (ErrorCode::Internal, 500),
         ];
         assert_eq!(expected.len(), ErrorCode::ALL.len());

@@ -15,6 +15,7 @@
 //! - [`identity`]: a user's own lifecycle (deleting one's user, sessions' devices).
 //! - [`two_factor`]: second factors and the organization policy that requires them.
 //! - [`sso`]: verified domains and single sign-on.
+//! - [`hierarchy`]: child and linked organizations, inherited access, shared billing.
 //! - [`error`]: reason codes and the problem+json wire error.
 //! - [`api`]: request and response types of the HTTP API.
 
@@ -27,6 +28,7 @@ pub mod api_keys;
 pub mod billing;
 pub mod catalog;
 pub mod error;
+pub mod hierarchy;
 pub mod identity;
 pub mod ids;
 pub mod invitation;

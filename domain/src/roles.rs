@@ -80,6 +80,11 @@ pub enum Permission {
     /// Require two-factor authentication of every member (SPEC §15); verify
     /// domains and configure single sign-on (SPEC §16).
     ManageSecurity,
+    /// Create child organizations, link and unlink them, change a child's
+    /// billing mode (SPEC §17).
+    ManageHierarchy,
+    /// View the children, the roll-up report and the activity of descendants.
+    ViewDescendants,
 }
 
 /// The rows of the team permission table (SPEC §3).
@@ -171,7 +176,7 @@ impl TeamRole {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Self::ViewOrganization,
         Self::EditOrganization,
         Self::ManageBilling,
@@ -185,6 +190,8 @@ impl Permission {
         Self::RevokeAnyApiKey,
         Self::ViewActivity,
         Self::ManageSecurity,
+        Self::ManageHierarchy,
+        Self::ViewDescendants,
     ];
 
     /// What the permission lets one do, as a table row label.
@@ -203,6 +210,8 @@ impl Permission {
             Self::RevokeAnyApiKey => "Revoke anyone's API keys",
             Self::ViewActivity => "View activity log",
             Self::ManageSecurity => "Two-factor requirement, domains, single sign-on",
+            Self::ManageHierarchy => "Create, link and unlink child organizations",
+            Self::ViewDescendants => "View child organizations and their roll-up",
         }
     }
 
@@ -222,6 +231,8 @@ impl Permission {
             Self::RevokeAnyApiKey => "revoke other members' API keys",
             Self::ViewActivity => "view the activity log",
             Self::ManageSecurity => "manage two-factor requirements, domains and single sign-on",
+            Self::ManageHierarchy => "create, link or unlink child organizations",
+            Self::ViewDescendants => "view child organizations and their roll-up",
         }
     }
 }
@@ -254,9 +265,11 @@ pub const fn grant(role: OrgRole, permission: Permission) -> Grant {
         (EditOrganization | ManageBilling, Tech | Viewer) => No,
         (
             ManageInvitations | ManageMembers | ManageTeams | TransferOrDelete | RevokeAnyApiKey
-            | ManageSecurity,
+            | ManageSecurity | ManageHierarchy,
             Admin | Tech | Viewer,
         ) => No,
+        (ViewDescendants, Admin) => Yes,
+        (ViewDescendants, Tech | Viewer) => No,
         (ViewResources, Admin) => No,
         (ViewResources, Tech | Viewer) => Team,
         (ManageResources, Admin | Viewer) => No,
@@ -336,6 +349,11 @@ pub fn decide(kind: AccountKind, role: OrgRole, permission: Permission) -> Resul
             Permission::ManageSecurity => {
                 return Err(forbidden(
                     "A personal account has only you: turn on two-factor authentication for yourself on its Two-factor page.".into(),
+                ));
+            }
+            Permission::ManageHierarchy | Permission::ViewDescendants => {
+                return Err(forbidden(
+                    "A personal account has no child organizations; organizations form hierarchies.".into(),
                 ));
             }
             Permission::ViewOrganization
@@ -495,7 +513,7 @@ mod tests {
     use Grant::{No, Team, Yes};
 
     /// SPEC §3, organization table, row by row: Owner, Admin, Tech, Viewer.
-    const TABLE: [(Permission, [Grant; 4]); 13] = [
+    const TABLE: [(Permission, [Grant; 4]); 15] = [
         (Permission::ViewOrganization, [Yes, Yes, Yes, Yes]),
         (Permission::EditOrganization, [Yes, Yes, No, No]),
         (Permission::ManageBilling, [Yes, Yes, No, No]),
@@ -509,6 +527,9 @@ mod tests {
         (Permission::RevokeAnyApiKey, [Yes, No, No, No]),
         (Permission::ViewActivity, [Yes, Yes, Yes, No]),
         (Permission::ManageSecurity, [Yes, No, No, No]),
+        // SPEC §17: Owners manage the hierarchy; Owners and Admins see the roll-up.
+        (Permission::ManageHierarchy, [Yes, No, No, No]),
+        (Permission::ViewDescendants, [Yes, Yes, No, No]),
     ];
 
     #[test]
@@ -664,7 +685,11 @@ mod tests {
         let losses: Vec<_> = effect.losses.iter().map(|(p, _)| *p).collect();
         assert_eq!(
             gains,
-            [Permission::EditOrganization, Permission::ManageBilling]
+            [
+                Permission::EditOrganization,
+                Permission::ManageBilling,
+                Permission::ViewDescendants
+            ]
         );
         assert_eq!(
             losses,
@@ -683,7 +708,7 @@ mod tests {
         );
         let to_owner = role_change_effect(OrgRole::Viewer, OrgRole::Owner);
         assert!(to_owner.losses.is_empty());
-        assert_eq!(to_owner.gains.len(), 11);
+        assert_eq!(to_owner.gains.len(), 13);
     }
 
     #[test]

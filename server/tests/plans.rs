@@ -1,6 +1,7 @@
 //! No request-path query scans `memberships`, `invitations`, `activity`,
-//! `sessions`, `email_tokens`, `passkeys`, `recovery_codes` or
-//! `pending_sign_ins` in proportion to the table's size. A journey calls every endpoint (with each
+//! `sessions`, `email_tokens`, `passkeys`, `recovery_codes`,
+//! `pending_sign_ins` or `link_requests` in proportion to the table's size, nor
+//! `accounts` in the hierarchy's queries (those naming `parent_id`). A journey calls every endpoint (with each
 //! list's filters and cursors); every SQL statement the server ran is captured
 //! from sqlx's statement log and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
 //! of one of those tables (by name or alias) fails the test. An index `SEARCH`
@@ -22,7 +23,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
 
 /// The tables whose full scans would grow with the product's use.
-const WATCHED: [&str; 8] = [
+const WATCHED: [&str; 9] = [
     "memberships",
     "invitations",
     "activity",
@@ -31,6 +32,7 @@ const WATCHED: [&str; 8] = [
     "passkeys",
     "recovery_codes",
     "pending_sign_ins",
+    "link_requests",
 ];
 
 #[derive(Default)]
@@ -76,6 +78,8 @@ impl<S: tracing::Subscriber> Layer<S> for Capture {
 
 /// `alias → table` for the watched tables named in `FROM` or `JOIN`.
 fn aliases(sql: &str) -> BTreeMap<String, String> {
+    // The hierarchy's queries walk `accounts` by parent: by its index only.
+    let hierarchy = sql.contains("parent_id");
     let words: Vec<String> = sql
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',')
         .filter(|w| !w.is_empty())
@@ -85,7 +89,8 @@ fn aliases(sql: &str) -> BTreeMap<String, String> {
     for (i, word) in words.iter().enumerate() {
         if (word == "from" || word == "join") && i + 1 < words.len() {
             let table = &words[i + 1];
-            if !WATCHED.contains(&table.as_str()) {
+            let watched = WATCHED.contains(&table.as_str()) || (hierarchy && table == "accounts");
+            if !watched {
                 continue;
             }
             map.insert(table.clone(), table.clone());
@@ -293,6 +298,7 @@ async fn journey(app: &TestApp) {
     olga.delete(&format!("/api/accounts/{beta}")).await;
     identity_journey(app, &olga).await;
     two_factor_journey(app).await;
+    hierarchy_journey(app).await;
     olga.post("/api/auth/logout", json!({})).await;
     let client = app.anonymous();
     client
@@ -407,6 +413,78 @@ async fn two_factor_journey(app: &TestApp) {
         )
         .await;
     assert_eq!(off.status(), 204);
+}
+
+/// SPEC §17: children, links and requests, inherited access, the roll-up.
+async fn hierarchy_journey(app: &TestApp) {
+    let (hana, root) = app
+        .register_organization("hana@holding.test", "Holding")
+        .await;
+    let a = |path: &str| format!("/api/accounts/{root}{path}");
+    let child: Value = hana
+        .post(
+            &a("/children"),
+            json!({"name": "Division", "region": "eu-north", "billing": "parent"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let child = child["id"].as_str().unwrap().to_owned();
+    let grandchild: Value = hana
+        .post(
+            &format!("/api/accounts/{child}/children"),
+            json!({"name": "Unit", "region": "eu-north", "billing": "own"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(grandchild["id"].is_string(), "{grandchild}");
+    let (ivan, other) = app.register_organization("ivan@other.test", "Other").await;
+    let asked: Value = hana
+        .post(&a("/links"), json!({"child_id": other.to_string()}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let request = asked["request"]["id"].as_str().unwrap().to_owned();
+    ivan.get(&format!("/api/accounts/{other}/link-requests"))
+        .await;
+    let accepted = ivan
+        .post(
+            &format!("/api/accounts/{other}/link-requests/{request}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(accepted.status(), 200);
+    hana.get(&format!("/api/accounts/{other}")).await;
+    hana.get(&format!("/api/accounts/{other}/members")).await;
+    hana.get("/api/accounts").await;
+    for query in ["", "?limit=1"] {
+        let page: Value = hana
+            .get(&a(&format!("/children{query}")))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(cursor) = page["next_cursor"].as_str() {
+            hana.get(&a(&format!("/children?limit=1&cursor={cursor}")))
+                .await;
+        }
+    }
+    hana.get(&a("/report")).await;
+    hana.get(&a("/report?format=csv")).await;
+    hana.get(&a("/activity?include_descendants=true")).await;
+    hana.put(
+        &format!("/api/accounts/{child}/billing-mode"),
+        json!({"billing": "own"}),
+    )
+    .await;
+    let unlinked = ivan.delete(&a(&format!("/links/{other}"))).await;
+    assert_eq!(unlinked.status(), 204);
+    let refused = hana.delete(&a("")).await;
+    assert_eq!(refused.status(), 409);
 }
 
 /// The watched tables `sql` scans, per `EXPLAIN QUERY PLAN`.

@@ -8,13 +8,46 @@ use domain::AccountKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-/// The accounts whose name contains `query` (ignoring case), in list order.
-pub fn filter_accounts(accounts: &[AccountView], query: &str) -> Vec<AccountView> {
+/// The accounts in tree order — each organization followed by its
+/// descendants (SPEC §17), the rest in list order — with their depth below
+/// the top of the list.
+pub fn tree_order(accounts: &[AccountView]) -> Vec<(AccountView, usize)> {
+    fn visit(
+        accounts: &[AccountView],
+        at: usize,
+        depth: usize,
+        out: &mut Vec<(AccountView, usize)>,
+    ) {
+        let account = &accounts[at];
+        if out.iter().any(|(a, _)| a.id == account.id) {
+            return;
+        }
+        out.push((account.clone(), depth));
+        for (i, child) in accounts.iter().enumerate() {
+            if child.parent_id == Some(account.id) {
+                visit(accounts, i, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(accounts.len());
+    for (i, account) in accounts.iter().enumerate() {
+        let parent_listed = account
+            .parent_id
+            .is_some_and(|p| accounts.iter().any(|a| a.id == p));
+        if !parent_listed {
+            visit(accounts, i, 0, &mut out);
+        }
+    }
+    out
+}
+
+/// The accounts whose name contains `query` (ignoring case), in tree order
+/// with their depth (a match keeps its indentation).
+pub fn filter_accounts(accounts: &[AccountView], query: &str) -> Vec<(AccountView, usize)> {
     let query = query.trim().to_lowercase();
-    accounts
-        .iter()
-        .filter(|a| query.is_empty() || a.name.to_lowercase().contains(&query))
-        .cloned()
+    tree_order(accounts)
+        .into_iter()
+        .filter(|(a, _)| query.is_empty() || a.name.to_lowercase().contains(&query))
         .collect()
 }
 
@@ -94,7 +127,7 @@ pub fn AccountSwitcher(
         let index = shown
             .get_untracked()
             .iter()
-            .position(|a| Some(a.id) == current);
+            .position(|(a, _)| Some(a.id) == current);
         highlighted.set(index.unwrap_or(0));
         open.set(true);
     };
@@ -135,8 +168,8 @@ pub fn AccountSwitcher(
 fn SwitcherPopover(
     /// The account the page acts in.
     current: Signal<Option<AccountView>>,
-    /// The accounts that match the search.
-    shown: Memo<Vec<AccountView>>,
+    /// The accounts that match the search, with their depth.
+    shown: Memo<Vec<(AccountView, usize)>>,
     /// The search, two-way.
     query: RwSignal<String>,
     /// The highlighted option, two-way.
@@ -167,7 +200,7 @@ fn SwitcherPopover(
         match action {
             KeyAction::Highlight(next) => highlighted.set(next),
             KeyAction::Choose => {
-                if let Some(account) = shown
+                if let Some((account, _)) = shown
                     .get_untracked()
                     .get(highlighted.get_untracked())
                     .cloned()
@@ -187,9 +220,9 @@ fn SwitcherPopover(
         let current = current.get().map(|c| c.id);
         list.into_iter()
             .enumerate()
-            .map(|(index, account)| {
+            .map(|(index, (account, depth))| {
                 let is_current = current == Some(account.id);
-                view! { <SwitcherOption index account is_current highlighted on_choose /> }
+                view! { <SwitcherOption index account depth is_current highlighted on_choose /> }
             })
             .collect_view()
             .into_any()
@@ -245,6 +278,8 @@ fn SwitcherOption(
     index: usize,
     /// The account.
     account: AccountView,
+    /// How far below the top of the list: a child organization is 1.
+    depth: usize,
     /// Whether it is the account the page acts in.
     is_current: bool,
     /// The highlighted position.
@@ -257,7 +292,7 @@ fn SwitcherOption(
         <li
             id=format!("switcher-option-{index}")
             role="option"
-            class="switcher-option"
+            class=format!("switcher-option depth-{}", depth.min(2))
             class:highlighted=move || highlighted.get() == index
             aria-selected=is_current.to_string()
             on:mousemove=move |_| highlighted.set(index)
@@ -272,6 +307,61 @@ fn SwitcherOption(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn account(n: u128, name: &str, parent: Option<u128>) -> AccountView {
+        let id = |n: u128| domain::AccountId::from_uuid(uuid::Uuid::from_u128(n));
+        AccountView {
+            id: id(n),
+            kind: AccountKind::Organization,
+            name: name.into(),
+            slug: None,
+            role: domain::OrgRole::Owner,
+            status: domain::roles::AccountStatus::Active,
+            region: None,
+            plan: domain::Plan::DEFAULT_FOR_ORGANIZATION,
+            credit_cents: 0,
+            billing_address: None,
+            require_two_factor: false,
+            created_at: domain::Timestamp::from_millis(0),
+            parent_id: parent.map(id),
+            billing_mode: Default::default(),
+            inherited_from: None,
+        }
+    }
+
+    #[test]
+    fn descendants_follow_their_parent_indented_and_searchable() {
+        let accounts = [
+            account(1, "Acme", None),
+            account(4, "Labs Team", Some(3)),
+            account(2, "Globex", None),
+            account(3, "Acme Labs", Some(1)),
+            account(5, "Orphan child", Some(99)),
+        ];
+        let ordered = tree_order(&accounts);
+        let order: Vec<(&str, usize)> = ordered
+            .iter()
+            .map(|(a, depth)| (a.name.as_str(), *depth))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("Acme", 0),
+                ("Acme Labs", 1),
+                ("Labs Team", 2),
+                ("Globex", 0),
+                ("Orphan child", 0)
+            ]
+        );
+        let found: Vec<(String, usize)> = filter_accounts(&accounts, "labs")
+            .into_iter()
+            .map(|(a, depth)| (a.name, depth))
+            .collect();
+        assert_eq!(
+            found,
+            [("Acme Labs".to_owned(), 1), ("Labs Team".to_owned(), 2)]
+        );
+    }
 
     #[test]
     fn highlight_moves_within_bounds() {

@@ -45,6 +45,7 @@ pub fn sections(kind: AccountKind) -> &'static [(&'static str, &'static str)] {
             ("API keys", "api-keys"),
             ("Activity", "activity"),
             ("Role preview", "roles"),
+            ("Hierarchy", "hierarchy"),
             ("Domains", "domains"),
             ("Settings", "settings"),
         ],

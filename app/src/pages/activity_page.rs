@@ -376,6 +376,7 @@ mod tests {
     fn details_show_what_changed() {
         let entry = ActivityView {
             id: "x".into(),
+            account_id: "01938f3e-7c1a-7000-8000-000000000002".parse().unwrap(),
             at: "2026-11-23T00:00:00Z".parse().unwrap(),
             actor: domain::api::ActorView {
                 user_id: None,

@@ -225,6 +225,24 @@ fn MemberRow(
         .collect::<Vec<_>>()
         .join(", ");
     let (for_select, for_remove) = (member.clone(), member.clone());
+    // Access inherited from an ancestor (SPEC §17) is not a membership here:
+    // it is changed in the ancestor, so the row shows it without controls.
+    if let Some(from) = member.inherited_from.clone() {
+        return view! {
+            <tr class="inherited">
+                <td>{member.name.clone()}{is_me.then(|| view! { <span class="muted small">" (you)"</span> })}</td>
+                <td>{member.email.clone()}</td>
+                <td>
+                    <span class="badge">{member.role.label()}</span>
+                    <span class="muted small">{" inherited from "}<a href=format!("/a/{}/members", from.id)>{from.name}</a></span>
+                </td>
+                <td></td>
+                {member.two_factor.map(|on| view! { <td>{if on { "On" } else { "Off" }}</td> })}
+                <td class="row-actions"></td>
+            </tr>
+        }
+        .into_any();
+    }
     view! {
         <tr>
             <td>{member.name.clone()}{is_me.then(|| view! { <span class="muted small">" (you)"</span> })}</td>
@@ -265,6 +283,7 @@ fn MemberRow(
             </td>
         </tr>
     }
+    .into_any()
 }
 
 /// What a role change gives and takes, before it is applied.

@@ -7,6 +7,7 @@ pub mod api_keys_page;
 pub mod billing_page;
 pub mod domains_page;
 pub mod forgot_password_page;
+pub mod hierarchy_page;
 pub mod instances_page;
 pub mod invitations_page;
 pub mod login_page;

@@ -511,6 +511,7 @@ mod tests {
             joined_at: domain::Timestamp::from_millis(0),
             teams,
             two_factor: None,
+            inherited_from: None,
         }
     }
 

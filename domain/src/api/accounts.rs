@@ -1,7 +1,9 @@
 //! Accounts: creating an organization, editing one, and how a member sees it.
 
+use super::me::OrganizationRef;
 use crate::catalog::{Plan, Region};
 use crate::error::FieldError;
+use crate::hierarchy::BillingMode;
 use crate::ids::AccountId;
 use crate::roles::{AccountKind, AccountStatus, OrgRole};
 use crate::text::{join, BillingAddress, BillingAddressInput, Errors, OrgName};
@@ -132,6 +134,15 @@ pub struct AccountView {
     #[serde(default)]
     pub require_two_factor: bool,
     pub created_at: Timestamp,
+    /// The parent organization, for a child (SPEC §17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<AccountId>,
+    /// Who pays: the organization itself, or its parent.
+    #[serde(default)]
+    pub billing_mode: BillingMode,
+    /// When the caller's role here comes from an ancestor: which one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<OrganizationRef>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Activity log entries (SPEC §8).
 
 use crate::activity::Event;
+use crate::ids::AccountId;
 use crate::ids::UserId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,9 @@ pub struct TargetView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityView {
     pub id: String,
+    /// The account whose log holds the entry (a descendant's, in a parent's
+    /// list with `include_descendants=true`).
+    pub account_id: AccountId,
     pub at: Timestamp,
     pub actor: ActorView,
     pub event: Event,

@@ -147,7 +147,7 @@ mod tests {
         let catalog = RolesCatalog::build();
         assert_eq!(catalog.roles.len(), 4);
         assert_eq!(catalog.team_roles.len(), 3);
-        assert_eq!(catalog.permissions.len(), 13);
+        assert_eq!(catalog.permissions.len(), 15);
         let invite = &catalog.permissions[3];
         assert_eq!(invite.id, Permission::ManageInvitations);
         assert_eq!(invite.grants, [Grant::Yes, Grant::No, Grant::No, Grant::No]);

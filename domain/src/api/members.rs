@@ -20,6 +20,10 @@ pub struct MemberView {
     /// Whether the member has two-factor on; shown to Owners and Admins only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_factor: Option<bool>,
+    /// For an Owner or Admin of an ancestor, who acts here with that role
+    /// without being a member (SPEC §17): the ancestor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<super::me::OrganizationRef>,
 }
 
 impl MemberView {

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::operations::organizations::create_organization;
 use crate::operations::{memberships, AccountTx, Change};
 use crate::store::accounts as accounts_db;
+use crate::store::hierarchy::children_count;
 use crate::store::{AccountRow, Target};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::activity::Event;
 use domain::api::{AccountUpdate, AccountView, NewOrganizationRequest, Page, UpdateAccountRequest};
+use domain::hierarchy::check_delete;
 use domain::text::BillingAddressInput;
 use domain::two_factor::may_set_policy;
 use domain::{AccountId, ErrorCode, Permission, Problem};
@@ -69,7 +71,7 @@ pub async fn create_account(
     let limits = state.config.limits();
     let user = caller.user.id;
     let mut tx = state.store.begin_write().await?;
-    let (id, change) = create_organization(&mut tx, limits, user, &organization, now).await?;
+    let (id, change) = create_organization(&mut tx, limits, user, &organization, None, now).await?;
     let account = accounts_db::locked_member_account(&mut tx, id, user).await?;
     tx.commit(change.entry(id, caller.actor(), now)).await?;
     Ok(created(format!("/api/accounts/{id}"), account.view()))
@@ -206,7 +208,8 @@ async fn save_update(
         (status = 204, description = "Deleted"),
         Unauthenticated,
         (status = 403, description = "`forbidden` (not an Owner, or a personal account)", body = Problem, content_type = "application/problem+json"),
-        NotFound))]
+        NotFound,
+        (status = 409, description = "`has_children`: unlink or delete the child organizations first", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_account(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -220,6 +223,7 @@ pub async fn delete_account(
     )
     .await?;
     let account = tx.account().clone();
+    check_delete(children_count(tx.tx(), id).await?)?;
     accounts_db::delete_account(tx.tx(), id).await?;
     let payload = json!({ "name": account.name, "slug": account.slug });
     tx.commit(Change::new(

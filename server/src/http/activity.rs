@@ -9,6 +9,7 @@ use super::responses::{Forbidden, Invalid, NotFound, Unauthenticated};
 use super::state::AppState;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
+use crate::store::AccountRow;
 use crate::store::Store;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -51,6 +52,9 @@ pub struct ActivityParams {
     pub format: Option<String>,
     /// Daily counts only: how many days, ending today (1–366, default 30).
     pub days: Option<String>,
+    /// List only: `true` adds the entries of child organizations and theirs
+    /// (Owners and Admins, SPEC §17).
+    pub include_descendants: Option<String>,
 }
 
 impl ActivityParams {
@@ -76,9 +80,10 @@ fn cursor(raw: Option<&str>) -> ApiResult<Option<String>> {
 }
 
 /// Loads the account and checks the caller may read its log.
-async fn readable(state: &AppState, caller: &AuthUser, id: AccountId) -> ApiResult<()> {
+async fn readable(state: &AppState, caller: &AuthUser, id: AccountId) -> ApiResult<AccountRow> {
     let account = state.store.member_account(id, caller.user.id).await?;
-    Ok(account.decide(Permission::ViewActivity)?)
+    account.decide(Permission::ViewActivity)?;
+    Ok(account)
 }
 
 /// The log, newest first, filtered by event type, actor and time range.
@@ -100,10 +105,25 @@ pub async fn list_activity(
     .parse()?;
     let filter = params.filter()?;
     let before = cursor(paging.cursor.as_deref())?;
-    readable(&state, &caller, id).await?;
+    let descendants = match params.include_descendants.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "include_descendants",
+                "must be true or false",
+            )]))
+        }
+    };
+    let account = readable(&state, &caller, id).await?;
+    let mut accounts = vec![id];
+    if descendants {
+        account.decide(Permission::ViewDescendants)?;
+        accounts.extend(state.store.descendant_ids(id).await?);
+    }
     let page = state
         .store
-        .list_activity(id, &filter, before.as_deref(), paging.limit)
+        .list_activity(&accounts, &filter, before.as_deref(), paging.limit)
         .await?;
     Ok(Json(page_of(page)))
 }
@@ -214,7 +234,7 @@ impl Export {
         let (page, next) = match self
             .store
             .list_activity(
-                self.account,
+                &[self.account],
                 &self.filter,
                 self.before.as_deref(),
                 EXPORT_PAGE,

@@ -20,6 +20,7 @@ use axum::{Json, Router};
 use domain::activity::Event;
 use domain::api::{ApiKeyView, CreateApiKeyRequest, CreatedApiKey, Page};
 use domain::api_keys::{check_revoke, sees_all_keys, token, ApiKeyId};
+use domain::hierarchy::check_direct_member;
 use domain::{AccountId, Permission, Problem};
 use rand::RngCore;
 use serde_json::json;
@@ -87,6 +88,9 @@ pub async fn create_key(
         Permission::ManageOwnApiKeys,
     )
     .await?;
+    if let Some(ancestor) = &tx.account().inherited_from {
+        check_direct_member(&tx.account().access(), &ancestor.name)?;
+    }
     let row = NewKey {
         id: &key_id,
         account: id,

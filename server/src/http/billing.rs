@@ -18,6 +18,7 @@ use axum::{Json, Router};
 use domain::activity::Event;
 use domain::api::{parse_plan, AccountView, BillingView, ChangePlanRequest, FundsRequest};
 use domain::billing::after_funds;
+use domain::hierarchy::check_own_billing;
 use domain::rules::check_plan_change;
 use domain::{AccountId, FieldError, Permission, Problem};
 use serde_json::json;
@@ -85,6 +86,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         Unauthenticated,
         Forbidden,
         NotFound,
+        (status = 409, description = "`billed_by_parent`: add funds to the parent", body = Problem, content_type = "application/problem+json"),
         Invalid))]
 pub async fn add_funds(
     State(state): State<AppState>,
@@ -96,6 +98,9 @@ pub async fn add_funds(
     let key = idempotency_key(&headers)?;
     let mut tx =
         AccountTx::open(&state.store, caller.actor(), id, Permission::ManageBilling).await?;
+    if let Some(parent) = &tx.account().parent {
+        check_own_billing(tx.account().billing_mode, &parent.name)?;
+    }
     let amount = request.amount_cents;
     if let Some(key) = &key {
         if let Some(paid) = billing_db::payment_amount(tx.tx(), id, key).await? {

@@ -78,7 +78,19 @@ pub async fn list_members(
         .store
         .list_members(id, search, after.as_ref(), paging.limit)
         .await?;
-    let members = members.into_iter().map(|m| m.seen_by(account.role));
+    // Owners and Admins of ancestors act here too (SPEC §17): listed first,
+    // on the first page, marked with `inherited_from`.
+    let mut listed = Vec::new();
+    if after.is_none() && account.parent.is_some() {
+        let needle = search.map(str::to_lowercase);
+        let inherited = state.store.inherited_members(id).await?;
+        listed.extend(inherited.into_iter().filter(|m| match &needle {
+            Some(q) => m.name.to_lowercase().contains(q) || m.email.contains(q.as_str()),
+            None => true,
+        }));
+    }
+    listed.extend(members);
+    let members = listed.into_iter().map(|m| m.seen_by(account.role));
     Ok(Json(page_of((members.collect(), next))))
 }
 

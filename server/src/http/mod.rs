@@ -14,6 +14,7 @@ mod catalog;
 mod csp;
 mod domains;
 pub mod extract;
+mod hierarchy;
 mod instances;
 mod invitations;
 mod me;
@@ -47,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .merge(me::router())
         .merge(two_factor::router())
         .merge(accounts::router())
+        .merge(hierarchy::router())
         .merge(domains::router())
         .merge(sso::router())
         .merge(catalog::router())

@@ -3,8 +3,8 @@
 
 use super::state::AppState;
 use super::{
-    accounts, activity, api_keys, auth, billing, catalog, domains, instances, invitations, me,
-    members, ops, sso, teams, two_factor,
+    accounts, activity, api_keys, auth, billing, catalog, domains, hierarchy, instances,
+    invitations, me, members, ops, sso, teams, two_factor,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -24,6 +24,9 @@ use utoipa::OpenApi;
         two_factor::passkey_challenge, two_factor::second_factor,
         accounts::list_accounts, accounts::create_account, accounts::get_account,
         accounts::update_account, accounts::delete_account, accounts::leave_account,
+        hierarchy::create_child, hierarchy::list_children, hierarchy::report, hierarchy::link,
+        hierarchy::unlink, hierarchy::list_link_requests, hierarchy::accept_link_request,
+        hierarchy::decline_link_request, hierarchy::change_billing_mode,
         domains::list_domains, domains::add_domain, domains::verify_domain, domains::remove_domain,
         sso::get_connection, sso::save, sso::remove, sso::start, sso::callback,
         sso::saml_metadata, sso::saml_acs,
@@ -47,6 +50,7 @@ use utoipa::OpenApi;
         (name = "me", description = "The signed-in user: profile, email, password, sessions, deleting the user"),
         (name = "two-factor", description = "Second factors (authenticator app, passkeys, recovery codes) and signing in with one"),
         (name = "accounts", description = "Personal accounts and organizations"),
+        (name = "hierarchy", description = "Child and linked organizations: inherited access, shared billing and the roll-up"),
         (name = "domains", description = "Domains an organization proves it owns, by a DNS TXT record"),
         (name = "sso", description = "Single sign-on: an organization's OpenID Connect or SAML 2.0 identity provider, and signing in through it"),
         (name = "members", description = "Members and ownership of an organization"),

@@ -3,7 +3,7 @@
 //! the HTML; links are built from the deployment's public address.
 
 use super::Mail;
-use domain::api::InvitationView;
+use domain::api::{InvitationView, LinkRequestView};
 use domain::Timestamp;
 
 /// `text` with HTML's special characters escaped, for element content and
@@ -135,6 +135,30 @@ pub fn invitation(
              invitation, you can ignore this message.",
             invitation.expires_at
         ),
+    }
+    .build()
+}
+
+/// A request to link the child under a parent, to each of the child's Owners.
+pub fn link_request(base_url: &str, to: &str, request: &LinkRequestView) -> Mail {
+    let (parent, child) = (&request.parent.name, &request.child.name);
+    Message {
+        to,
+        subject: format!("{parent} asks to become the parent of {child} on Orgspace"),
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            format!(
+                "{} asked to link {child} under {parent}. If you accept, {parent}'s Owners and Admins act with their role in {child}, and {parent} sees it in its roll-up report.",
+                request.requested_by
+            ),
+            format!("As an Owner of {child}, you can accept or decline the request on its Hierarchy page."),
+        ],
+        quote: None,
+        action: Some((
+            "Review the request",
+            format!("{base_url}/a/{}/hierarchy", request.child.id),
+        )),
+        footer: "You got this mail because you are an Owner of the organization. Nothing changes until an Owner accepts.".into(),
     }
     .build()
 }

@@ -8,6 +8,7 @@ use crate::store::teams::{create_team, set_team_member, FIRST_TEAM};
 use crate::store::{NewAccount, Target, WriteTx};
 use domain::activity::Event;
 use domain::api::NewOrganization;
+use domain::hierarchy::BillingMode;
 use domain::roles::AccountStatus;
 use domain::rules::{check_join, Limits};
 use domain::text::{slug_base, slug_with_suffix};
@@ -15,18 +16,22 @@ use domain::{AccountId, AccountKind, OrgRole, Plan, TeamRole, Timestamp, UserId}
 use serde_json::json;
 
 /// Creates an organization owned by `owner`, with "My Team", inside `tx`, and
-/// returns it with the change to record in its log. Refuses with
-/// `org_limit_reached` when the owner is at the limit; the owner's row lock
-/// makes concurrent creations count one after another.
+/// returns it with the change to record in its log; `under` makes it a child
+/// (SPEC §17) with its billing mode. Refuses a top-level organization with
+/// `org_limit_reached` when the owner is at the limit (children do not count);
+/// the owner's row lock makes concurrent creations count one after another.
 pub async fn create_organization(
     tx: &mut WriteTx,
     limits: Limits,
     owner: UserId,
     organization: &NewOrganization,
+    under: Option<(AccountId, BillingMode)>,
     now: Timestamp,
 ) -> ApiResult<(AccountId, Change)> {
     lock_user(tx, owner).await?;
-    check_join(count_organizations(tx, owner).await?, limits)?;
+    if under.is_none() {
+        check_join(count_organizations(tx, owner).await?, limits)?;
+    }
     let base = slug_base(organization.name.as_str());
     let id = AccountId::from_uuid(uuid::Uuid::now_v7());
     let mut slug = None;
@@ -47,6 +52,7 @@ pub async fn create_organization(
             plan: Plan::DEFAULT_FOR_ORGANIZATION,
             region: Some(organization.region),
             billing_address: Some(&organization.billing_address),
+            parent: under,
         };
         if insert_account(tx, &account, now).await? {
             slug = Some(candidate);
@@ -65,6 +71,8 @@ pub async fn create_organization(
             "slug": slug,
             "region": organization.region.id(),
             "first_team": team.to_string(),
+            "parent_id": under.map(|(p, _)| p.to_string()),
+            "billing": under.map(|(_, b)| b),
         }),
     );
     Ok((id, change))

@@ -67,7 +67,8 @@ pub async fn register(
     let mut last = insert_user_with_personal_account(&mut tx, user, status, now).await?;
     let actor = Actor::user(user.id);
     if let Some(organization) = organization {
-        let (id, change) = create_organization(&mut tx, limits, user.id, organization, now).await?;
+        let (id, change) =
+            create_organization(&mut tx, limits, user.id, organization, None, now).await?;
         tx.record(last).await?;
         last = change.entry(id, actor, now);
     }
@@ -118,6 +119,7 @@ pub async fn insert_user_with_personal_account(
         plan: Plan::PERSONAL,
         region: None,
         billing_address: None,
+        parent: None,
     };
     insert_account(tx, &account, now).await?;
     insert_membership(tx, personal, user.id, OrgRole::Owner, now).await?;

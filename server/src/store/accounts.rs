@@ -4,7 +4,8 @@
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parsed, parsed_opt};
 use crate::error::{ApiError, ApiResult};
-use domain::api::AccountView;
+use domain::api::{AccountView, OrganizationRef};
+use domain::hierarchy::{self, Access, BillingMode};
 use domain::roles::{decide, grant, AccountStatus, Grant};
 use domain::rules::Headcount;
 use domain::text::{BillingAddress, BillingAddressInput};
@@ -30,14 +31,82 @@ pub struct AccountRow {
     pub role: OrgRole,
     /// Since when members need two-factor here (SPEC §15).
     pub two_factor_required_at: Option<Timestamp>,
+    /// The parent organization (SPEC §17).
+    pub parent: Option<OrganizationRef>,
+    pub billing_mode: BillingMode,
+    /// The ancestor the member's role comes from; `None` for a direct member.
+    pub inherited_from: Option<OrganizationRef>,
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
-    a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at, m.role,
-    a.two_factor_required_at";
+/// An account with the caller's direct role and, through its parent and
+/// grandparent (a hierarchy has at most 3 levels), the roles they may inherit
+/// and the status of whoever pays. `$2` is the caller.
+const ACCOUNT_SELECT: &str = "SELECT a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
+    a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at,
+    a.two_factor_required_at, a.billing_mode, m.role,
+    p.id AS parent_id, p.name AS parent_name, p.status AS parent_status, p.billing_mode AS parent_billing_mode,
+    pm.role AS parent_role,
+    g.id AS grand_id, g.name AS grand_name, g.status AS grand_status, gm.role AS grand_role
+    FROM accounts a
+    LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = $2
+    LEFT JOIN accounts p ON p.id = a.parent_id
+    LEFT JOIN memberships pm ON pm.account_id = p.id AND pm.user_id = $2
+    LEFT JOIN accounts g ON g.id = p.parent_id
+    LEFT JOIN memberships gm ON gm.account_id = g.id AND gm.user_id = $2";
+
+/// An ancestor as the access query reads it: id, name, status, the caller's role.
+struct Ancestor {
+    id: AccountId,
+    name: String,
+    status: AccountStatus,
+    role: Option<OrgRole>,
+}
+
+fn ancestor(row: &AnyRow, prefix: &str) -> ApiResult<Option<Ancestor>> {
+    let Some(id) = parsed_opt::<AccountId>(row, &format!("{prefix}_id"))? else {
+        return Ok(None);
+    };
+    Ok(Some(Ancestor {
+        id,
+        name: row.try_get(format!("{prefix}_name").as_str())?,
+        status: parsed(row, &format!("{prefix}_status"))?,
+        role: parsed_opt(row, &format!("{prefix}_role"))?,
+    }))
+}
 
 impl AccountRow {
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    /// The account as the caller sees it, or `None` when they have no access
+    /// (neither a member nor an Owner or Admin of an ancestor).
+    fn from_row(row: &AnyRow) -> ApiResult<Option<Self>> {
+        let parent = ancestor(row, "parent")?;
+        let grand = ancestor(row, "grand")?;
+        let above: Vec<(AccountId, OrgRole)> = [&parent, &grand]
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.role.map(|role| (a.id, role)))
+            .collect();
+        let Some(access) = hierarchy::access(parsed_opt(row, "role")?, &above) else {
+            return Ok(None);
+        };
+        let billing_mode: BillingMode = parsed(row, "billing_mode")?;
+        // Whoever pays: the parent, or the grandparent when the parent is billed to it too.
+        let parent_billing: Option<BillingMode> = parsed_opt(row, "parent_billing_mode")?;
+        let payer = match (&parent, parent_billing) {
+            (Some(_), Some(BillingMode::Parent)) => grand.as_ref().or(parent.as_ref()),
+            _ => parent.as_ref(),
+        };
+        let own_status: AccountStatus = parsed(row, "status")?;
+        let status = hierarchy::effective_status(billing_mode, own_status, payer.map(|p| p.status));
+        let name_of = |id: AccountId| {
+            [&parent, &grand]
+                .into_iter()
+                .flatten()
+                .find(|a| a.id == id)
+                .map(|a| OrganizationRef {
+                    id,
+                    name: a.name.clone(),
+                })
+        };
         let billing_name: Option<String> = row.try_get("billing_name")?;
         let billing_address = match billing_name {
             None => None,
@@ -62,20 +131,34 @@ impl AccountRow {
                 })?)
             }
         };
-        Ok(Self {
+        Ok(Some(Self {
             id: parsed(row, "id")?,
             kind: parsed(row, "kind")?,
             name: row.try_get("name")?,
             slug: row.try_get("slug")?,
-            status: parsed(row, "status")?,
+            status,
             credit_cents: row.try_get("credit_cents")?,
             plan: parsed(row, "plan")?,
             region: parsed_opt(row, "region")?,
             billing_address,
             created_at: millis(row, "created_at")?,
-            role: parsed(row, "role")?,
+            role: access.role,
             two_factor_required_at: millis_opt(row, "two_factor_required_at")?,
-        })
+            parent: parent.as_ref().map(|p| OrganizationRef {
+                id: p.id,
+                name: p.name.clone(),
+            }),
+            billing_mode,
+            inherited_from: access.inherited_from.and_then(name_of),
+        }))
+    }
+
+    /// How the caller acts here: their role and where it comes from.
+    pub fn access(&self) -> Access {
+        Access {
+            role: self.role,
+            inherited_from: self.inherited_from.as_ref().map(|a| a.id),
+        }
     }
 
     /// Whether members need two-factor to work here.
@@ -104,6 +187,9 @@ impl AccountRow {
             billing_address: self.billing_address.clone().filter(|_| sees_billing),
             require_two_factor: self.requires_two_factor(),
             created_at: self.created_at,
+            parent_id: self.parent.as_ref().map(|p| p.id),
+            billing_mode: self.billing_mode,
+            inherited_from: self.inherited_from.clone(),
         }
     }
 }
@@ -120,20 +206,36 @@ pub struct NewAccount<'a> {
     pub plan: Plan,
     pub region: Option<Region>,
     pub billing_address: Option<&'a BillingAddress>,
+    /// The parent and who pays, for a child organization (SPEC §17).
+    pub parent: Option<(AccountId, BillingMode)>,
 }
 
 impl Store {
-    /// The caller's accounts: personal first, then organizations in the order joined.
+    /// The caller's accounts: personal first, then organizations in the order
+    /// joined, then the descendants they reach as an ancestor's Owner or Admin.
     pub async fn accounts_of(&self, user: UserId) -> ApiResult<Vec<AccountRow>> {
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM memberships m JOIN accounts a ON a.id = m.account_id
-             WHERE m.user_id = $1
-             ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END, m.joined_at, a.id"
+            "{ACCOUNT_SELECT}
+             WHERE a.id IN (
+                SELECT account_id FROM memberships WHERE user_id = $1
+                UNION SELECT c.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
+                    WHERE o.user_id = $1 AND o.role IN ('owner', 'admin')
+                UNION SELECT d.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
+                    JOIN accounts d ON d.parent_id = c.id
+                    WHERE o.user_id = $1 AND o.role IN ('owner', 'admin'))
+             ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END,
+                CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id"
         ))
+        // `$1` picks the accounts, `$2` (the same user) is the select's caller.
+        .bind(user.to_string())
         .bind(user.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(AccountRow::from_row).collect()
+        let mut accounts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            accounts.extend(AccountRow::from_row(row)?);
+        }
+        Ok(accounts)
     }
 
     /// The account as `user` sees it, or 404 when they are not a member.
@@ -158,15 +260,24 @@ async fn account_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Option<AccountRow>> {
-    let row = sqlx::query(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN memberships m ON m.account_id = a.id AND m.user_id = $2
-         WHERE a.id = $1"
-    ))
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .fetch_optional(executor)
-    .await?;
-    row.as_ref().map(AccountRow::from_row).transpose()
+    let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE a.id = $1"))
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .fetch_optional(executor)
+        .await?;
+    Ok(match row {
+        Some(row) => AccountRow::from_row(&row)?,
+        None => None,
+    })
+}
+
+/// The account as `user` sees it, read inside the transaction without its lock.
+pub async fn account_in(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Option<AccountRow>> {
+    account_for(tx.conn(), account, user).await
 }
 
 /// The account as `user` sees it after its lock, or 404 when they are not a member.
@@ -199,11 +310,12 @@ pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()>
     Ok(())
 }
 
-/// How many organizations `user` belongs to.
+/// How many organizations `user` belongs to that count against the limit:
+/// top-level ones (children live within their hierarchy, SPEC §17).
 pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u32> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
-         WHERE m.user_id = $1 AND a.kind = 'organization'",
+         WHERE m.user_id = $1 AND a.kind = 'organization' AND a.parent_id IS NULL",
     )
     .bind(user.to_string())
     .fetch_one(tx.conn())
@@ -248,8 +360,9 @@ pub async fn insert_account(
     let address = account.billing_address;
     let done = sqlx::query(
         "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region,
-            billing_name, billing_street, billing_city, billing_postal_code, billing_country, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14)
+            billing_name, billing_street, billing_city, billing_postal_code, billing_country, created_at,
+            parent_id, billing_mode)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT DO NOTHING",
     )
     .bind(account.id.to_string())
@@ -266,6 +379,8 @@ pub async fn insert_account(
     .bind(address.map(|a| a.postal_code.to_string()))
     .bind(address.map(|a| a.country.as_str().to_owned()))
     .bind(now.as_millis())
+    .bind(account.parent.map(|(p, _)| p.to_string()))
+    .bind(account.parent.map_or(BillingMode::Own, |(_, b)| b).id())
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)

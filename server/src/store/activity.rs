@@ -167,7 +167,8 @@ fn id_floor(at: Timestamp) -> String {
     )
 }
 
-/// A filtered read of one account's log.
+/// A filtered read of one account's log (or of a parent's and its
+/// descendants' logs together).
 struct Where {
     account: AccountId,
     statement: Statement,
@@ -175,8 +176,17 @@ struct Where {
 
 impl Where {
     fn new(account: AccountId, select: &str, filter: &ActivityFilter) -> Self {
-        let mut statement = Statement::new(format!("{select} WHERE a.account_id = $1"));
-        statement.binds.push(Bind::Text(account.to_string()));
+        Self::across(&[account], select, filter)
+    }
+
+    /// `accounts[0]` is the one asked for; the rest are its descendants.
+    fn across(accounts: &[AccountId], select: &str, filter: &ActivityFilter) -> Self {
+        let account = accounts[0];
+        let mut statement = Statement::new(format!("{select} WHERE 1 = 1"));
+        statement.and_in(
+            "a.account_id",
+            accounts.iter().map(|a| Bind::Text(a.to_string())),
+        );
         match filter.event {
             Some(EventFilter::Exact(event)) => {
                 statement.and("a.event = ", Bind::Text(event.id().to_owned()));
@@ -210,7 +220,7 @@ impl Where {
     }
 }
 
-const SELECT: &str = "SELECT a.id, a.at, a.actor_user_id, a.actor_api_key_id, a.event, a.target_type, a.target_id, a.payload, u.email, u.name
+const SELECT: &str = "SELECT a.id, a.account_id, a.at, a.actor_user_id, a.actor_api_key_id, a.event, a.target_type, a.target_id, a.payload, u.email, u.name
      FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
 
 /// Who made the change; a user deleted since shows as "Deleted user", with
@@ -238,6 +248,7 @@ fn view(row: &AnyRow) -> ApiResult<ActivityView> {
     let payload: String = row.try_get("payload")?;
     Ok(ActivityView {
         id: row.try_get("id")?,
+        account_id: parsed(row, "account_id")?,
         at: millis(row, "at")?,
         actor: actor_view(row)?,
         event: parsed(row, "event")?,
@@ -252,14 +263,17 @@ fn view(row: &AnyRow) -> ApiResult<ActivityView> {
 impl Store {
     /// A page of entries, newest first, older than the entry `before` if
     /// given, and the cursor of the next page.
+    ///
+    /// `accounts` is the account asked for, then any descendants whose
+    /// entries join it (SPEC §17); each entry names its account.
     pub async fn list_activity(
         &self,
-        account: AccountId,
+        accounts: &[AccountId],
         filter: &ActivityFilter,
         before: Option<&str>,
         limit: usize,
     ) -> ApiResult<(Vec<ActivityView>, Option<String>)> {
-        let mut w = Where::new(account, SELECT, filter);
+        let mut w = Where::across(accounts, SELECT, filter);
         if let Some(before) = before {
             w.statement.and("a.id < ", Bind::Text(before.to_owned()));
         }

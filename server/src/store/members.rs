@@ -85,6 +85,7 @@ fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
         joined_at: millis(row, "joined_at")?,
         teams: Vec::new(),
         two_factor: Some(row.try_get::<i64, _>("two_factor")? == 1),
+        inherited_from: None,
     })
 }
 

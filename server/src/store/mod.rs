@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod billing;
 pub mod domains;
+pub mod hierarchy;
 pub mod instances;
 pub mod invitations;
 pub mod members;

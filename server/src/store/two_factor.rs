@@ -185,19 +185,13 @@ impl Store {
         account: AccountId,
         user: UserId,
     ) -> ApiResult<Option<(String, bool)>> {
-        let row = sqlx::query(
-            "SELECT a.name, a.two_factor_required_at FROM accounts a
-             JOIN memberships m ON m.account_id = a.id AND m.user_id = $2 WHERE a.id = $1",
-        )
-        .bind(account.to_string())
-        .bind(user.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| {
-            let required = millis_opt(&row, "two_factor_required_at")?.is_some();
-            Ok((row.try_get("name")?, required))
-        })
-        .transpose()
+        // Through `account_for`, so access inherited from a parent (SPEC §17)
+        // meets the same requirement as membership.
+        let account = self.account_for(account, user).await?;
+        Ok(account.map(|a| {
+            let required = a.requires_two_factor();
+            (a.name, required)
+        }))
     }
 }
 

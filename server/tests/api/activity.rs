@@ -202,6 +202,76 @@ async fn every_mutating_operation_in_the_openapi_document_writes_its_entry() {
         "the refused answer is logged"
     );
     walk.done.insert("POST /api/sso/saml/acs".into());
+    // SPEC §17: the hierarchy's operations, each logged where it happened.
+    let child = walk
+        .step(
+            "POST /api/accounts/{id}/children",
+            org,
+            "org.child_created",
+            olga.post(
+                &a("/children"),
+                json!({"name": "Acme Labs", "region": "eu-north", "billing": "parent"}),
+            ),
+        )
+        .await;
+    let child = id_of(&child);
+    walk.step(
+        "PUT /api/accounts/{id}/billing-mode",
+        &child,
+        "org.billing_mode_changed",
+        olga.put(
+            &format!("/api/accounts/{child}/billing-mode"),
+            json!({"billing": "own"}),
+        ),
+    )
+    .await;
+    let gamma = olga.create_organization("Gamma", "eu-central").await;
+    walk.step(
+        "POST /api/accounts/{id}/links",
+        org,
+        "org.linked",
+        olga.post(&a("/links"), json!({"child_id": gamma.to_string()})),
+    )
+    .await;
+    walk.step(
+        "DELETE /api/accounts/{id}/links/{child_id}",
+        org,
+        "org.unlinked",
+        olga.delete(&a(&format!("/links/{gamma}"))),
+    )
+    .await;
+    let yan_co = yan.create_organization("Yan Co", "eu-central").await;
+    let ask = || async {
+        let asked: Value = olga
+            .post(&a("/links"), json!({"child_id": yan_co.to_string()}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        asked["request"]["id"].as_str().unwrap().to_owned()
+    };
+    let request = ask().await;
+    walk.step(
+        "POST /api/accounts/{id}/link-requests/{request_id}/decline",
+        yan_co,
+        "org.link_declined",
+        yan.post(
+            &format!("/api/accounts/{yan_co}/link-requests/{request}/decline"),
+            json!({}),
+        ),
+    )
+    .await;
+    let request = ask().await;
+    walk.step(
+        "POST /api/accounts/{id}/link-requests/{request_id}/accept",
+        yan_co,
+        "org.linked",
+        yan.post(
+            &format!("/api/accounts/{yan_co}/link-requests/{request}/accept"),
+            json!({}),
+        ),
+    )
+    .await;
     walk.step(
         "DELETE /api/accounts/{id}/sso",
         org,

@@ -10,6 +10,7 @@ mod billing;
 mod dns;
 mod domains;
 mod helpers;
+mod hierarchy;
 mod identity;
 mod instances;
 mod invitations;

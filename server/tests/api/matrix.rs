@@ -1,10 +1,13 @@
 //! Every endpoint of an account × every organization role × every team role (in
 //! the team the request concerns), each through a session and through an API key,
 //! × every role of a member without two-factor in an organization that requires
-//! it (session and key) × a foreign user (session, and a key of their own
-//! account) × signed out: the server's answer must be what `domain` decides.
+//! it (session and key) × every role of a member of the organization's parent,
+//! acting through inheritance (SPEC §17) × a foreign user (session, and a key
+//! of their own account) × signed out: the server's answer must be what
+//! `domain` decides.
 
 use crate::helpers::*;
+use domain::hierarchy::{check_direct_member, inherited_role, Access};
 use domain::resources::{resource_access, ResourceAccess};
 use domain::roles::{decide, decide_in_team, grant, Grant};
 use domain::two_factor::{policy_gate, AccountRequest};
@@ -23,6 +26,9 @@ enum Caller {
     Unprotected(OrgRole),
     /// The same member, through one of their API keys.
     UnprotectedKey(OrgRole),
+    /// A member of the organization's parent with this role, not of the
+    /// organization (SPEC §17: Owners and Admins inherit, nobody else).
+    Inherited(OrgRole),
     Foreign,
     /// A user who is not a member, with a key of their personal account.
     ForeignKey,
@@ -34,7 +40,7 @@ impl Caller {
         match self {
             Self::Member(role, team_role) | Self::Key(role, team_role) => Some((role, team_role)),
             Self::Unprotected(role) | Self::UnprotectedKey(role) => Some((role, None)),
-            Self::Foreign | Self::ForeignKey | Self::SignedOut => None,
+            Self::Inherited(_) | Self::Foreign | Self::ForeignKey | Self::SignedOut => None,
         }
     }
 
@@ -290,6 +296,48 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/api/accounts/{org}/activity?include_descendants=true",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewDescendants),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/children",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewDescendants),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/children",
+        body: || json!({"name": "Sub", "region": "eu-north", "billing": "own"}),
+        rule: Rule::Org(Permission::ManageHierarchy),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/report?format=csv",
+        body: no_body,
+        rule: Rule::Org(Permission::ViewDescendants),
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/accounts/{org}/links",
+        body: || json!({"child_id": "{other_org}"}),
+        rule: Rule::Org(Permission::ManageHierarchy),
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/accounts/{org}/link-requests",
+        body: no_body,
+        rule: Rule::Org(Permission::ManageHierarchy),
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/api/accounts/{org}/billing-mode",
+        body: || json!({"billing": "own"}),
+        rule: Rule::Org(Permission::ManageHierarchy),
+    },
+    Endpoint {
+        method: "GET",
         path: "/api/accounts/{org}/instances",
         body: no_body,
         rule: Rule::ListInstances,
@@ -327,6 +375,26 @@ fn expected(caller: Caller, endpoint: &Endpoint) -> Expected {
     let (role, team_role) = match caller {
         Caller::SignedOut => return Expected::Refused(401, ErrorCode::Unauthenticated),
         Caller::Foreign | Caller::ForeignKey => return Expected::Refused(404, ErrorCode::NotFound),
+        Caller::Inherited(in_parent) => match inherited_role(in_parent) {
+            None => return Expected::Refused(404, ErrorCode::NotFound),
+            Some(role)
+                if (endpoint.method, endpoint.path) == ("POST", "/api/accounts/{org}/api-keys") =>
+            {
+                let access = Access {
+                    role,
+                    inherited_from: Some(AccountId::from_uuid(uuid::Uuid::nil())),
+                };
+                return from_decision(
+                    decide(
+                        AccountKind::Organization,
+                        role,
+                        Permission::ManageOwnApiKeys,
+                    )
+                    .and_then(|()| check_direct_member(&access, "Parent")),
+                );
+            }
+            Some(role) => (role, None),
+        },
         Caller::Member(role, team_role) | Caller::Key(role, team_role) => (role, team_role),
         Caller::Unprotected(role) | Caller::UnprotectedKey(role) => {
             let request = match (endpoint.method, endpoint.path) {
@@ -381,6 +449,8 @@ struct Case {
     target_key: String,
     /// A pending domain of the organization.
     domain: String,
+    /// An organization of the Owner's with no parent, to link.
+    other_org: AccountId,
 }
 
 impl Case {
@@ -393,6 +463,7 @@ impl Case {
             .replace("{instance}", &self.instance)
             .replace("{target_key}", &self.target_key)
             .replace("{domain}", &self.domain)
+            .replace("{other_org}", &self.other_org.to_string())
     }
 }
 
@@ -405,7 +476,16 @@ async fn new_case(
     caller: Caller,
     member: Option<&User>,
 ) -> Case {
-    let org = owner.create_organization("Acme", "eu-central").await;
+    let org = match caller {
+        Caller::Inherited(role) => {
+            let parent = owner.create_organization("Parent", "eu-central").await;
+            app.add_member(parent, member.expect("an inherited caller"), role)
+                .await;
+            owner.create_child(parent, "Acme", "own").await
+        }
+        _ => owner.create_organization("Acme", "eu-central").await,
+    };
+    let other_org = owner.create_organization("Other", "eu-central").await;
     owner.fund(org, 1_000).await;
     owner
         .put(
@@ -460,6 +540,7 @@ async fn new_case(
         instance: instance["id"].as_str().unwrap().to_owned(),
         target_key,
         domain: domain["id"].as_str().unwrap().to_owned(),
+        other_org,
     }
 }
 
@@ -482,7 +563,11 @@ fn callers() -> Vec<Caller> {
         })
         .collect();
     for role in OrgRole::ALL {
-        callers.extend([Caller::Unprotected(role), Caller::UnprotectedKey(role)]);
+        callers.extend([
+            Caller::Unprotected(role),
+            Caller::UnprotectedKey(role),
+            Caller::Inherited(role),
+        ]);
     }
     callers.extend([Caller::Foreign, Caller::ForeignKey, Caller::SignedOut]);
     callers
@@ -505,7 +590,9 @@ async fn every_account_endpoint_answers_each_caller_as_domain_decides() {
         let (client, as_member) = match caller {
             Caller::Member(OrgRole::Owner, None) => (owner.client.clone(), None),
             Caller::Key(OrgRole::Owner, None) => (app.anonymous(), None),
-            Caller::Member(..) | Caller::Unprotected(_) => (member.client.clone(), Some(&member)),
+            Caller::Member(..) | Caller::Unprotected(_) | Caller::Inherited(_) => {
+                (member.client.clone(), Some(&member))
+            }
             Caller::Key(..) | Caller::UnprotectedKey(_) => (app.anonymous(), Some(&member)),
             Caller::Foreign => (eve.client.clone(), None),
             Caller::ForeignKey | Caller::SignedOut => (app.anonymous(), None),

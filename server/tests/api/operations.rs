@@ -54,7 +54,7 @@ async fn catalogues_need_no_sign_in() {
         .unwrap();
     assert_eq!(roles["roles"].as_array().unwrap().len(), 4);
     assert_eq!(roles["team_roles"][0]["id"], "team_admin");
-    assert_eq!(roles["permissions"].as_array().unwrap().len(), 13);
+    assert_eq!(roles["permissions"].as_array().unwrap().len(), 15);
 }
 
 #[tokio::test]
@@ -111,6 +111,21 @@ async fn the_openapi_document_lists_every_operation() {
         ("/api/accounts/{id}", "patch"),
         ("/api/accounts/{id}", "delete"),
         ("/api/accounts/{id}/leave", "post"),
+        ("/api/accounts/{id}/children", "get"),
+        ("/api/accounts/{id}/children", "post"),
+        ("/api/accounts/{id}/report", "get"),
+        ("/api/accounts/{id}/links", "post"),
+        ("/api/accounts/{id}/links/{child_id}", "delete"),
+        ("/api/accounts/{id}/link-requests", "get"),
+        (
+            "/api/accounts/{id}/link-requests/{request_id}/accept",
+            "post",
+        ),
+        (
+            "/api/accounts/{id}/link-requests/{request_id}/decline",
+            "post",
+        ),
+        ("/api/accounts/{id}/billing-mode", "put"),
         ("/api/accounts/{id}/transfer-ownership", "post"),
         ("/api/accounts/{id}/members", "get"),
         ("/api/accounts/{id}/members/{user_id}", "patch"),

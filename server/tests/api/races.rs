@@ -299,3 +299,84 @@ async fn concurrent_creations_that_leave_the_team_to_the_server_all_succeed() {
         started.elapsed()
     );
 }
+
+/// Every organization's ancestors, walking up at most 5 steps: a cycle or a
+/// fourth level shows as a longer walk.
+async fn assert_hierarchy_whole(app: &TestApp, orgs: &[AccountId]) {
+    for org in orgs {
+        let mut at = org.to_string();
+        let mut steps = 0;
+        loop {
+            let parent: Option<String> =
+                sqlx::query_scalar("SELECT parent_id FROM accounts WHERE id = $1")
+                    .bind(&at)
+                    .fetch_one(app.store.pool())
+                    .await
+                    .unwrap();
+            let Some(parent) = parent else { break };
+            steps += 1;
+            assert!(steps < 3, "{org} is {steps} levels down (or in a cycle)");
+            at = parent;
+        }
+        assert_owners_and_members(app, *org).await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_links_unlinks_and_role_changes_never_make_a_cycle_or_orphan() {
+    for _ in 0..rounds() {
+        let app = TestApp::spawn_with(|c| c.max_orgs_per_user = 20).await;
+        let (olga, a) = app.register_organization("olga@acme.test", "A").await;
+        let mut orgs = vec![a];
+        for name in ["B", "C", "D"] {
+            orgs.push(olga.create_organization(name, "eu-central").await);
+        }
+        // A second Owner in each, whose role changes race the links.
+        let bob = app.register("bob@acme.test").await;
+        for org in &orgs {
+            app.add_member(*org, &bob, OrgRole::Owner).await;
+        }
+        let ids: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
+        let attempts = (0..CONCURRENT).map(|i| {
+            let (p, c) = (i % 4, (i / 4 + i + 1) % 4);
+            match i % 6 {
+                // Every ordered pair, both ways round: A→B and B→A race.
+                0..=2 => olga.request(
+                    "POST",
+                    format!("/api/accounts/{}/links", ids[p]),
+                    json!({"child_id": ids[c]}),
+                ),
+                3 => olga.request(
+                    "DELETE",
+                    format!("/api/accounts/{}/links/{}", ids[p], ids[c]),
+                    json!({}),
+                ),
+                // Both Owners demote each other: one must stay.
+                4 => bob.request(
+                    "PATCH",
+                    format!("/api/accounts/{}/members/{}", ids[p], olga.id),
+                    json!({"role": "viewer"}),
+                ),
+                _ => olga.request(
+                    "PATCH",
+                    format!("/api/accounts/{}/members/{}", ids[p], bob.id),
+                    json!({"role": "viewer"}),
+                ),
+            }
+        });
+        let statuses: Vec<u16> = join_all(attempts)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        // Refusals are rules (403, 404, 409), never failures.
+        assert!(
+            statuses
+                .iter()
+                .all(|s| matches!(s, 200 | 202 | 204 | 403 | 404 | 409)),
+            "{statuses:?}"
+        );
+        assert!(statuses.contains(&200), "{statuses:?}");
+        assert_hierarchy_whole(&app, &orgs).await;
+    }
+}
