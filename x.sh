@@ -197,10 +197,11 @@ report_app_size() {
 }
 
 # The release app's gzip total may not pass this many bytes (the size after
-# issue 15's two-factor pages, 685,615 B, plus 10 %; it was 598,342 after issue
-# 5 and 680,290 after issue 14). Raise it on purpose, in review, never silently;
+# issue 17's Hierarchy page and switcher tree, 775,052 B, plus 3 %; it was
+# 598,342 after issue 5, 680,290 after issue 14, 685,615 after issue 15 and
+# 731,501 after issue 16). Raise it on purpose, in review, never silently;
 # issue 18 replaces it with a budget of the bytes actually served.
-APP_GZIP_BUDGET=754177
+APP_GZIP_BUDGET=798304
 
 check_app_budget() {
   if [ "$APP_GZIP_TOTAL" -gt "$APP_GZIP_BUDGET" ]; then

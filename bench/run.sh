@@ -116,6 +116,15 @@ curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$BIG_ORG/members?limit=
 SMALL_EMAIL=$(curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$SMALL_ORG/members?limit=50" \
   | grep -o '"email":"[^"]*"' | tail -1 | cut -d'"' -f4)
 BIG_EMAIL="user$(( BIG - 7 ))@seed.test"
+# Children for the roll-up workloads (SPEC §17): as many under Big Org as under
+# a small organization, billed to their parent.
+for parent in "$BIG_ORG" "$SMALL_ORG"; do
+  for n in $(seq 1 10); do
+    curl -fs -o /dev/null -b "orgspace_session=$OWNER" -H 'content-type: application/json' \
+      -d "{\"name\":\"Division $n\",\"region\":\"eu-central\",\"billing\":\"parent\"}" \
+      "$URL/api/accounts/$parent/children"
+  done
+done
 
 rss_of() { awk '/VmRSS/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
 
@@ -193,6 +202,8 @@ run "members, search, 50-member org" read get "/api/accounts/$SMALL_ORG/members?
 run "members, search, Big Org" read get "/api/accounts/$BIG_ORG/members?q=$BIG_EMAIL" "$C"
 run "list activity (Big Org)" read get "/api/accounts/$BIG_ORG/activity" "$C"
 run "permission check (GET billing)" read get "/api/accounts/$BIG_ORG/billing" "$C"
+run "roll-up report, Big Org (10 children)" read get "/api/accounts/$BIG_ORG/report" "$C"
+run "roll-up report, 50-member org (10 children)" read get "/api/accounts/$SMALL_ORG/report" "$C"
 kill "$SAMPLER" 2>/dev/null || true
 RSS_READ_KB=$(cat "$DATA/rss")
 

@@ -29,7 +29,7 @@ test('child billed to the parent → funds to the parent → inherited Admin →
   await o.getByLabel('Name').fill('Acme Labs');
   await o.getByLabel('Region').selectOption('eu-north');
   await o.getByLabel('Billing').selectOption({ label: 'Billed to Acme Corp' });
-  await o.getByRole('button', { name: 'Create child' }).click();
+  await o.getByRole('button', { name: 'Create child', exact: true }).click();
   await visible(o.getByRole('status').getByText('Acme Labs was created as a child organization.'), 'created toast');
   const children = o.getByRole('region', { name: 'Children' });
   const row = children.getByRole('row', { name: /Acme Labs/ });
@@ -46,7 +46,7 @@ test('child billed to the parent → funds to the parent → inherited Admin →
   await visible(o.getByText('Active', { exact: true }), 'parent active');
   await o.goto(`${server.url}/a/${acme}/hierarchy`);
   await visible(o.getByRole('region', { name: 'Children' }).getByRole('row', { name: /Acme Labs/ }).getByText('Active'), 'child active');
-  await visible(o.getByText('1 descendants', { exact: false }), 'report totals');
+  await visible(o.getByText('1 descendant · 1 member · 0 instances', { exact: false }), 'report totals');
   await screenshot(o, 'hierarchy-children');
   await assertAccessible(o, 'the hierarchy page');
 

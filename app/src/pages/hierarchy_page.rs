@@ -21,6 +21,14 @@ use domain::{AccountId, AccountKind, OrgRole, Permission, Region};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// "1 member", "3 members".
+fn counted(n: u64, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// The hierarchy page.
 #[component]
 pub fn HierarchyPage() -> impl IntoView {
@@ -147,8 +155,10 @@ fn Hierarchy(
             <h2 id="report-title">"Roll-up report"</h2>
             <Loaded resource=report let:report>
                 <p>{format!(
-                    "{} descendants · {} members · {} instances · {} active, {} suspended · {} billed to their parent",
-                    report.totals.organizations, report.totals.members, report.totals.instances,
+                    "{} · {} · {} · {} active, {} suspended · {} billed to their parent",
+                    counted(report.totals.organizations, "descendant"),
+                    counted(report.totals.members, "member"),
+                    counted(report.totals.instances, "instance"),
                     report.totals.active, report.totals.suspended, report.totals.billed_to_parent
                 )}</p>
             </Loaded>
@@ -431,7 +441,11 @@ fn LinkRequests(
                                 view! {
                                     <li>
                                         <span>{sentence}" "</span>
-                                        <span class="badge">{format!("{:?}", request.status)}</span>
+                                        <span class="badge">{match request.status {
+                                            LinkRequestStatus::Pending => "Pending",
+                                            LinkRequestStatus::Accepted => "Accepted",
+                                            LinkRequestStatus::Declined => "Declined",
+                                        }}</span>
                                         {(received && pending).then(|| view! {
                                             <span class="row-actions">
                                                 <button type="button" class="button primary small" on:click=move |_| answer(accepting.clone(), true)>"Accept"</button>
@@ -446,5 +460,17 @@ fn LinkRequests(
                 }}
             </Loaded>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(counted(1, "member"), "1 member");
+        assert_eq!(counted(0, "instance"), "0 instances");
+        assert_eq!(counted(12, "descendant"), "12 descendants");
     }
 }

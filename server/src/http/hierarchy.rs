@@ -90,7 +90,7 @@ pub async fn create_child(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<NewChildRequest>,
 ) -> ApiResult<Response> {
-    let mut tx = AccountTx::open(
+    let mut tx = AccountTx::open_in_hierarchy(
         &state.store,
         caller.actor(),
         id,
@@ -105,7 +105,6 @@ pub async fn create_child(
     let child = request
         .validate(parent_address.as_ref())
         .map_err(ApiError::Invalid)?;
-    hierarchy_db::lock_hierarchy(tx.tx()).await?;
     let ancestors = hierarchy_db::ancestors(tx.tx(), id).await?;
     check_create_child(&Placement {
         parent: id,
@@ -297,7 +296,7 @@ pub async fn link(
     ApiJson(request): ApiJson<LinkRequestBody>,
 ) -> ApiResult<Response> {
     let child_id = request.validate().map_err(ApiError::Invalid)?;
-    let mut tx = AccountTx::open(
+    let mut tx = AccountTx::open_in_hierarchy(
         &state.store,
         caller.actor(),
         id,
@@ -305,7 +304,6 @@ pub async fn link(
     )
     .await?;
     let parent = tx.account().clone();
-    hierarchy_db::lock_hierarchy(tx.tx()).await?;
     let child = hierarchy_db::linked_organization(tx.tx(), child_id)
         .await?
         .ok_or(ApiError::NotFound("organization"))?;
@@ -451,14 +449,13 @@ async fn open_answer(
     id: AccountId,
     request_id: &str,
 ) -> ApiResult<(AccountTx, LinkRequestView)> {
-    let mut tx = AccountTx::open(
+    let mut tx = AccountTx::open_in_hierarchy(
         &state.store,
         caller.actor(),
         id,
         Permission::ManageHierarchy,
     )
     .await?;
-    hierarchy_db::lock_hierarchy(tx.tx()).await?;
     let request = hierarchy_db::link_request(tx.tx(), request_id)
         .await?
         .filter(|r| r.child.id == id)
@@ -565,7 +562,7 @@ pub async fn change_billing_mode(
     ApiJson(request): ApiJson<BillingModeRequest>,
 ) -> ApiResult<Json<AccountView>> {
     let billing = request.validate().map_err(ApiError::Invalid)?;
-    let mut tx = AccountTx::open(
+    let mut tx = AccountTx::open_in_hierarchy(
         &state.store,
         caller.actor(),
         id,

@@ -10,6 +10,7 @@
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::store::accounts::{locked_account_for, locked_member_account};
+use crate::store::hierarchy::lock_hierarchy;
 use crate::store::{AccountRow, Actor, Entry, Store, Target, WriteTx};
 use domain::activity::Event;
 use domain::roles::{decide, decide_in_team};
@@ -82,6 +83,29 @@ impl AccountTx {
             actor,
             now: clock::now(),
         })
+    }
+
+    /// Opens a change to the hierarchy (SPEC §17) from account `id`: takes the
+    /// hierarchy's lock before the account's, as every change to the tree
+    /// does, so two of them never hold each other's locks (a link locks both
+    /// its accounts); then as [`AccountTx::open`].
+    pub async fn open_in_hierarchy(
+        store: &Store,
+        actor: Actor,
+        id: AccountId,
+        permission: Permission,
+    ) -> ApiResult<Self> {
+        let mut tx = store.begin_write().await?;
+        lock_hierarchy(&mut tx).await?;
+        let account = locked_member_account(&mut tx, id, actor.user).await?;
+        let tx = Self {
+            tx,
+            account,
+            actor,
+            now: clock::now(),
+        };
+        tx.decide(permission)?;
+        Ok(tx)
     }
 
     /// Opens a change to the actor themself (their sessions, their password),

@@ -336,10 +336,13 @@ impl Store {
         status: AccountStatus,
     ) -> ApiResult<ReportTotals> {
         let row = sqlx::query(&format!(
-            "SELECT COUNT(*) AS organizations, COALESCE(SUM(x.members_count), 0) AS members,
-                COALESCE(SUM(x.instances), 0) AS instances,
-                COALESCE(SUM(CASE WHEN x.status = 'active' THEN 1 ELSE 0 END), 0) AS active,
-                COALESCE(SUM(CASE WHEN x.billing_mode = 'parent' THEN 1 ELSE 0 END), 0) AS billed
+            // Sums cast back to BIGINT: PostgreSQL sums bigints as numeric.
+            "SELECT COUNT(*) AS organizations,
+                CAST(COALESCE(SUM(x.members_count), 0) AS BIGINT) AS members,
+                CAST(COALESCE(SUM(x.instances), 0) AS BIGINT) AS instances,
+                CAST(COALESCE(SUM(CASE WHEN x.status = 'active' THEN 1 ELSE 0 END), 0) AS BIGINT) AS active,
+                CAST(COALESCE(SUM(CASE WHEN x.billing_mode = 'parent' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                    AS billed
              FROM ({DESCENDANTS}) x"
         ))
         .bind(account.to_string())
