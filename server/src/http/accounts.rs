@@ -251,6 +251,16 @@ pub async fn leave_account(
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<StatusCode> {
     let mut tx = AccountTx::open_member(&state.store, caller.actor(), id).await?;
+    if let Some(ancestor) = &tx.account().inherited_from {
+        // Inherited access (SPEC §17) is not a membership to leave.
+        return Err(ApiError::denied(
+            ErrorCode::Forbidden,
+            format!(
+                "You are not a member here: your access is inherited from {}. Leave {} instead.",
+                ancestor.name, ancestor.name
+            ),
+        ));
+    }
     let role = tx.account().role;
     let change = memberships::remove_member(&mut tx, caller.user.id, role).await?;
     tx.commit(change).await?;

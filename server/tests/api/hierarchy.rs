@@ -422,6 +422,15 @@ async fn owners_and_admins_inherit_their_role_and_nobody_else_does() {
         .as_str()
         .unwrap()
         .contains("inherited from Acme"));
+    // Nor is there a membership to leave.
+    let leave = ada
+        .post(&format!("/api/accounts/{labs}/leave"), json!({}))
+        .await;
+    let problem = assert_problem(leave, 403, ErrorCode::Forbidden).await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Leave Acme instead"));
     // Children do not count against the organization limit (1 here).
     assert_eq!(
         olga.post("/api/accounts", new_organization("Second", "eu-central"))
