@@ -73,6 +73,54 @@ async fn record_in(
     tx.record(change.entry(account, actor, now)).await
 }
 
+/// Commits `change` in the transaction's account and records it in `other`'s
+/// log too: a link, its request and its answer belong to both sides.
+async fn commit_on_both_sides(
+    mut tx: AccountTx,
+    other: AccountId,
+    change: Change,
+) -> ApiResult<()> {
+    let (actor, now) = (tx.actor().clone(), tx.now());
+    record_in(tx.tx(), other, actor, now, change.clone()).await?;
+    tx.commit(change).await
+}
+
+/// Checks through `domain` that `child` may go under `parent` now, from what
+/// the hierarchy's lock lets this transaction read.
+async fn check_link_under(
+    tx: &mut WriteTx,
+    parent: AccountId,
+    parent_kind: AccountKind,
+    child: AccountId,
+) -> ApiResult<()> {
+    let linked = hierarchy_db::linked_organization(tx, child)
+        .await?
+        .ok_or(ApiError::NotFound("organization"))?;
+    let ancestors = hierarchy_db::ancestors(tx, parent).await?;
+    let placement = Placement {
+        parent,
+        parent_kind,
+        parent_ancestors: &ancestors,
+    };
+    Ok(check_link(&placement, &linked)?)
+}
+
+/// Answers a pending request `request` received by the transaction's account:
+/// records the answer and logs `event` on both sides.
+async fn finish_answer(
+    mut tx: AccountTx,
+    request: LinkRequestView,
+    status: LinkRequestStatus,
+    event: Event,
+) -> ApiResult<Json<LinkRequestView>> {
+    let now = tx.now();
+    hierarchy_db::answer_link_request(tx.tx(), &request.id, status, now).await?;
+    let (parent, child) = (request.parent.id, request.child.id);
+    let payload = json!({ "request_id": request.id, "parent_id": parent, "child_id": child, "parent": request.parent.name });
+    commit_on_both_sides(tx, parent, Change::new(event, target(child), payload)).await?;
+    Ok(Json(LinkRequestView { status, ..request }))
+}
+
 /// Creates a child organization (Owners of the parent). Its creator is its
 /// Owner; `billing: "parent"` bills it to the parent.
 #[utoipa::path(post, path = "/api/accounts/{id}/children", tag = "hierarchy", request_body = NewChildRequest,
@@ -304,19 +352,8 @@ pub async fn link(
     )
     .await?;
     let parent = tx.account().clone();
-    let child = hierarchy_db::linked_organization(tx.tx(), child_id)
-        .await?
-        .ok_or(ApiError::NotFound("organization"))?;
-    let ancestors = hierarchy_db::ancestors(tx.tx(), id).await?;
-    check_link(
-        &Placement {
-            parent: id,
-            parent_kind: parent.kind,
-            parent_ancestors: &ancestors,
-        },
-        &child,
-    )?;
-    let (now, actor) = (tx.now(), tx.actor().clone());
+    check_link_under(tx.tx(), id, parent.kind, child_id).await?;
+    let now = tx.now();
     let as_caller = locked_account_for(tx.tx(), child_id, caller.user.id).await?;
     let owns_child = as_caller
         .as_ref()
@@ -324,10 +361,8 @@ pub async fn link(
     if owns_child {
         hierarchy_db::set_parent(tx.tx(), child_id, Some(id), BillingMode::Own).await?;
         let payload = json!({ "parent_id": id, "child_id": child_id, "parent": parent.name });
-        let change = Change::new(Event::OrgLinked, target(child_id), payload.clone());
-        record_in(tx.tx(), child_id, actor, now, change).await?;
-        tx.commit(Change::new(Event::OrgLinked, target(child_id), payload))
-            .await?;
+        let change = Change::new(Event::OrgLinked, target(child_id), payload);
+        commit_on_both_sides(tx, child_id, change).await?;
         let outcome = LinkOutcome {
             linked: true,
             request: None,
@@ -353,14 +388,8 @@ pub async fn link(
         "parent": parent.name,
         "child": pending.child.name,
     });
-    let change = Change::new(Event::OrgLinkRequested, target(child_id), payload.clone());
-    record_in(tx.tx(), child_id, actor, now, change).await?;
-    tx.commit(Change::new(
-        Event::OrgLinkRequested,
-        target(child_id),
-        payload,
-    ))
-    .await?;
+    let change = Change::new(Event::OrgLinkRequested, target(child_id), payload);
+    commit_on_both_sides(tx, child_id, change).await?;
     for owner in owners {
         let mail = templates::link_request(&state.config.base_url(), &owner, &pending);
         state.mail(mail).await;
@@ -487,31 +516,9 @@ pub async fn accept_link_request(
 ) -> ApiResult<Json<LinkRequestView>> {
     let (mut tx, request) = open_answer(&state, &caller, id, &request_id).await?;
     let parent_id = request.parent.id;
-    let child = hierarchy_db::linked_organization(tx.tx(), id)
-        .await?
-        .ok_or(ApiError::NotFound("organization"))?;
-    let ancestors = hierarchy_db::ancestors(tx.tx(), parent_id).await?;
-    check_link(
-        &Placement {
-            parent: parent_id,
-            parent_kind: AccountKind::Organization,
-            parent_ancestors: &ancestors,
-        },
-        &child,
-    )?;
-    let now = tx.now();
+    check_link_under(tx.tx(), parent_id, AccountKind::Organization, id).await?;
     hierarchy_db::set_parent(tx.tx(), id, Some(parent_id), BillingMode::Own).await?;
-    hierarchy_db::answer_link_request(tx.tx(), &request_id, LinkRequestStatus::Accepted, now)
-        .await?;
-    let payload = json!({ "request_id": request_id, "parent_id": parent_id, "child_id": id, "parent": request.parent.name });
-    let change = Change::new(Event::OrgLinked, target(id), payload);
-    let actor = tx.actor().clone();
-    record_in(tx.tx(), parent_id, actor, now, change.clone()).await?;
-    tx.commit(change).await?;
-    Ok(Json(LinkRequestView {
-        status: LinkRequestStatus::Accepted,
-        ..request
-    }))
+    finish_answer(tx, request, LinkRequestStatus::Accepted, Event::OrgLinked).await
 }
 
 /// Declines a link request (Owners of the child).
@@ -529,19 +536,14 @@ pub async fn decline_link_request(
     caller: AuthUser,
     ApiPath((id, request_id)): ApiPath<(AccountId, String)>,
 ) -> ApiResult<Json<LinkRequestView>> {
-    let (mut tx, request) = open_answer(&state, &caller, id, &request_id).await?;
-    let now = tx.now();
-    hierarchy_db::answer_link_request(tx.tx(), &request_id, LinkRequestStatus::Declined, now)
-        .await?;
-    let payload = json!({ "request_id": request_id, "parent_id": request.parent.id, "child_id": id, "parent": request.parent.name });
-    let change = Change::new(Event::OrgLinkDeclined, target(id), payload);
-    let actor = tx.actor().clone();
-    record_in(tx.tx(), request.parent.id, actor, now, change.clone()).await?;
-    tx.commit(change).await?;
-    Ok(Json(LinkRequestView {
-        status: LinkRequestStatus::Declined,
-        ..request
-    }))
+    let (tx, request) = open_answer(&state, &caller, id, &request_id).await?;
+    finish_answer(
+        tx,
+        request,
+        LinkRequestStatus::Declined,
+        Event::OrgLinkDeclined,
+    )
+    .await
 }
 
 /// Changes who pays for a child (Owners, also through the parent). Billing
