@@ -204,6 +204,8 @@ run "list activity (Big Org)" read get "/api/accounts/$BIG_ORG/activity" "$C"
 run "permission check (GET billing)" read get "/api/accounts/$BIG_ORG/billing" "$C"
 run "roll-up report, Big Org (10 children)" read get "/api/accounts/$BIG_ORG/report" "$C"
 run "roll-up report, 50-member org (10 children)" read get "/api/accounts/$SMALL_ORG/report" "$C"
+run "activity with descendants, Big Org (10 children)" read get "/api/accounts/$BIG_ORG/activity?include_descendants=true" "$C"
+run "activity with descendants, 50-member org (10 children)" read get "/api/accounts/$SMALL_ORG/activity?include_descendants=true" "$C"
 kill "$SAMPLER" 2>/dev/null || true
 RSS_READ_KB=$(cat "$DATA/rss")
 

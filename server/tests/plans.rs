@@ -5,7 +5,8 @@
 //! list's filters and cursors); every SQL statement the server ran is captured
 //! from sqlx's statement log and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
 //! of one of those tables (by name or alias) fails the test. An index `SEARCH`
-//! bounded by the account, user or key is what they must use.
+//! bounded by the account, user or key is what they must use; a page of
+//! `activity` must also come in the order of that index, not be sorted after.
 
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
@@ -487,26 +488,47 @@ async fn hierarchy_journey(app: &TestApp) {
     assert_eq!(refused.status(), 409);
 }
 
-/// The watched tables `sql` scans, per `EXPLAIN QUERY PLAN`.
+/// The watched tables `sql` scans, per `EXPLAIN QUERY PLAN` — and a page of
+/// `activity` sorted beside its read (`USE TEMP B-TREE FOR ORDER BY` next to
+/// the `SEARCH`): that read every entry in its range to return a page.
 async fn scans_in(app: &TestApp, sql: &str) -> Vec<String> {
     let watched = aliases(sql);
     let plan = sqlx::raw_sql(&format!("EXPLAIN QUERY PLAN {sql}"))
         .fetch_all(app.store.pool())
         .await
         .unwrap_or_else(|e| panic!("EXPLAIN {sql}: {e}"));
+    let nodes: Vec<(i64, String)> = plan
+        .iter()
+        .map(|row| {
+            (
+                row.try_get("parent").unwrap(),
+                row.try_get("detail").unwrap(),
+            )
+        })
+        .collect();
+    let paged = sql.to_lowercase().contains(" limit ");
     let mut scans = Vec::new();
-    for row in plan {
-        let detail: String = row.try_get("detail").unwrap();
-        let Some(rest) = detail.strip_prefix("SCAN ") else {
-            continue;
+    for (parent, detail) in &nodes {
+        let (read, rest) = match (detail.strip_prefix("SCAN "), detail.strip_prefix("SEARCH ")) {
+            (Some(rest), _) => ("SCAN", rest),
+            (None, Some(rest)) => ("SEARCH", rest),
+            (None, None) => continue,
         };
         let name = rest
             .split_whitespace()
             .next()
             .unwrap_or_default()
             .to_lowercase();
-        if let Some(table) = watched.get(&name) {
+        let Some(table) = watched.get(&name) else {
+            continue;
+        };
+        let sorted_beside = nodes
+            .iter()
+            .any(|(p, d)| p == parent && d.starts_with("USE TEMP B-TREE FOR ORDER BY"));
+        if read == "SCAN" {
             scans.push(format!("{table} ({detail}) in:\n{sql}"));
+        } else if table == "activity" && paged && sorted_beside {
+            scans.push(format!("{table} ({detail}, then sorted) in:\n{sql}"));
         }
     }
     scans
@@ -532,6 +554,13 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     let bad =
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.role = $1";
     assert_eq!(scans_in(&app, bad).await.len(), 1, "a scan is detected");
+    let sorted =
+        "SELECT a.id FROM activity a WHERE a.account_id IN ($1, $2) ORDER BY a.id DESC LIMIT 51";
+    assert_eq!(
+        scans_in(&app, sorted).await.len(),
+        1,
+        "a page sorted outside its index is detected"
+    );
 
     let statements = statements.lock().unwrap().clone();
     let mut checked = 0;

@@ -167,8 +167,7 @@ fn id_floor(at: Timestamp) -> String {
     )
 }
 
-/// A filtered read of one account's log (or of a parent's and its
-/// descendants' logs together).
+/// A filtered read of one account's log.
 struct Where {
     account: AccountId,
     statement: Statement,
@@ -176,41 +175,9 @@ struct Where {
 
 impl Where {
     fn new(account: AccountId, select: &str, filter: &ActivityFilter) -> Self {
-        Self::across(&[account], select, filter)
-    }
-
-    /// `accounts[0]` is the one asked for; the rest are its descendants.
-    fn across(accounts: &[AccountId], select: &str, filter: &ActivityFilter) -> Self {
-        let account = accounts[0];
         let mut statement = Statement::new(format!("{select} WHERE 1 = 1"));
-        statement.and_in(
-            "a.account_id",
-            accounts.iter().map(|a| Bind::Text(a.to_string())),
-        );
-        match filter.event {
-            Some(EventFilter::Exact(event)) => {
-                statement.and("a.event = ", Bind::Text(event.id().to_owned()));
-            }
-            // The category's known types, by equality: a text range such as
-            // `member.` ≤ event < `member/` would depend on the collation
-            // (PostgreSQL's en_US ignores punctuation).
-            Some(category @ EventFilter::Category(_)) => statement.and_in(
-                "a.event",
-                category.events().map(|e| Bind::Text(e.id().to_owned())),
-            ),
-            None => {}
-        }
-        if let Some(actor) = filter.actor {
-            statement.and("a.actor_user_id = ", Bind::Text(actor.to_string()));
-        }
-        if let Some(since) = filter.since {
-            statement.and("a.id >= ", Bind::Text(id_floor(since)));
-            statement.and("a.at >= ", Bind::Int(since.as_millis()));
-        }
-        if let Some(until) = filter.until {
-            statement.and("a.id < ", Bind::Text(id_floor(until)));
-            statement.and("a.at < ", Bind::Int(until.as_millis()));
-        }
+        statement.and("a.account_id = ", Bind::Text(account.to_string()));
+        filter_by(&mut statement, filter);
         Self { account, statement }
     }
 
@@ -220,8 +187,91 @@ impl Where {
     }
 }
 
-const SELECT: &str = "SELECT a.id, a.account_id, a.at, a.actor_user_id, a.actor_api_key_id, a.event, a.target_type, a.target_id, a.payload, u.email, u.name
-     FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
+/// Appends `filter`'s conditions on the entries `a`.
+fn filter_by(statement: &mut Statement, filter: &ActivityFilter) {
+    match filter.event {
+        Some(EventFilter::Exact(event)) => {
+            statement.and("a.event = ", Bind::Text(event.id().to_owned()));
+        }
+        // The category's known types, by equality: a text range such as
+        // `member.` ≤ event < `member/` would depend on the collation
+        // (PostgreSQL's en_US ignores punctuation).
+        Some(category @ EventFilter::Category(_)) => statement.and_in(
+            "a.event",
+            category.events().map(|e| Bind::Text(e.id().to_owned())),
+        ),
+        None => {}
+    }
+    if let Some(actor) = filter.actor {
+        statement.and("a.actor_user_id = ", Bind::Text(actor.to_string()));
+    }
+    if let Some(since) = filter.since {
+        statement.and("a.id >= ", Bind::Text(id_floor(since)));
+        statement.and("a.at >= ", Bind::Int(since.as_millis()));
+    }
+    if let Some(until) = filter.until {
+        statement.and("a.id < ", Bind::Text(id_floor(until)));
+        statement.and("a.at < ", Bind::Int(until.as_millis()));
+    }
+}
+
+/// How many accounts' logs one statement merges (SQLite allows 500 parts in
+/// a compound `SELECT`; a parent may have more descendants).
+const ACCOUNTS_PER_READ: usize = 32;
+
+/// A page of several accounts' logs merged (a parent's and its descendants',
+/// SPEC §17): each account's newest `limit + 1` entries by its own index,
+/// then the newest of those. `account_id IN (…) ORDER BY id` would read and
+/// sort every entry of every account to return one page.
+fn merged_page(
+    accounts: &[AccountId],
+    filter: &ActivityFilter,
+    before: Option<&str>,
+    limit: usize,
+) -> Statement {
+    let mut statement = Statement::new(format!("SELECT {} FROM (", columns("e")));
+    for (i, account) in accounts.iter().enumerate() {
+        if i > 0 {
+            statement.sql.push_str(" UNION ALL ");
+        }
+        statement
+            .sql
+            .push_str("SELECT * FROM (SELECT a.* FROM activity a WHERE 1 = 1");
+        statement.and("a.account_id = ", Bind::Text(account.to_string()));
+        filter_by(&mut statement, filter);
+        if let Some(before) = before {
+            statement.and("a.id < ", Bind::Text(before.to_owned()));
+        }
+        statement.page("a.id DESC", limit);
+        statement.sql.push_str(&format!(") d{i}"));
+    }
+    statement
+        .sql
+        .push_str(") e LEFT JOIN users u ON u.id = e.actor_user_id");
+    statement.page("e.id DESC", limit);
+    statement
+}
+
+/// The columns of entries `{entries}` with their actors `u`.
+fn columns(entries: &str) -> String {
+    [
+        "id",
+        "account_id",
+        "at",
+        "actor_user_id",
+        "actor_api_key_id",
+        "event",
+        "target_type",
+        "target_id",
+        "payload",
+    ]
+    .map(|c| format!("{entries}.{c}"))
+    .join(", ")
+        + ", u.email, u.name"
+}
+
+/// The entries `a` with their actors.
+const FROM: &str = "FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
 
 /// Who made the change; a user deleted since shows as "Deleted user", with
 /// their id kept and no email.
@@ -273,13 +323,30 @@ impl Store {
         before: Option<&str>,
         limit: usize,
     ) -> ApiResult<(Vec<ActivityView>, Option<String>)> {
-        let mut w = Where::across(accounts, SELECT, filter);
-        if let Some(before) = before {
-            w.statement.and("a.id < ", Bind::Text(before.to_owned()));
+        let [account, descendants @ ..] = accounts else {
+            return Ok((Vec::new(), None));
+        };
+        if descendants.is_empty() {
+            let mut w = Where::new(*account, &format!("SELECT {} {FROM}", columns("a")), filter);
+            if let Some(before) = before {
+                w.statement.and("a.id < ", Bind::Text(before.to_owned()));
+            }
+            w.statement.page("a.id DESC", limit);
+            let rows = w.fetch(self).await?;
+            let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+            return Ok(split_page(items, limit, |e| e.id.clone()));
         }
-        w.statement.page("a.id DESC", limit);
-        let rows = w.fetch(self).await?;
-        let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+        let keep = self.keep_plan(*account).await?;
+        let mut items = Vec::new();
+        for some in accounts.chunks(ACCOUNTS_PER_READ) {
+            let rows = self
+                .fetch_page(merged_page(some, filter, before, limit), keep)
+                .await?;
+            items.extend(rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?);
+        }
+        // Each read's newest `limit + 1`; the page is the newest of them all.
+        items.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+        items.truncate(limit + 1);
         Ok(split_page(items, limit, |e| e.id.clone()))
     }
 

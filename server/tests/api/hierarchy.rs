@@ -547,6 +547,65 @@ async fn the_roll_up_lists_children_reports_totals_and_joins_their_activity() {
     }
 }
 
+/// The descendants' activity is merged per account (each by its own index):
+/// pages of any size, through every cursor, give exactly the entries the
+/// database holds for the parent and its children, newest first — also past
+/// the number of logs one statement merges.
+#[tokio::test]
+async fn the_activity_across_forty_children_pages_in_order_without_gaps() {
+    let app = TestApp::spawn_with(|c| c.max_orgs_per_user = 50).await;
+    let (olga, acme) = app.register_organization("olga@acme.test", "Acme").await;
+    for i in 0..40 {
+        olga.create_child(acme, &format!("Child {i}"), "parent")
+            .await;
+    }
+    let held: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM activity WHERE account_id = $1
+            OR account_id IN (SELECT id FROM accounts WHERE parent_id = $1)
+         ORDER BY id DESC",
+    )
+    .bind(acme.to_string())
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    assert!(held.len() >= 81, "each child's entry and the parent's");
+    for (query, expected) in [
+        ("", held.clone()),
+        ("&event=org.child_created", {
+            let created: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM activity WHERE account_id = $1 AND event = 'org.child_created' ORDER BY id DESC",
+            )
+            .bind(acme.to_string())
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+            created
+        }),
+    ] {
+        let mut read = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = olga
+                .json(&format!(
+                    "/api/accounts/{acme}/activity?include_descendants=true&limit=7{query}{cursor}"
+                ))
+                .await;
+            read.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["id"].as_str().unwrap().to_owned()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(read, expected, "pages of {query:?}");
+    }
+}
+
 #[tokio::test]
 async fn changing_the_billing_mode_is_an_owners_logged_act() {
     let app = TestApp::spawn().await;
