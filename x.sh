@@ -176,40 +176,31 @@ ensure_postgres() {
   export DATABASE_URL="postgres://orgspace:orgspace@127.0.0.1:5432/$PG_DB"
 }
 
-# Builds the app in release with wasm-opt and prints its size.
+# Builds the app in release with wasm-opt, precompresses it (brotli and gzip
+# next to each file, which the server sends as they are) and prints its size.
 build_app() {
   step "Building the app (release, wasm-opt)"
   trunk build --release --offline --dist dist
-  report_app_size
+  step "Precompressing the app (brotli 11, gzip -9)"
+  out=$(node tools/precompress.mjs dist)
+  echo "$out" | grep -v '^SERVED_BYTES='
+  APP_SERVED_BYTES=$(echo "$out" | sed -n 's/^SERVED_BYTES=//p')
 }
 
-report_app_size() {
-  wasm=$(ls dist/*.wasm) js=$(ls dist/*.js) css=$(ls dist/*.css)
-  raw=0 gz=0
-  printf '%-40s %10s %10s\n' "file" "bytes" "gzip -9"
-  for f in $wasm $js $css; do
-    r=$(wc -c < "$f"); g=$(gzip -9 -c "$f" | wc -c)
-    raw=$((raw + r)); gz=$((gz + g))
-    printf '%-40s %10d %10d\n' "$(basename "$f")" "$r" "$g"
-  done
-  printf '%-40s %10d %10d\n' "total (wasm + js + css)" "$raw" "$gz"
-  APP_GZIP_TOTAL=$gz
-}
-
-# The release app's gzip total may not pass this many bytes (the size after
-# issue 17's Hierarchy page and switcher tree, 775,052 B, plus 3 %; it was
-# 598,342 after issue 5, 680,290 after issue 14, 685,615 after issue 15 and
-# 731,501 after issue 16). Raise it on purpose, in review, never silently;
-# issue 18 replaces it with a budget of the bytes actually served.
-APP_GZIP_BUDGET=798304
+# The bytes a browser downloads for the app shell (wasm + JS + CSS as served
+# with Accept-Encoding: br) may not pass this many. It is the size after
+# issue 17's Hierarchy page, 572,193 B, plus 3 % (the gzip budget before it, 798,304 B,
+# measured the same files at gzip -9); issue 18's target is 250,000.
+# Raise it on purpose, in review, never silently.
+APP_SERVED_BUDGET=589359
 
 check_app_budget() {
-  if [ "$APP_GZIP_TOTAL" -gt "$APP_GZIP_BUDGET" ]; then
-    echo "The app is $APP_GZIP_TOTAL bytes gzipped, over its budget of $APP_GZIP_BUDGET bytes." >&2
-    echo "Shrink it, or raise APP_GZIP_BUDGET in x.sh (and the README) with the reason." >&2
+  if [ "$APP_SERVED_BYTES" -gt "$APP_SERVED_BUDGET" ]; then
+    echo "The app costs a browser $APP_SERVED_BYTES bytes, over its budget of $APP_SERVED_BUDGET bytes." >&2
+    echo "Shrink it, or raise APP_SERVED_BUDGET in x.sh (and the README) with the reason." >&2
     exit 1
   fi
-  echo "App size within budget: $APP_GZIP_TOTAL of $APP_GZIP_BUDGET bytes gzipped."
+  echo "App size within budget: $APP_SERVED_BYTES of $APP_SERVED_BUDGET bytes served (brotli)."
 }
 
 cmd_run() {

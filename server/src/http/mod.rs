@@ -8,6 +8,7 @@
 mod accounts;
 mod activity;
 mod api_keys;
+mod app_files;
 mod auth;
 mod billing;
 mod catalog;
@@ -39,7 +40,8 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 /// The whole application: API, operations endpoints and the built app.
 pub fn app(state: AppState) -> Router {
@@ -62,10 +64,9 @@ pub fn app(state: AppState) -> Router {
         .merge(openapi::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed);
-    let index = state.config.app_dir.join("index.html");
-    let app_files = ServeDir::new(&state.config.app_dir).fallback(ServeFile::new(index));
+    let app_files = app_files::service(&state.config.app_dir);
     Router::new()
-        .nest("/api", api)
+        .nest("/api", api.layer(compression()))
         .merge(ops::router())
         .fallback_service(app_files)
         .layer(middleware::from_fn_with_state(
@@ -80,6 +81,19 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(problem_for_bare_errors))
         .with_state(state)
 }
+
+/// API answers compressed when the client accepts it and they are large
+/// enough to gain (lists, exports; SPEC §18). Small answers — a created API
+/// key's secret among them — go as they are.
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE)))
+}
+
+/// The smallest answer worth compressing, in bytes.
+const COMPRESS_ABOVE: u16 = 1024;
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("endpoint")
