@@ -185,6 +185,7 @@ build_app() {
   out=$(node tools/precompress.mjs dist)
   echo "$out" | grep -v '^SERVED_BYTES='
   APP_SERVED_BYTES=$(echo "$out" | sed -n 's/^SERVED_BYTES=//p')
+  [ -n "$APP_SERVED_BYTES" ] || { echo "tools/precompress.mjs did not say the served bytes" >&2; exit 1; }
 }
 
 # The bytes a browser downloads for the app shell (wasm + JS + CSS as served
