@@ -562,10 +562,10 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
         "a page sorted outside its index is detected"
     );
 
-    let statements = statements.lock().unwrap().clone();
+    let ran = statements.lock().unwrap().clone();
     let mut checked = 0;
     let mut scans = Vec::new();
-    for sql in &statements {
+    for sql in &ran {
         let lower = sql.to_lowercase();
         let skip = lower.starts_with("insert") || lower.starts_with("explain");
         if aliases(sql).is_empty() || skip || lower.contains("_sqlx_migrations") {
@@ -580,4 +580,25 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
         "the journey ran the request-path queries ({checked} checked)"
     );
     assert!(scans.is_empty(), "full scans:\n\n{}", scans.join("\n\n"));
+
+    // Issue 18: a request to an account's endpoint is authenticated and its
+    // access read in one statement, so looking at the account is one round
+    // trip (session, user, membership, account and ancestors together).
+    let (nina, nina_org) = app.register_organization("nina@acme.test", "Nina Co").await;
+    statements.lock().unwrap().clear();
+    let seen = nina.get(&format!("/api/accounts/{nina_org}")).await;
+    assert_eq!(seen.status(), 200);
+    let reads: Vec<String> = statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        reads.len(),
+        1,
+        "one statement for GET /api/accounts/{{id}}: {reads:#?}"
+    );
+    assert!(reads[0].contains("token_hash") && reads[0].contains("memberships"));
 }

@@ -89,7 +89,7 @@ pub async fn get_account(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<AccountView>> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ViewOrganization)?;
     Ok(Json(account.view()))
 }

@@ -81,7 +81,7 @@ fn cursor(raw: Option<&str>) -> ApiResult<Option<String>> {
 
 /// Loads the account and checks the caller may read its log.
 async fn readable(state: &AppState, caller: &AuthUser, id: AccountId) -> ApiResult<AccountRow> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(state, id).await?;
     account.decide(Permission::ViewActivity)?;
     Ok(account)
 }

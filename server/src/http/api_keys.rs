@@ -48,7 +48,7 @@ pub async fn list_keys(
 ) -> ApiResult<Json<Page<ApiKeyView>>> {
     let user = &caller.user;
     let paging = params.parse()?;
-    let account = state.store.member_account(id, user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ManageOwnApiKeys)?;
     let after = paging
         .cursor

@@ -56,7 +56,7 @@ pub async fn get_billing(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<BillingView>> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ManageBilling)?;
     Ok(Json(billing_view(&state, account).await?))
 }

@@ -43,9 +43,8 @@ pub async fn list_domains(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<DomainsView>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
+    caller
+        .member_account(&state, id)
         .await?
         .decide(Permission::ManageSecurity)?;
     let rows = state.store.domains_of(id).await?;
@@ -106,9 +105,8 @@ pub async fn verify_domain(
     caller: AuthUser,
     ApiPath((id, domain_id)): ApiPath<(AccountId, String)>,
 ) -> ApiResult<Json<DomainView>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
+    caller
+        .member_account(&state, id)
         .await?
         .decide(Permission::ManageSecurity)?;
     let row = state

@@ -1,11 +1,11 @@
 //! Request extractors that answer with problem+json when they refuse.
 
 use super::state::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::operations::users::Client;
 use crate::secrets::token_hash;
 use crate::store::auth::LAST_SEEN_PRECISION_MS;
-use crate::store::{Actor, UserRow};
+use crate::store::{AccountRow, Actor, UserRow};
 use axum::extract::MatchedPath;
 use axum::extract::{
     ConnectInfo, FromRef, FromRequest, FromRequestParts, Path, RawPathParams, Request,
@@ -113,9 +113,24 @@ pub struct AuthUser {
     pub key: Option<ApiKeyId>,
     /// The session the call came with (none through a key).
     pub session: Option<String>,
+    /// The account the route names (`/api/accounts/{id}…`) as this user sees
+    /// it, read with the session in one statement; `None` inside: no access.
+    account: Option<(AccountId, Option<AccountRow>)>,
 }
 
 impl AuthUser {
+    /// The account `id` as this caller sees it, or 404 when they have no
+    /// access: the row read with the session when the route names `id` (it is
+    /// this request's own read, never kept past it), else a read now.
+    pub async fn member_account(&self, state: &AppState, id: AccountId) -> ApiResult<AccountRow> {
+        match &self.account {
+            Some((read, account)) if *read == id => {
+                account.clone().ok_or(ApiError::NotFound("account"))
+            }
+            _ => state.store.member_account(id, self.user.id).await,
+        }
+    }
+
     /// Who the activity log names for this call's changes.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -201,6 +216,7 @@ async fn key_caller(
         user: credentials.user,
         key: Some(id),
         session: None,
+        account: None,
     })
 }
 
@@ -222,31 +238,64 @@ where
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"));
             if bearer {
                 let caller = key_caller(&state, parts, &authorization).await?;
-                two_factor_policy(&state, parts, &caller.user).await?;
+                two_factor_policy(&state, parts, &caller).await?;
                 return Ok(caller);
             }
         }
         let token =
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;
         let now = crate::clock::now();
-        let (user, session) = state
-            .store
-            .user_by_session(&token_hash(&token), now)
-            .await?
-            .ok_or(ApiError::Unauthenticated(
-                "Your session has ended. Sign in again.",
-            ))?;
+        let ended = || ApiError::Unauthenticated("Your session has ended. Sign in again.");
+        let route = route_account(parts, &state).await?;
+        let (user, session, account) = match route {
+            Some(id) => {
+                let (user, session, account) = state
+                    .store
+                    .session_with_account(&token_hash(&token), now, id)
+                    .await?
+                    .ok_or_else(ended)?;
+                (user, session, Some((id, account)))
+            }
+            None => {
+                let (user, session) = state
+                    .store
+                    .user_by_session(&token_hash(&token), now)
+                    .await?
+                    .ok_or_else(ended)?;
+                (user, session, None)
+            }
+        };
         let stale = now.as_millis() - session.last_seen_at.as_millis() >= LAST_SEEN_PRECISION_MS;
         if stale {
             state.store.touch_session(&session.id, now).await?;
         }
-        two_factor_policy(&state, parts, &user).await?;
-        Ok(Self {
+        let caller = Self {
             user,
             key: None,
             session: Some(session.id),
-        })
+            account,
+        };
+        two_factor_policy(&state, parts, &caller).await?;
+        Ok(caller)
     }
+}
+
+/// The account an `/api/accounts/{id}…` route names, if it names one.
+async fn route_account(parts: &mut Parts, state: &AppState) -> ApiResult<Option<AccountId>> {
+    let named = parts
+        .extensions
+        .get::<MatchedPath>()
+        .is_some_and(|path| path.as_str().starts_with("/api/accounts/{id}"));
+    if !named {
+        return Ok(None);
+    }
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("resource"))?;
+    Ok(params
+        .iter()
+        .find(|(name, _)| *name == "id")
+        .and_then(|(_, v)| v.parse::<AccountId>().ok()))
 }
 
 /// SPEC §15: inside an organization that requires two-factor, a member
@@ -256,35 +305,34 @@ where
 async fn two_factor_policy(
     state: &AppState,
     parts: &mut Parts,
-    user: &UserRow,
+    caller: &AuthUser,
 ) -> Result<(), ApiError> {
+    if caller.user.two_factor_on() {
+        return Ok(());
+    }
+    let Some(id) = route_account(parts, state).await? else {
+        return Ok(());
+    };
+    let account = match caller.member_account(state, id).await {
+        Ok(account) => account,
+        Err(ApiError::NotFound(_)) => return Ok(()),
+        Err(error) => return Err(error),
+    };
     let route = parts
         .extensions
         .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_default();
-    if user.two_factor_on() || !route.starts_with("/api/accounts/{id}") {
-        return Ok(());
-    }
-    let params = RawPathParams::from_request_parts(parts, state)
-        .await
-        .map_err(|_| ApiError::NotFound("resource"))?;
-    let Some(account) = params
-        .iter()
-        .find(|(name, _)| *name == "id")
-        .and_then(|(_, v)| v.parse::<AccountId>().ok())
-    else {
-        return Ok(());
-    };
-    let Some((name, required)) = state.store.policy_for_member(account, user.id).await? else {
-        return Ok(());
-    };
-    let request = match (&parts.method, route.as_str()) {
-        (&Method::GET, "/api/accounts/{id}") => AccountRequest::ViewAccount,
-        (&Method::POST, "/api/accounts/{id}/leave") => AccountRequest::Leave,
+        .map(MatchedPath::as_str);
+    let request = match (&parts.method, route) {
+        (&Method::GET, Some("/api/accounts/{id}")) => AccountRequest::ViewAccount,
+        (&Method::POST, Some("/api/accounts/{id}/leave")) => AccountRequest::Leave,
         _ => AccountRequest::Other,
     };
-    Ok(policy_gate(&name, required, false, request)?)
+    Ok(policy_gate(
+        &account.name,
+        account.requires_two_factor(),
+        false,
+        request,
+    )?)
 }
 
 /// The longest `User-Agent` kept with a session or a sign-in.

@@ -213,7 +213,7 @@ async fn roll_up_account(
     caller: &AuthUser,
     id: AccountId,
 ) -> ApiResult<AccountRow> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(state, id).await?;
     account.decide(Permission::ViewDescendants)?;
     Ok(account)
 }
@@ -466,7 +466,7 @@ pub async fn list_link_requests(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<Vec<LinkRequestView>>> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ManageHierarchy)?;
     Ok(Json(state.store.link_requests(id).await?))
 }

@@ -68,7 +68,7 @@ pub async fn list_instances(
     ApiQuery(params): ApiQuery<InstanceParams>,
 ) -> ApiResult<Json<Page<InstanceView>>> {
     let user = &caller.user;
-    let account = state.store.member_account(id, user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     let paging = PageParams {
         limit: params.limit,
         cursor: None,

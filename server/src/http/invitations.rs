@@ -276,7 +276,7 @@ pub async fn list_invitations(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<InvitationsQuery>,
 ) -> ApiResult<Json<Page<InvitationView>>> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
     let scope = InvitationScope::Account(id);

@@ -61,7 +61,7 @@ pub async fn list_members(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(query): ApiQuery<MembersQuery>,
 ) -> ApiResult<Json<Page<MemberView>>> {
-    let account = state.store.member_account(id, caller.user.id).await?;
+    let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ViewOrganization)?;
     let paging = PageParams {
         limit: query.limit,

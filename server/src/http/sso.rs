@@ -93,9 +93,8 @@ pub async fn get_connection(
     caller: AuthUser,
     ApiPath(id): ApiPath<AccountId>,
 ) -> ApiResult<Json<SsoConnectionView>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
+    caller
+        .member_account(&state, id)
         .await?
         .decide(Permission::ManageSecurity)?;
     let row = state
@@ -119,9 +118,8 @@ pub async fn save(
     ApiPath(id): ApiPath<AccountId>,
     ApiJson(request): ApiJson<SsoConnectionRequest>,
 ) -> ApiResult<Json<SsoConnectionView>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
+    caller
+        .member_account(&state, id)
         .await?
         .decide(Permission::ManageSecurity)?;
     let connection = request.validate().map_err(ApiError::Invalid)?;

@@ -47,9 +47,8 @@ pub async fn list_teams(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<TeamView>>> {
-    state
-        .store
-        .member_account(id, caller.user.id)
+    caller
+        .member_account(&state, id)
         .await?
         .decide(Permission::ViewOrganization)?;
     let paging = params.parse()?;

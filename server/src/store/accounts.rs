@@ -14,6 +14,7 @@ use domain::{
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// An account as one member sees it: the account and that member's role.
 #[derive(Clone, Debug)]
@@ -41,18 +42,34 @@ pub struct AccountRow {
 /// An account with the caller's direct role and, through its parent and
 /// grandparent (a hierarchy has at most 3 levels), the roles they may inherit
 /// and the status of whoever pays. `$2` is the caller.
-const ACCOUNT_SELECT: &str = "SELECT a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
+/// The columns of the access query: the account `a` as one user sees it.
+pub(super) const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
     a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at,
     a.two_factor_required_at, a.billing_mode, m.role,
     p.id AS parent_id, p.name AS parent_name, p.status AS parent_status, p.billing_mode AS parent_billing_mode,
     pm.role AS parent_role,
-    g.id AS grand_id, g.name AS grand_name, g.status AS grand_status, gm.role AS grand_role
-    FROM accounts a
-    LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = $2
+    g.id AS grand_id, g.name AS grand_name, g.status AS grand_status, gm.role AS grand_role";
+
+/// The joins of the access query after the account `a`: `user`'s membership
+/// in it and in its parent and grandparent (three levels at most, SPEC §17;
+/// all by primary key).
+pub(super) fn account_joins(user: &str) -> String {
+    format!(
+        "LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = {user}
     LEFT JOIN accounts p ON p.id = a.parent_id
-    LEFT JOIN memberships pm ON pm.account_id = p.id AND pm.user_id = $2
+    LEFT JOIN memberships pm ON pm.account_id = p.id AND pm.user_id = {user}
     LEFT JOIN accounts g ON g.id = p.parent_id
-    LEFT JOIN memberships gm ON gm.account_id = g.id AND gm.user_id = $2";
+    LEFT JOIN memberships gm ON gm.account_id = g.id AND gm.user_id = {user}"
+    )
+}
+
+/// The access query for the user `$2`.
+static ACCOUNT_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a {}",
+        account_joins("$2")
+    )
+});
 
 /// An ancestor as the access query reads it: id, name, status, the caller's role.
 struct Ancestor {
@@ -77,7 +94,7 @@ fn ancestor(row: &AnyRow, prefix: &str) -> ApiResult<Option<Ancestor>> {
 impl AccountRow {
     /// The account as the caller sees it, or `None` when they have no access
     /// (neither a member nor an Owner or Admin of an ancestor).
-    fn from_row(row: &AnyRow) -> ApiResult<Option<Self>> {
+    pub(super) fn from_row(row: &AnyRow) -> ApiResult<Option<Self>> {
         let parent = ancestor(row, "parent")?;
         let grand = ancestor(row, "grand")?;
         let above: Vec<(AccountId, OrgRole)> = [&parent, &grand]
@@ -215,7 +232,7 @@ impl Store {
     /// joined, then the descendants they reach as an ancestor's Owner or Admin.
     pub async fn accounts_of(&self, user: UserId) -> ApiResult<Vec<AccountRow>> {
         let rows = sqlx::query(&format!(
-            "{ACCOUNT_SELECT}
+            "{}
              WHERE a.id IN (
                 SELECT account_id FROM memberships WHERE user_id = $1
                 UNION SELECT c.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
@@ -224,7 +241,8 @@ impl Store {
                     JOIN accounts d ON d.parent_id = c.id
                     WHERE o.user_id = $1 AND o.role IN ('owner', 'admin'))
              ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END,
-                CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id"
+                CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id",
+            ACCOUNT_SELECT.as_str()
         ))
         // `$1` picks the accounts, `$2` (the same user) is the select's caller.
         .bind(user.to_string())
@@ -260,7 +278,7 @@ async fn account_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Option<AccountRow>> {
-    let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE a.id = $1"))
+    let row = sqlx::query(&format!("{} WHERE a.id = $1", ACCOUNT_SELECT.as_str()))
         .bind(account.to_string())
         .bind(user.to_string())
         .fetch_optional(executor)

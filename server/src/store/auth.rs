@@ -1,5 +1,6 @@
 //! Users, their sessions, and the single-use links mailed to their addresses.
 
+use super::accounts::{account_joins, AccountRow, ACCOUNT_COLUMNS};
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parse_column, parse_opt, parsed};
 use crate::error::ApiResult;
@@ -10,10 +11,25 @@ use domain::two_factor::TwoFactor;
 use domain::{AccountId, OrgRole, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// The columns [`UserRow::from_row`] reads, from `users u`.
 pub const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.password_hash, u.email_verified_at, u.totp_secret, u.totp_pending_secret";
+
+/// A session's user and the account `$3` as that user sees it: the user's
+/// `id` and `name` renamed, as the account has its own.
+static SESSION_WITH_ACCOUNT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT u.id AS user_id, u.email, u.name AS user_name, u.password_hash, u.email_verified_at,
+            u.totp_secret, u.totp_pending_secret, s.id AS session_id, s.last_seen_at, {ACCOUNT_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN accounts a ON a.id = $3
+         {}
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+        account_joins("s.user_id")
+    )
+});
 
 /// A user as stored.
 #[derive(Clone, Debug)]
@@ -32,10 +48,16 @@ pub struct UserRow {
 
 impl UserRow {
     pub(crate) fn from_row(row: &AnyRow) -> ApiResult<Self> {
+        Self::from_row_named(row, "id", "name")
+    }
+
+    /// A user from a row whose `id` and `name` columns are named otherwise
+    /// (beside an account's in [`Store::session_with_account`]).
+    fn from_row_named(row: &AnyRow, id: &str, name: &str) -> ApiResult<Self> {
         Ok(Self {
-            id: parsed(row, "id")?,
+            id: parsed(row, id)?,
             email: row.try_get("email")?,
-            name: row.try_get("name")?,
+            name: row.try_get(name)?,
             password_hash: row.try_get("password_hash")?,
             email_verified_at: millis_opt(row, "email_verified_at")?,
             totp_secret: row
@@ -74,6 +96,16 @@ impl UserRow {
 pub struct SessionRow {
     pub id: String,
     pub last_seen_at: Timestamp,
+}
+
+impl SessionRow {
+    /// From the `session_id` and `last_seen_at` columns.
+    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+        Ok(Self {
+            id: row.try_get("session_id")?,
+            last_seen_at: millis(row, "last_seen_at")?,
+        })
+    }
 }
 
 /// A session as the user's list shows it.
@@ -187,11 +219,32 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let session = SessionRow {
-            id: row.try_get("session_id")?,
-            last_seen_at: millis(&row, "last_seen_at")?,
-        };
-        Ok(Some((UserRow::from_row(&row)?, session)))
+        Ok(Some((
+            UserRow::from_row(&row)?,
+            SessionRow::from_row(&row)?,
+        )))
+    }
+
+    /// [`Store::user_by_session`] and the account `account` as that user sees
+    /// it (`None`: no access; [`Store::account_for`]), in one statement: a
+    /// request to an account's endpoint is authenticated and its access read
+    /// in one round trip.
+    pub async fn session_with_account(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        account: AccountId,
+    ) -> ApiResult<Option<(UserRow, SessionRow, Option<AccountRow>)>> {
+        let row = sqlx::query(&SESSION_WITH_ACCOUNT)
+            .bind(token_hash)
+            .bind(now.as_millis())
+            .bind(account.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user = UserRow::from_row_named(&row, "user_id", "user_name")?;
+        let session = SessionRow::from_row(&row)?;
+        Ok(Some((user, session, AccountRow::from_row(&row)?)))
     }
 
     /// Notes that session `id` was used at `now`, unless it was noted less than

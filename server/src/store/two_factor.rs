@@ -8,7 +8,7 @@ use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::{PasskeyView, UserView};
 use domain::two_factor::TwoFactor;
-use domain::{AccountId, Timestamp, UserId};
+use domain::{Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -176,22 +176,6 @@ impl Store {
             .execute(tx.conn())
             .await?;
         tx.commit_without_activity().await
-    }
-
-    /// For a member of `account`: its name and whether it requires two-factor;
-    /// `None` for anyone else (they get the usual 404 from the handler).
-    pub async fn policy_for_member(
-        &self,
-        account: AccountId,
-        user: UserId,
-    ) -> ApiResult<Option<(String, bool)>> {
-        // Through `account_for`, so access inherited from a parent (SPEC §17)
-        // meets the same requirement as membership.
-        let account = self.account_for(account, user).await?;
-        Ok(account.map(|a| {
-            let required = a.requires_two_factor();
-            (a.name, required)
-        }))
     }
 }
 
