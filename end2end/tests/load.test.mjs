@@ -3,6 +3,10 @@
 // the same wasm, no data), each in a fresh browser context (cold cache, no
 // service worker yet), alternated five times; the medians are printed. The
 // figures go in notes; the assertion is only that both pages render.
+// Issue 18: the same members page on an emulated "Fast 3G" connection (DevTools
+// `Network.emulateNetworkConditions`: 1.6 Mbit/s down, 150 ms round trips), cold
+// cache, with the bytes and encoding the wasm came in. Printed, not yet held to
+// the issue's 3 s: the app shell is still above what 3 s carries (README, Size).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,11 +25,21 @@ test('first load: the members page next to a bare page of the same app', async (
   const orgId = owner.me.accounts[1].id;
   await owner.context.close();
 
-  const load = async (path, ready) => {
+  const load = async (path, ready, network) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: 'olga@acme.test', password: PASSWORD } });
     assert.equal(login.status(), 200);
     const page = await context.newPage();
+    if (network) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...network });
+      page.on('response', async (response) => {
+        if (!response.url().endsWith('.wasm')) return;
+        const sizes = await response.request().sizes();
+        console.log(`wasm over the emulated network: ${sizes.responseBodySize} bytes, content-encoding ${response.headers()['content-encoding'] ?? 'none'}`);
+      });
+    }
     const started = Date.now();
     await page.goto(`${server.url}${path}`);
     await visible(ready(page), path);
@@ -43,4 +57,9 @@ test('first load: the members page next to a bare page of the same app', async (
   const m = median(members);
   console.log(`first load, median of 5: bare page ${b} ms, members page ${m} ms, ratio ${(m / b).toFixed(2)} (bare ${bare.join(', ')}; members ${members.join(', ')})`);
   assert.ok(b > 0 && m > 0);
+
+  const fast3g = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+  const throttled = await load(`/a/${orgId}/members`, (p) => p.getByRole('cell', { name: 'olga@acme.test' }), fast3g);
+  console.log(`first load on Fast 3G (1.6 Mbit/s, 150 ms RTT), cold cache: members page ${throttled} ms (${(throttled / b).toFixed(2)}× the bare page on loopback)`);
+  assert.ok(throttled > m, 'the emulated network is slower than loopback');
 });
