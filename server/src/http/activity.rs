@@ -23,6 +23,7 @@ use domain::activity::{
 };
 use domain::api::{ActivityView, DailyActivity, Page};
 use domain::{AccountId, FieldError, Permission};
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -305,7 +306,9 @@ pub async fn export_activity(
         first: true,
         done: false,
     };
-    let stream = futures_util::stream::unfold(export, Export::next);
+    // Fused: the compression layer polls once more after the end, and an
+    // `unfold` panics when polled after it returned `None`.
+    let stream = futures_util::stream::unfold(export, Export::next).fuse();
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(

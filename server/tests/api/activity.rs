@@ -1094,6 +1094,19 @@ async fn exports_match_the_list_in_csv_and_json() {
         "{}",
         lines[1]
     );
+    // Compressed for a client that accepts it, streamed to its end (the stream
+    // is polled once more after its last page; it must not fail then).
+    let gzipped = olga
+        .client
+        .get(olga.url(&format!("/api/accounts/{org}/activity/export?format=csv")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let body = gzipped.bytes().await.expect("the whole compressed export");
+    assert_eq!(body[..2], [0x1f, 0x8b], "a gzip stream");
 
     // Filters apply; a bad format is named; readers need the permission.
     let filtered: Vec<Value> = olga
