@@ -238,7 +238,8 @@ where
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"));
             if bearer {
                 let caller = key_caller(&state, parts, &authorization).await?;
-                two_factor_policy(&state, parts, &caller).await?;
+                let route = route_account(parts, &state).await?;
+                two_factor_policy(&state, parts, &caller, route).await?;
                 return Ok(caller);
             }
         }
@@ -275,7 +276,7 @@ where
             session: Some(session.id),
             account,
         };
-        two_factor_policy(&state, parts, &caller).await?;
+        two_factor_policy(&state, parts, &caller, route).await?;
         Ok(caller)
     }
 }
@@ -302,15 +303,17 @@ async fn route_account(parts: &mut Parts, state: &AppState) -> ApiResult<Option<
 /// without it gets 403 `two_factor_required` (through a session or a key
 /// alike), except to look at the account and to leave. Users with two-factor
 /// on never pay for the check; non-members fall through to the handler's 404.
+/// `route` is the account the route names ([`route_account`]).
 async fn two_factor_policy(
     state: &AppState,
-    parts: &mut Parts,
+    parts: &Parts,
     caller: &AuthUser,
+    route: Option<AccountId>,
 ) -> Result<(), ApiError> {
     if caller.user.two_factor_on() {
         return Ok(());
     }
-    let Some(id) = route_account(parts, state).await? else {
+    let Some(id) = route else {
         return Ok(());
     };
     let account = match caller.member_account(state, id).await {

@@ -12,6 +12,7 @@ use domain::ids::InvitationId;
 use domain::{AccountId, AccountKind, InstanceId, TeamId, Timestamp, UserId};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// Who makes a change: a user, and the API key they act through, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,7 +230,7 @@ fn merged_page(
     before: Option<&str>,
     limit: usize,
 ) -> Statement {
-    let mut statement = Statement::new(format!("SELECT {} FROM (", columns("e")));
+    let mut statement = Statement::new(format!("SELECT {} FROM (", MERGED_COLUMNS.as_str()));
     for (i, account) in accounts.iter().enumerate() {
         if i > 0 {
             statement.sql.push_str(" UNION ALL ");
@@ -270,8 +271,16 @@ fn columns(entries: &str) -> String {
         + ", u.email, u.name"
 }
 
-/// The entries `a` with their actors.
-const FROM: &str = "FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id";
+/// The entries `a` with their actors, selected (built once, not per request).
+static SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM activity a LEFT JOIN users u ON u.id = a.actor_user_id",
+        columns("a")
+    )
+});
+
+/// The columns of the merged entries `e` (see [`merged_page`]).
+static MERGED_COLUMNS: LazyLock<String> = LazyLock::new(|| columns("e"));
 
 /// Who made the change; a user deleted since shows as "Deleted user", with
 /// their id kept and no email.
@@ -327,7 +336,7 @@ impl Store {
             return Ok((Vec::new(), None));
         };
         if descendants.is_empty() {
-            let mut w = Where::new(*account, &format!("SELECT {} {FROM}", columns("a")), filter);
+            let mut w = Where::new(*account, &SELECT, filter);
             if let Some(before) = before {
                 w.statement.and("a.id < ", Bind::Text(before.to_owned()));
             }
