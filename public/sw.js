@@ -5,12 +5,17 @@
 "use strict";
 
 const CACHE = "orgspace-shell-v1";
+// Paths the server answers itself; everything else is the app (index.html).
+const SERVER_PATHS = /^\/(api\/|healthz$|readyz$|metrics$|sw\.js$)/;
 const CATALOGUES = ["/api/roles", "/api/regions", "/api/plans"];
 
-// The same-origin files an index.html references (Trunk's hashed assets).
+// The same-origin files an index.html references (Trunk's hashed assets), not
+// the data it preloads (`/api/me`: a user's data is never kept in the cache).
 function assetsOf(html) {
   const urls = new Set(["/index.html"]);
-  for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) urls.add(match[1]);
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) {
+    if (!SERVER_PATHS.test(match[1])) urls.add(match[1]);
+  }
   return [...urls];
 }
 
@@ -67,9 +72,6 @@ async function networkFirst(event, cacheKey, onFresh) {
     throw error;
   }
 }
-
-// Paths the server answers itself; everything else is the app (index.html).
-const SERVER_PATHS = /^\/(api\/|healthz$|readyz$|metrics$|sw\.js$)/;
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -58,41 +58,70 @@ impl std::fmt::Display for ApiError {
 /// So that `ErrorBoundary` can show it.
 impl std::error::Error for ApiError {}
 
+// The network part is written once: only the small `serde_json` calls are
+// generic over the request and answer types, so each endpoint adds its own
+// (de)serializer and not another copy of the request's async state machine
+// (issue 18: the wasm the browser downloads).
+
 async fn answer(response: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = response.map_err(|_| ApiError::Offline)?;
     if response.ok() {
         return Ok(response);
     }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
-        Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", response.status()))),
+    let status = response.status();
+    match response
+        .text()
+        .await
+        .map(|text| serde_json::from_str::<Problem>(&text))
+    {
+        Ok(Ok(problem)) => Err(ApiError::Problem(problem)),
+        _ => Err(ApiError::Unexpected(format!("HTTP {status}"))),
     }
 }
 
-async fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
-    let response = answer(request.send().await).await?;
-    response
-        .json()
+/// Sends the request (with `body` as its JSON, if any) and returns the
+/// answer's text when the server accepted it.
+async fn exchange(request: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
+    let sent = match body {
+        Some(body) => {
+            request
+                .header("content-type", "application/json")
+                .body(body)
+                .map_err(|e| ApiError::Unexpected(e.to_string()))?
+                .send()
+                .await
+        }
+        None => request.send().await,
+    };
+    answer(sent)
+        .await?
+        .text()
         .await
         .map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+fn encode<B: Serialize>(body: &B) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+async fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ApiError> {
+    decode(&exchange(request, None).await?)
 }
 
 async fn json_with<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiError> {
-    let request = request
-        .json(body)
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    let response = answer(request.send().await).await?;
-    response
-        .json()
-        .await
-        .map_err(|e| ApiError::Unexpected(e.to_string()))
+    let body = encode(body)?;
+    decode(&exchange(request, Some(body)).await?)
 }
 
 async fn no_content(request: RequestBuilder) -> Result<(), ApiError> {
-    answer(request.send().await).await.map(|_| ())
+    exchange(request, None).await.map(|_| ())
 }
 
 pub async fn me() -> Result<MeResponse, ApiError> {
@@ -674,10 +703,8 @@ pub async fn start_sso(email: &str) -> Result<domain::api::SsoRedirect, ApiError
 
 /// Sends `body` and expects an answer without content (204 or 202).
 async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<(), ApiError> {
-    let request = request
-        .json(body)
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-    answer(request.send().await).await.map(|_| ())
+    let body = encode(body)?;
+    exchange(request, Some(body)).await.map(|_| ())
 }
 
 // Organization hierarchy (SPEC §17).
