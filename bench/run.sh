@@ -49,7 +49,8 @@ fi
 
 DATASET=$MODE; [ "$MODE" = soak ] && DATASET=full
 DATA="$ROOT/bench/data/$DATASET"
-KEY="u${USERS}-b${BIG}-a${ACTIVITY}-i${INVITEES}"
+# v2: varied names and addresses (issue 18); an older seeded copy is not reused.
+KEY="v2-u${USERS}-b${BIG}-a${ACTIVITY}-i${INVITEES}"
 DB_URL=${BENCH_DB:-"sqlite://$DATA/$KEY.db?mode=rwc"}
 mkdir -p "$DATA"
 if [ -z "${BENCH_DB:-}" ] && [ -f "$DATA/$KEY.db.seeded" ]; then
@@ -106,6 +107,8 @@ fetched=0
 while [ "$fetched" -lt "$DEEP" ]; do
   page=$(curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$BIG_ORG/members?limit=200${CURSOR:+&cursor=$CURSOR}")
   CURSOR=$(echo "$page" | grep -o '"next_cursor":"[^"]*"' | cut -d'"' -f4 || true)
+  # The search workload looks up a member about 90 % of the way in.
+  BIG_EMAIL=$(echo "$page" | grep -o '"email":"[^"]*"' | tail -1 | cut -d'"' -f4)
   fetched=$(( fetched + 200 ))
   [ -n "$CURSOR" ] || break
 done
@@ -115,7 +118,7 @@ curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$BIG_ORG/members?limit=
   | grep -o '"user_id":"[^"]*"' | cut -d'"' -f4 | tail -n +2 > "$IDS"
 SMALL_EMAIL=$(curl -fs -b "orgspace_session=$OWNER" "$URL/api/accounts/$SMALL_ORG/members?limit=50" \
   | grep -o '"email":"[^"]*"' | tail -1 | cut -d'"' -f4)
-BIG_EMAIL="user$(( BIG - 7 ))@seed.test"
+[ -n "$BIG_EMAIL" ] || { echo "could not read a Big Org member's address" >&2; exit 1; }
 # Children for the roll-up workloads (SPEC §17): as many under Big Org as under
 # a small organization, billed to their parent.
 for parent in "$BIG_ORG" "$SMALL_ORG"; do

@@ -5,8 +5,11 @@
 //!
 //! Rows go in as multi-row `INSERT`s inside large transactions, so a million
 //! users take a minute or two rather than hours. Every seeded user signs in with
-//! [`SEED_PASSWORD`]; emails are `user{n}@seed.test` (n from 0), and `user0` owns
-//! the large organization.
+//! [`SEED_PASSWORD`]. `user0@seed.test` owns the large organization; every
+//! other user has a varied name and address ([`person`]): first and last names
+//! from lists, in several shapes, at a few webmail domains and thousands of
+//! company domains of Zipf-like popularity, so member search meets the spread
+//! of trigrams real addresses have (issue 18), not one shared `user…@` prefix.
 
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
@@ -88,6 +91,142 @@ impl<'a> Batch<'a> {
     }
 }
 
+const FIRST_NAMES: [&str; 64] = [
+    "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kira",
+    "Liam", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Samir", "Tara", "Umar", "Vera",
+    "Wei", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Chloe", "Dmitri", "Emma", "Farah",
+    "Giulia", "Hannah", "Ivan", "Julia", "Kenji", "Lucia", "Mateo", "Nadia", "Oscar", "Priya",
+    "Rafael", "Sofia", "Tomas", "Ulla", "Viktor", "Wanda", "Yara", "Zeynep", "Amir", "Bianca",
+    "Carlos", "Daria", "Erik", "Fatima", "Goran", "Helena", "Ilya", "Jana", "Karim", "Lena",
+    "Marco", "Nora",
+];
+const LAST_NAMES: [&str; 64] = [
+    "Smith",
+    "Muller",
+    "Garcia",
+    "Rossi",
+    "Novak",
+    "Kowalski",
+    "Nguyen",
+    "Kim",
+    "Silva",
+    "Martin",
+    "Jensen",
+    "Ivanova",
+    "Haddad",
+    "Tanaka",
+    "Okafor",
+    "Schmidt",
+    "Dubois",
+    "Lopez",
+    "Bauer",
+    "Costa",
+    "Petrov",
+    "Yilmaz",
+    "Andersson",
+    "Moreau",
+    "Fischer",
+    "Romano",
+    "Horvat",
+    "Chen",
+    "Singh",
+    "Patel",
+    "Wagner",
+    "Becker",
+    "Ferrari",
+    "Santos",
+    "Nielsen",
+    "Virtanen",
+    "Popescu",
+    "Kovacs",
+    "Dvorak",
+    "Larsen",
+    "Weber",
+    "Hoffmann",
+    "Bianchi",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "Moretti",
+    "Lindqvist",
+    "Berg",
+    "Hansen",
+    "Johansson",
+    "Eriksson",
+    "Svensson",
+    "Karlsson",
+    "Nilsson",
+    "Olsen",
+    "Pedersen",
+    "Kristensen",
+    "Koch",
+    "Richter",
+    "Klein",
+];
+/// Webmail domains and the share of users at each, in percent; the rest are at
+/// company domains.
+const WEBMAIL: [(&str, u64); 4] = [
+    ("gmail.com", 22),
+    ("outlook.com", 9),
+    ("yahoo.com", 5),
+    ("proton.me", 2),
+];
+const SYLLABLES: [&str; 24] = [
+    "nor", "vex", "ta", "lum", "bri", "co", "dan", "sol", "mi", "ra", "ko", "zen", "tri", "val",
+    "qua", "pex", "ori", "gal", "sen", "tor", "ly", "neo", "mar", "ix",
+];
+const TLDS: [&str; 6] = ["com", "io", "de", "fr", "co.uk", "net"];
+const COMPANIES: f64 = 5_000.0;
+
+/// A 64-bit mix of `n` (splitmix64's finaliser): the seed's variety is a pure
+/// function of the user's number, so every run seeds the same people.
+fn mix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// User `i`'s address and name: `user0@seed.test` for the owner of Big Org,
+/// otherwise a first and last name in one of four shapes (`anna.smith`,
+/// `asmith`, `anna_smith`, `annas`) with the user's number to keep it unique,
+/// at a webmail domain or at one of 5,000 company domains whose popularity
+/// falls off like Zipf's law (a log-uniform rank).
+pub fn person(i: u64) -> (String, String) {
+    if i == 0 {
+        return ("user0@seed.test".to_owned(), "User 0".to_owned());
+    }
+    let r = mix(i);
+    let first = FIRST_NAMES[(r % 64) as usize];
+    let last = LAST_NAMES[((r >> 6) % 64) as usize];
+    let (f, l) = (first.to_lowercase(), last.to_lowercase());
+    let local = match (r >> 12) % 4 {
+        0 => format!("{f}.{l}{i}"),
+        1 => format!("{}{l}{i}", &f[..1]),
+        2 => format!("{f}_{l}{i}"),
+        _ => format!("{f}{}{i}", &l[..1]),
+    };
+    let mut percent = (r >> 16) % 100;
+    let mut domain = None;
+    for (name, share) in WEBMAIL {
+        if percent < share {
+            domain = Some(name.to_owned());
+            break;
+        }
+        percent -= share;
+    }
+    let domain = domain.unwrap_or_else(|| {
+        let unit = ((r >> 24) & 0xff_ffff) as f64 / f64::from(1u32 << 24);
+        let rank = COMPANIES.powf(unit) as usize;
+        let s = |k: usize| SYLLABLES[(rank / k) % SYLLABLES.len()];
+        format!("{}{}{}.{}", s(1), s(7), s(53), TLDS[rank % TLDS.len()])
+    });
+    (format!("{local}@{domain}"), format!("{first} {last}"))
+}
+
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -129,9 +268,10 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
         &progress,
     );
     for (i, id) in user_ids.iter().enumerate() {
+        let (email, name) = person(i as u64);
         batch
             .push(format!(
-                "('{id}', 'user{i}@seed.test', 'User {i}', '{hash}', {now}, {now})"
+                "('{id}', '{email}', '{name}', '{hash}', {now}, {now})"
             ))
             .await?;
     }
@@ -143,8 +283,11 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
     let mut personal_ids = Vec::with_capacity(user_ids.len());
     for (i, user) in user_ids.iter().enumerate() {
         let id = new_id();
+        let name = person(i as u64).1;
         accounts
-            .push(format!("('{id}', 'personal', 'User {i}', NULL, '{user}', 'active', 0, 'hobby', NULL, {now})"))
+            .push(format!(
+                "('{id}', 'personal', '{name}', NULL, '{user}', 'active', 0, 'hobby', NULL, {now})"
+            ))
             .await?;
         personal_ids.push(id);
     }
@@ -382,4 +525,59 @@ async fn seed_invitees(
     invitations.flush().await?;
     progress.finish();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person;
+    use domain::text::Email;
+    use std::collections::{HashMap, HashSet};
+
+    #[test]
+    fn seeded_people_are_valid_unique_and_varied() {
+        let n = 20_000;
+        let mut addresses = HashSet::new();
+        let mut domains: HashMap<String, u64> = HashMap::new();
+        let mut prefixes = HashSet::new();
+        for i in 0..n {
+            let (email, name) = person(i);
+            let parsed = Email::parse(&email).unwrap_or_else(|e| panic!("{email}: {e:?}"));
+            assert_eq!(
+                parsed.as_str(),
+                email,
+                "stored as the server would store it"
+            );
+            assert!(
+                !name.contains('\'') && !email.contains('\''),
+                "safe in a SQL literal"
+            );
+            assert!(addresses.insert(email.clone()), "{email} twice");
+            let (local, domain) = email.split_once('@').unwrap();
+            prefixes.insert(local.chars().take(3).collect::<String>());
+            *domains.entry(domain.to_owned()).or_default() += 1;
+        }
+        assert_eq!(
+            person(0).0,
+            "user0@seed.test",
+            "the benchmark signs in as Big Org's owner"
+        );
+        assert_eq!(person(4242), person(4242), "the same people every run");
+        // Webmail holds about 38 % of users; the largest company (rank 1 of a
+        // log-uniform rank: about 8 % of the rest) under half of gmail.com;
+        // thousands of domains and hundreds of local-part starts.
+        let gmail = domains["gmail.com"] as f64 / n as f64;
+        assert!((0.18..0.26).contains(&gmail), "gmail.com share {gmail}");
+        let company_max = domains
+            .iter()
+            .filter(|(d, _)| !super::WEBMAIL.iter().any(|(w, _)| w == d))
+            .map(|(_, c)| *c)
+            .max()
+            .unwrap();
+        assert!(
+            (company_max as f64) < 0.10 * n as f64,
+            "largest company {company_max}"
+        );
+        assert!(domains.len() > 1_000, "{} domains", domains.len());
+        assert!(prefixes.len() > 100, "{} local-part starts", prefixes.len());
+    }
 }
