@@ -107,6 +107,9 @@ test('a Tech in team Web works on Web only; the role preview agrees and works of
   await t.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
   const cached = await t.evaluate(async () => (await (await caches.open('orgspace-shell-v1')).keys()).map((r) => new URL(r.url).pathname));
   assert.ok(cached.some((p) => p.endsWith('.wasm')), `the wasm is cached (${cached.join(', ')})`);
+  // index.html preloads /api/me; a signed-in user's data never goes in the shell cache.
+  assert.ok(!cached.some((p) => p.startsWith('/api/') && !['/api/roles', '/api/regions', '/api/plans'].includes(p)),
+    `only the public catalogues of /api are cached (${cached.join(', ')})`);
   await tech.context.setOffline(true);
   await t.reload();
   await visible(t.getByRole('heading', { level: 1, name: 'Role preview' }), 'role preview offline');
