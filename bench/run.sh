@@ -9,8 +9,9 @@
 #   ./bench/run.sh --soak     the full dataset, a mixed read/write load at half its
 #                             maximum for SOAK_SECONDS (600): errors and RSS growth
 #
-# Environment: BENCH_DB (sqlite: URL or postgres:, default a file under bench/data),
-# BENCH_USERS, BENCH_BIG_ORG, BENCH_ACTIVITY, BENCH_SECONDS, BENCH_CONNECTIONS.
+# Environment: BENCH_DB (sqlite: URL or postgres:, default a file under BENCH_CACHE),
+# BENCH_CACHE (where seeded databases are kept between runs, default
+# $XDG_CACHE_HOME/orgspace-bench or ~/.cache/orgspace-bench: outside the repository), BENCH_USERS, BENCH_BIG_ORG, BENCH_ACTIVITY, BENCH_SECONDS, BENCH_CONNECTIONS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -48,7 +49,8 @@ else
 fi
 
 DATASET=$MODE; [ "$MODE" = soak ] && DATASET=full
-DATA="$ROOT/bench/data/$DATASET"
+# Seeded databases are kept outside the repository, made here when missing.
+DATA="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/orgspace-bench}/$DATASET"
 # v2: varied names and addresses (issue 18); an older seeded copy is not reused.
 KEY="v2-u${USERS}-b${BIG}-a${ACTIVITY}-i${INVITEES}"
 DB_URL=${BENCH_DB:-"sqlite://$DATA/$KEY.db?mode=rwc"}
