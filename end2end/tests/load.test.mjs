@@ -33,6 +33,7 @@ test('first load: the members page next to a bare page of the same app', async (
     const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: 'olga@acme.test', password: PASSWORD } });
     assert.equal(login.status(), 200);
     const page = await context.newPage();
+    let meRequests = 0;
     // The moment the ready text enters the document, in the page's own clock
     // (milliseconds since navigation started), without the test's polling.
     await page.addInitScript((text) => {
@@ -57,7 +58,6 @@ test('first load: the members page next to a bare page of the same app', async (
         console.log(`wasm over the emulated network: ${sizes.responseBodySize} bytes, content-encoding ${response.headers()['content-encoding'] ?? 'none'}`);
       });
     }
-    let meRequests = 0;
     const started = Date.now();
     await page.goto(`${server.url}${path}`);
     await visible(ready(page), path);

@@ -267,6 +267,8 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
         "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at)",
         &progress,
     );
+    // The names again for the personal accounts, made once here.
+    let mut names = Vec::with_capacity(user_ids.len());
     for (i, id) in user_ids.iter().enumerate() {
         let (email, name) = person(i as u64);
         batch
@@ -274,6 +276,7 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
                 "('{id}', '{email}', '{name}', '{hash}', {now}, {now})"
             ))
             .await?;
+        names.push(name);
     }
     batch.flush().await?;
     progress.finish();
@@ -281,9 +284,8 @@ pub async fn seed(store: &Store, options: &SeedOptions) -> ApiResult<()> {
     let progress = bar("personal accounts", n * 2);
     let mut accounts = Batch::new(store, "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region, created_at)", &progress);
     let mut personal_ids = Vec::with_capacity(user_ids.len());
-    for (i, user) in user_ids.iter().enumerate() {
+    for (user, name) in user_ids.iter().zip(&names) {
         let id = new_id();
-        let name = person(i as u64).1;
         accounts
             .push(format!(
                 "('{id}', 'personal', '{name}', NULL, '{user}', 'active', 0, 'hobby', NULL, {now})"

@@ -228,6 +228,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
+        let route = route_account(parts, &state).await?;
         // Only the Bearer scheme means an API key: other schemes (a proxy's
         // Basic authentication in front of a staging site) leave the session to decide.
         if let Some(authorization) = parts.headers.get(header::AUTHORIZATION).cloned() {
@@ -238,7 +239,6 @@ where
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer"));
             if bearer {
                 let caller = key_caller(&state, parts, &authorization).await?;
-                let route = route_account(parts, &state).await?;
                 two_factor_policy(&state, parts, &caller, route).await?;
                 return Ok(caller);
             }
@@ -247,7 +247,6 @@ where
             session_token(&parts.headers).ok_or(ApiError::Unauthenticated("Sign in first."))?;
         let now = crate::clock::now();
         let ended = || ApiError::Unauthenticated("Your session has ended. Sign in again.");
-        let route = route_account(parts, &state).await?;
         let (user, session, account) = match route {
             Some(id) => {
                 let (user, session, account) = state
