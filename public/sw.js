@@ -9,8 +9,8 @@ const CACHE = "orgspace-shell-v1";
 const SERVER_PATHS = /^\/(api\/|healthz$|readyz$|metrics$|sw\.js$)/;
 const CATALOGUES = ["/api/roles", "/api/regions", "/api/plans"];
 
-// The same-origin files an index.html references (Trunk's hashed assets), not
-// the data it preloads (`/api/me`: a user's data is never kept in the cache).
+// The same-origin files an index.html references (Trunk's hashed assets), never
+// a path the server answers itself: a user's data is never kept in the cache.
 function assetsOf(html) {
   const urls = new Set(["/index.html"]);
   for (const match of html.matchAll(/(?:href|src)="(\/[^"#?]+)"/g)) {

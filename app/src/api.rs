@@ -1,5 +1,6 @@
 //! The only place that does HTTP: typed calls to the server's JSON API.
 
+use domain::api::reads;
 use domain::api::{
     AccountView, AuthResponse, ChangePasswordRequest, LoginAnswer, LoginRequest, MeResponse,
     NewOrganizationRequest, PasskeyOptions, PasskeyView, PasskeysView, PasswordConfirmation,
@@ -9,6 +10,7 @@ use domain::{AccountId, ErrorCode, FieldError, Problem};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +102,26 @@ async fn exchange(request: RequestBuilder, body: Option<String>) -> Result<Strin
         .map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
+/// One of the opening page's first reads (`opening.rs`): the answer asked for
+/// as the app started, if it is still there, else `request` sent now.
+async fn opening_or(url: &str, request: RequestBuilder) -> Result<String, ApiError> {
+    let Some(started) = crate::opening::take(url) else {
+        return exchange(request, None).await;
+    };
+    let response = wasm_bindgen_futures::JsFuture::from(started)
+        .await
+        .map_err(|_| ApiError::Offline)
+        .and_then(|raw| {
+            raw.dyn_into::<web_sys::Response>()
+                .map_err(|_| ApiError::Unexpected("not a response".into()))
+        })?;
+    answer(Ok(Response::from(response)))
+        .await?
+        .text()
+        .await
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
@@ -125,7 +147,7 @@ async fn no_content(request: RequestBuilder) -> Result<(), ApiError> {
 }
 
 pub async fn me() -> Result<MeResponse, ApiError> {
-    json(Request::get("/api/me")).await
+    json(Request::get(reads::ME)).await
 }
 
 pub async fn register(body: &RegisterRequest) -> Result<AuthResponse, ApiError> {
@@ -170,17 +192,21 @@ pub async fn members(
     query: &str,
     cursor: Option<&str>,
 ) -> Result<domain::api::Page<domain::api::MemberView>, ApiError> {
-    let mut url = format!("/api/accounts/{id}/members?limit=50");
+    // The parameters go through `query`, not into the path: gloo-net leaves a
+    // path's own query string with a trailing `&`, and the first page must be
+    // the very URL the server preloads (`reads::members_first_page`).
+    let mut params = vec![("limit", reads::MEMBERS_PER_PAGE.to_string())];
     if !query.trim().is_empty() {
-        url.push_str(&format!(
-            "&q={}",
-            js_sys::encode_uri_component(query.trim())
-        ));
+        params.push(("q", query.trim().to_owned()));
     }
     if let Some(cursor) = cursor {
-        url.push_str(&format!("&cursor={}", js_sys::encode_uri_component(cursor)));
+        params.push(("cursor", cursor.to_owned()));
     }
-    json(Request::get(&url)).await
+    let request = Request::get(&reads::members(id)).query(params);
+    if query.trim().is_empty() && cursor.is_none() {
+        return decode(&opening_or(&reads::members_first_page(id), request).await?);
+    }
+    json(request).await
 }
 
 pub async fn change_role(
@@ -299,7 +325,8 @@ pub async fn accept_invitation_token(token: &str) -> Result<AccountView, ApiErro
 }
 
 pub async fn billing(id: AccountId) -> Result<domain::api::BillingView, ApiError> {
-    json(Request::get(&format!("/api/accounts/{id}/billing"))).await
+    let url = reads::billing(id);
+    decode(&opening_or(&url, Request::get(&url)).await?)
 }
 
 pub async fn create_team(id: AccountId, name: &str) -> Result<domain::api::TeamView, ApiError> {

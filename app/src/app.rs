@@ -28,6 +28,7 @@ use crate::session::provide_session;
 use crate::toast::{provide_toasts, ToastRegion};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 /// The whole app.
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
     provide_toasts();
     view! {
         <Router>
+            <ForgetOpeningReads />
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=RootPage />
                 <Route path=path!("/login") view=LoginPage />
@@ -69,4 +71,22 @@ pub fn App() -> impl IntoView {
         </Router>
         <ToastRegion />
     }
+}
+
+/// Drops the opening page's first reads (`opening.rs`) once the app leaves the
+/// page it opened at: coming back later must ask the server again.
+#[component]
+fn ForgetOpeningReads() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |opened_at: Option<String>| {
+        let path = location.pathname.get();
+        match opened_at {
+            Some(opened_at) if opened_at != path => {
+                crate::opening::forget();
+                opened_at
+            }
+            Some(opened_at) => opened_at,
+            None => path,
+        }
+    });
 }

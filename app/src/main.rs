@@ -7,6 +7,7 @@ mod components;
 mod current_account;
 mod format;
 mod network;
+mod opening;
 mod pages;
 mod passkeys;
 mod session;
@@ -14,5 +15,6 @@ mod toast;
 
 fn main() {
     console_error_panic_hook::set_once();
+    opening::start();
     leptos::mount::mount_to_body(app::App);
 }

@@ -49,6 +49,11 @@ impl Session {
 
     /// Asks the server again and waits for the answer.
     pub async fn reload(self) {
+        if self.state.get_untracked() != SessionState::Loading {
+            // Who is signed in may change: the opening page's first answers
+            // were asked for as somebody else, or before a second factor.
+            crate::opening::forget();
+        }
         let state = match api::me().await {
             Ok(me) => SessionState::SignedIn(me),
             Err(error) if error.code() == Some(domain::ErrorCode::Unauthenticated) => {

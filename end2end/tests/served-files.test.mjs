@@ -1,7 +1,7 @@
 // What a browser downloads on its first visit (SPEC §18): the app shell's hashed
 // files as their build-time brotli or gzip variant, byte for byte, cached for a
 // year; index.html and sw.js revalidated; large API answers compressed, small
-// ones not. Raw HTTP (node:http), so the encodings and byte counts are the
+// ones not; the HTML names the page's first API reads in its Link header. Raw HTTP (node:http), so the encodings and byte counts are the
 // server's, not a client's after decoding.
 
 import { test, before, after } from 'node:test';
@@ -74,6 +74,16 @@ test('the app shell is served precompressed, byte for byte, and cached for a yea
   const route = await get('/a/some-account/members', { 'accept-encoding': 'br' });
   assert.equal(route.status, 200);
   assert.equal(route.headers['cache-control'], 'no-cache');
+  // Its Link header names the reads the page makes as it opens (issue 18): the
+  // browser fetches them while the app downloads. A page for no account preloads
+  // who is signed in only; the members page its first page and the seats too.
+  assert.equal(route.headers.link, '</api/me>; rel=preload; as=fetch; crossorigin=anonymous');
+  assert.equal(index.headers.link, route.headers.link);
+  const account = '0190f3a4-1b2c-7d3e-8f40-5a6b7c8d9e0f';
+  const members = await get(`/a/${account}/members`);
+  assert.deepEqual(members.headers.link.split(', ').map((value) => value.split(';')[0]),
+    ['</api/me>', `</api/accounts/${account}/members?limit=50>`, `</api/accounts/${account}/billing>`]);
+  assert.equal((await get('/sw.js')).headers.link, undefined, 'only the HTML says what to preload');
 });
 
 test('large API answers are compressed when the client accepts it, small ones are not', async () => {

@@ -21,6 +21,7 @@ mod invitations;
 mod me;
 mod members;
 mod page;
+pub mod reads;
 mod sso;
 mod teams;
 #[cfg(test)]
