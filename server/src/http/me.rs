@@ -53,17 +53,9 @@ pub fn router() -> Router<AppState> {
 pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeResponse>> {
     let user = &caller.user;
     let accounts = state.store.accounts_of(user.id).await?;
-    let pending_invitations = match user.email_verified() {
-        true => {
-            state
-                .store
-                .count_pending_invitations(&user.email, now())
-                .await?
-        }
-        false => 0,
-    };
+    let (user, pending_invitations) = state.store.me_of(user, now()).await?;
     Ok(Json(MeResponse {
-        user: state.store.user_view(user).await?,
+        user,
         accounts: accounts.iter().map(|a| a.view()).collect(),
         pending_invitations,
         max_organizations: state.config.max_orgs_per_user,

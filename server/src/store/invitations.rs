@@ -57,18 +57,6 @@ pub enum InvitationScope<'a> {
 }
 
 impl Store {
-    /// Counts the pending, unexpired invitations addressed to `email`.
-    pub async fn count_pending_invitations(&self, email: &str, now: Timestamp) -> ApiResult<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
-        )
-        .bind(email)
-        .bind(now.as_millis())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count(n))
-    }
-
     /// Marks pending invitations past their expiry as expired.
     pub async fn expire_invitations(&self, now: Timestamp) -> ApiResult<u64> {
         let done = sqlx::query("UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1")

@@ -3,7 +3,7 @@
 
 use super::auth::UserRow;
 use super::pool::{Store, WriteTx};
-use super::sql::{millis, millis_opt, parse_column};
+use super::sql::{count, millis, millis_opt, parse_column};
 use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::{PasskeyView, UserView};
@@ -61,19 +61,51 @@ impl Store {
         Ok(user.view(two_factor))
     }
 
+    /// The user as `GET /api/me` shows them and the pending, unexpired
+    /// invitations addressed to them — none until their address is verified —
+    /// in one statement.
+    pub async fn me_of(&self, user: &UserRow, now: Timestamp) -> ApiResult<(UserView, u64)> {
+        let invited = user.email_verified().then_some(user.email.as_str());
+        let (two_factor, pending) = self
+            .second_factors_and_invitations(user.id, user.two_factor_on(), invited, now)
+            .await?;
+        Ok((user.view(two_factor), pending))
+    }
+
     /// The user's second factors, counted.
     pub async fn two_factor_of(&self, user: UserId, totp: bool) -> ApiResult<TwoFactor> {
+        let none = self
+            .second_factors_and_invitations(user, totp, None, Timestamp::from_millis(0))
+            .await?;
+        Ok(none.0)
+    }
+
+    /// The user's second factors counted, and the pending invitations to
+    /// `invited` unexpired at `now` (0 without an address).
+    async fn second_factors_and_invitations(
+        &self,
+        user: UserId,
+        totp: bool,
+        invited: Option<&str>,
+        now: Timestamp,
+    ) -> ApiResult<(TwoFactor, u64)> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = $1) AS passkeys,
-                    (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) AS codes",
+                    (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) AS codes,
+                    (SELECT COUNT(*) FROM invitations i
+                      WHERE i.email = $2 AND i.status = 'pending' AND i.expires_at > $3) AS invitations",
         )
         .bind(user.to_string())
+        .bind(invited)
+        .bind(now.as_millis())
         .fetch_one(self.pool())
         .await?;
-        let count = |column: &str| -> ApiResult<u32> {
-            Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(u32::MAX))
+        let number = |column: &str| row.try_get::<i64, _>(column);
+        let small = |column: &str| -> ApiResult<u32> {
+            Ok(u32::try_from(number(column)?).unwrap_or(u32::MAX))
         };
-        Ok(TwoFactor::new(totp, count("passkeys")?, count("codes")?))
+        let two_factor = TwoFactor::new(totp, small("passkeys")?, small("codes")?);
+        Ok((two_factor, count(number("invitations")?)))
     }
 
     /// The user's passkeys, oldest first.
