@@ -190,11 +190,12 @@ build_app() {
 
 # The bytes a browser downloads for the app shell (wasm + JS + CSS as served
 # with Accept-Encoding: br) may not pass this many. It is the size after issue
-# 18's type erasure (.cargo/config.toml), 464,059 B, plus 3 % (it was 572,193 B
-# before; the gzip budget before that, 798,304 B, measured the same files at
-# gzip -9); issue 18's target is 250,000. Raise it on purpose, in review, never
-# silently.
-APP_SERVED_BUDGET=477980
+# 18's type erasure (.cargo/config.toml) and the chart written without float
+# formatting, 459,330 B, plus 3 % (it was 477,980 before the chart, 589,359
+# before the erasure; the gzip budget before that, 798,304 B, measured the same
+# files at gzip -9); issue 18's target is 250,000. Raise it on purpose, in
+# review, never silently.
+APP_SERVED_BUDGET=473110
 
 check_app_budget() {
   if [ "$APP_SERVED_BYTES" -gt "$APP_SERVED_BUDGET" ]; then
