@@ -7,8 +7,9 @@
 // `Network.emulateNetworkConditions`: 1.6 Mbit/s down, 150 ms round trips), cold
 // cache, with the bytes and encoding the wasm came in, timed in the page's own
 // clock (navigation start → the members table entering the document) and by the
-// test's. Printed, not yet held to the issue's 3 s: the app shell is still above
-// what 3 s carries (README, "Size of the app"). It checks that the preloads the
+// test's. It fails above 3.5 s, a guard against losing what is won; the issue's
+// 3 s is not held yet: the app shell is still above what 3 s carries with a
+// margin (README, "Size of the app"; 3.0–3.15 s here). It checks that the preloads the
 // page's Link header names (/api/me, the first page of members, the billing)
 // are what the app uses: each went out once, not twice.
 
@@ -89,6 +90,8 @@ test('first load: the members page next to a bare page of the same app', async (
   const throttled = await load(`/a/${orgId}/members`, (p) => p.getByRole('cell', { name: 'olga@acme.test' }), 'olga@acme.test', fast3g);
   console.log(`first load on Fast 3G (1.6 Mbit/s, 150 ms RTT), cold cache: members table in the page ${throttled.sinceNavigation} ms after navigation started (${throttled.ms} ms by the test's clock, which adds starting the navigation and polling; ${(throttled.ms / b).toFixed(2)}× the bare page on loopback)`);
   assert.ok(throttled.ms > m, 'the emulated network is slower than loopback');
+  assert.ok(throttled.sinceNavigation <= 3_500,
+    `the members table within 3.5 s on Fast 3G (issue 18 asks for 3 s): ${throttled.sinceNavigation} ms`);
   // The page's Link header preloads its reads during the wasm's download; the
   // app's own requests must be answered by those preloads, not sent again.
   assert.deepEqual(Object.fromEntries(throttled.apiRequests), {
