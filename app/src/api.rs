@@ -95,7 +95,12 @@ async fn exchange(request: RequestBuilder, body: Option<String>) -> Result<Strin
         }
         None => request.send().await,
     };
-    answer(sent)
+    text_of(sent).await
+}
+
+/// The answer's text when the server accepted the request.
+async fn text_of(response: Result<Response, gloo_net::Error>) -> Result<String, ApiError> {
+    answer(response)
         .await?
         .text()
         .await
@@ -115,11 +120,7 @@ async fn opening_or(url: &str, request: RequestBuilder) -> Result<String, ApiErr
             raw.dyn_into::<web_sys::Response>()
                 .map_err(|_| ApiError::Unexpected("not a response".into()))
         })?;
-    answer(Ok(Response::from(response)))
-        .await?
-        .text()
-        .await
-        .map_err(|e| ApiError::Unexpected(e.to_string()))
+    text_of(Ok(Response::from(response))).await
 }
 
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
