@@ -85,6 +85,12 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Internal(format!("database: {error}"))
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for ApiError {
     fn from(error: sqlx::migrate::MigrateError) -> Self {
         Self::Internal(format!("migration: {error}"))

@@ -3,7 +3,7 @@
 //! `pending_sign_ins` or `link_requests` in proportion to the table's size, nor
 //! `accounts` in the hierarchy's queries (those naming `parent_id`). A journey calls every endpoint (with each
 //! list's filters and cursors); every SQL statement the server ran is captured
-//! from sqlx's statement log and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
+//! from sqlx's statement log and the SQLite readers' (`store::readers`) and asked `EXPLAIN QUERY PLAN` on SQLite: a `SCAN`
 //! of one of those tables (by name or alias) fails the test. An index `SEARCH`
 //! bounded by the account, user or key is what they must use; a page of
 //! `activity` must also come in the order of that index, not be sorted after.
@@ -58,12 +58,13 @@ impl Visit for Statement {
     }
 }
 
-/// Keeps every statement sqlx logs.
+/// Keeps every statement sqlx and the SQLite readers log.
 struct Capture(Arc<Mutex<BTreeSet<String>>>);
 
 impl<S: tracing::Subscriber> Layer<S> for Capture {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
+        let target = event.metadata().target();
+        if target != "sqlx::query" && target != orgspace_server::store::readers::STATEMENT_LOG {
             return;
         }
         let mut statement = Statement::default();
@@ -542,7 +543,9 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     }
     let statements = Arc::new(Mutex::new(BTreeSet::new()));
     tracing_subscriber::registry()
-        .with(tracing_subscriber::EnvFilter::new("warn,sqlx::query=debug"))
+        .with(tracing_subscriber::EnvFilter::new(
+            "warn,sqlx::query=debug,orgspace::sql=debug",
+        ))
         .with(Capture(statements.clone()))
         .init();
     let app = TestApp::spawn().await;

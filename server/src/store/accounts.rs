@@ -2,7 +2,7 @@
 //! inserting and deleting accounts and memberships.
 
 use super::pool::{Store, WriteTx};
-use super::sql::{millis, millis_opt, parsed, parsed_opt};
+use super::sql::{millis, millis_opt, parsed, parsed_opt, Columns, Statement};
 use crate::error::{ApiError, ApiResult};
 use domain::api::{AccountView, OrganizationRef};
 use domain::hierarchy::{self, Access, BillingMode};
@@ -12,7 +12,6 @@ use domain::text::{BillingAddress, BillingAddressInput};
 use domain::{
     AccountId, AccountKind, Denial, OrgRole, Permission, Plan, Region, Timestamp, UserId,
 };
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::sync::LazyLock;
 
@@ -71,6 +70,27 @@ static ACCOUNT_SELECT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The accounts of the user `$1` ([`Store::accounts_of`]).
+static ACCOUNTS_OF: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{}
+         WHERE a.id IN (
+            SELECT account_id FROM memberships WHERE user_id = $1
+            UNION SELECT c.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
+                WHERE o.user_id = $1 AND o.role IN ('owner', 'admin')
+            UNION SELECT d.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
+                JOIN accounts d ON d.parent_id = c.id
+                WHERE o.user_id = $1 AND o.role IN ('owner', 'admin'))
+         ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END,
+            CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id",
+        ACCOUNT_SELECT.as_str()
+    )
+});
+
+/// One account as the user `$2` sees it ([`Store::account_for`]).
+static ACCOUNT_FOR: LazyLock<String> =
+    LazyLock::new(|| format!("{} WHERE a.id = $1", ACCOUNT_SELECT.as_str()));
+
 /// An ancestor as the access query reads it: id, name, status, the caller's role.
 struct Ancestor {
     id: AccountId,
@@ -79,13 +99,13 @@ struct Ancestor {
     role: Option<OrgRole>,
 }
 
-fn ancestor(row: &AnyRow, prefix: &str) -> ApiResult<Option<Ancestor>> {
+fn ancestor(row: &dyn Columns, prefix: &str) -> ApiResult<Option<Ancestor>> {
     let Some(id) = parsed_opt::<AccountId>(row, &format!("{prefix}_id"))? else {
         return Ok(None);
     };
     Ok(Some(Ancestor {
         id,
-        name: row.try_get(format!("{prefix}_name").as_str())?,
+        name: row.get(&format!("{prefix}_name"))?,
         status: parsed(row, &format!("{prefix}_status"))?,
         role: parsed_opt(row, &format!("{prefix}_role"))?,
     }))
@@ -94,7 +114,7 @@ fn ancestor(row: &AnyRow, prefix: &str) -> ApiResult<Option<Ancestor>> {
 impl AccountRow {
     /// The account as the caller sees it, or `None` when they have no access
     /// (neither a member nor an Owner or Admin of an ancestor).
-    pub(super) fn from_row(row: &AnyRow) -> ApiResult<Option<Self>> {
+    pub(super) fn from_row(row: &dyn Columns) -> ApiResult<Option<Self>> {
         let parent = ancestor(row, "parent")?;
         let grand = ancestor(row, "grand")?;
         let above: Vec<(AccountId, OrgRole)> = [&parent, &grand]
@@ -124,23 +144,23 @@ impl AccountRow {
                     name: a.name.clone(),
                 })
         };
-        let billing_name: Option<String> = row.try_get("billing_name")?;
+        let billing_name: Option<String> = row.get("billing_name")?;
         let billing_address = match billing_name {
             None => None,
             Some(name) => {
                 let input = BillingAddressInput {
                     name,
                     street: row
-                        .try_get::<Option<String>, _>("billing_street")?
+                        .get::<Option<String>>("billing_street")?
                         .unwrap_or_default(),
                     city: row
-                        .try_get::<Option<String>, _>("billing_city")?
+                        .get::<Option<String>>("billing_city")?
                         .unwrap_or_default(),
                     postal_code: row
-                        .try_get::<Option<String>, _>("billing_postal_code")?
+                        .get::<Option<String>>("billing_postal_code")?
                         .unwrap_or_default(),
                     country: row
-                        .try_get::<Option<String>, _>("billing_country")?
+                        .get::<Option<String>>("billing_country")?
                         .unwrap_or_default(),
                 };
                 Some(input.parse("").map_err(|e| {
@@ -151,10 +171,10 @@ impl AccountRow {
         Ok(Some(Self {
             id: parsed(row, "id")?,
             kind: parsed(row, "kind")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
+            name: row.get("name")?,
+            slug: row.get("slug")?,
             status,
-            credit_cents: row.try_get("credit_cents")?,
+            credit_cents: row.get("credit_cents")?,
             plan: parsed(row, "plan")?,
             region: parsed_opt(row, "region")?,
             billing_address,
@@ -231,29 +251,13 @@ impl Store {
     /// The caller's accounts: personal first, then organizations in the order
     /// joined, then the descendants they reach as an ancestor's Owner or Admin.
     pub async fn accounts_of(&self, user: UserId) -> ApiResult<Vec<AccountRow>> {
-        let rows = sqlx::query(&format!(
-            "{}
-             WHERE a.id IN (
-                SELECT account_id FROM memberships WHERE user_id = $1
-                UNION SELECT c.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
-                    WHERE o.user_id = $1 AND o.role IN ('owner', 'admin')
-                UNION SELECT d.id FROM memberships o JOIN accounts c ON c.parent_id = o.account_id
-                    JOIN accounts d ON d.parent_id = c.id
-                    WHERE o.user_id = $1 AND o.role IN ('owner', 'admin'))
-             ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END,
-                CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id",
-            ACCOUNT_SELECT.as_str()
-        ))
         // `$1` picks the accounts, `$2` (the same user) is the select's caller.
-        .bind(user.to_string())
-        .bind(user.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        let mut accounts = Vec::with_capacity(rows.len());
-        for row in &rows {
-            accounts.extend(AccountRow::from_row(row)?);
-        }
-        Ok(accounts)
+        let statement = Statement::of(
+            ACCOUNTS_OF.as_str(),
+            [user.to_string().into(), user.to_string().into()],
+        );
+        let rows = self.read_all(statement, AccountRow::from_row).await?;
+        Ok(rows.into_iter().flatten().collect())
     }
 
     /// The account as `user` sees it, or 404 when they are not a member.
@@ -269,24 +273,15 @@ impl Store {
         account: AccountId,
         user: UserId,
     ) -> ApiResult<Option<AccountRow>> {
-        account_for(self.pool(), account, user).await
+        let statement = Statement::of(
+            ACCOUNT_FOR.as_str(),
+            [account.to_string().into(), user.to_string().into()],
+        );
+        Ok(self
+            .read_optional(statement, AccountRow::from_row)
+            .await?
+            .flatten())
     }
-}
-
-async fn account_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    executor: E,
-    account: AccountId,
-    user: UserId,
-) -> ApiResult<Option<AccountRow>> {
-    let row = sqlx::query(&format!("{} WHERE a.id = $1", ACCOUNT_SELECT.as_str()))
-        .bind(account.to_string())
-        .bind(user.to_string())
-        .fetch_optional(executor)
-        .await?;
-    Ok(match row {
-        Some(row) => AccountRow::from_row(&row)?,
-        None => None,
-    })
 }
 
 /// The account as `user` sees it, read inside the transaction without its lock.
@@ -295,7 +290,15 @@ pub async fn account_in(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Option<AccountRow>> {
-    account_for(tx.conn(), account, user).await
+    let row = sqlx::query(&ACCOUNT_FOR)
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(match row {
+        Some(row) => AccountRow::from_row(&row)?,
+        None => None,
+    })
 }
 
 /// The account as `user` sees it after its lock, or 404 when they are not a member.
@@ -316,7 +319,7 @@ pub async fn locked_account_for(
     user: UserId,
 ) -> ApiResult<Option<AccountRow>> {
     lock_account(tx, account).await?;
-    account_for(tx.conn(), account, user).await
+    account_in(tx, account, user).await
 }
 
 /// Takes the account's row lock for the rest of the transaction.

@@ -3,15 +3,13 @@
 //! function here or anywhere edits or deletes one.
 
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Statement};
+use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
 use crate::error::ApiResult;
 use domain::activity::{ActivityFilter, Event, EventFilter};
 use domain::api::{ActivityView, ActorView, TargetView};
 use domain::api_keys::ApiKeyId;
 use domain::ids::InvitationId;
 use domain::{AccountId, AccountKind, InstanceId, TeamId, Timestamp, UserId};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::sync::LazyLock;
 
 /// Who makes a change: a user, and the API key they act through, if any.
@@ -182,9 +180,13 @@ impl Where {
         Self { account, statement }
     }
 
-    async fn fetch(self, store: &Store) -> ApiResult<Vec<AnyRow>> {
+    async fn fetch<T>(
+        self,
+        store: &Store,
+        decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
         let keep = store.keep_plan(self.account).await?;
-        store.fetch_page(self.statement, keep).await
+        store.read_page(self.statement, keep, decode).await
     }
 }
 
@@ -284,10 +286,10 @@ static MERGED_COLUMNS: LazyLock<String> = LazyLock::new(|| columns("e"));
 
 /// Who made the change; a user deleted since shows as "Deleted user", with
 /// their id kept and no email.
-fn actor_view(row: &AnyRow) -> ApiResult<ActorView> {
+fn actor_view(row: &dyn Columns) -> ApiResult<ActorView> {
     let user_id = parsed_opt(row, "actor_user_id")?;
-    let email: Option<String> = row.try_get("email")?;
-    let name: Option<String> = row.try_get("name")?;
+    let email: Option<String> = row.get("email")?;
+    let name: Option<String> = row.get("name")?;
     let name = match (user_id.is_some(), email.is_some()) {
         (true, false) => Some(DELETED_USER.to_owned()),
         _ => name,
@@ -296,24 +298,24 @@ fn actor_view(row: &AnyRow) -> ApiResult<ActorView> {
         user_id,
         email,
         name,
-        api_key_id: row.try_get("actor_api_key_id")?,
+        api_key_id: row.get("actor_api_key_id")?,
     })
 }
 
 /// How the log names an actor whose user was deleted.
 pub const DELETED_USER: &str = "Deleted user";
 
-fn view(row: &AnyRow) -> ApiResult<ActivityView> {
-    let payload: String = row.try_get("payload")?;
+fn view(row: &dyn Columns) -> ApiResult<ActivityView> {
+    let payload: String = row.get("payload")?;
     Ok(ActivityView {
-        id: row.try_get("id")?,
+        id: row.get("id")?,
         account_id: parsed(row, "account_id")?,
         at: millis(row, "at")?,
         actor: actor_view(row)?,
         event: parsed(row, "event")?,
         target: TargetView {
-            kind: row.try_get("target_type")?,
-            id: row.try_get("target_id")?,
+            kind: row.get("target_type")?,
+            id: row.get("target_id")?,
         },
         payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload)),
     })
@@ -341,17 +343,14 @@ impl Store {
                 w.statement.and("a.id < ", Bind::Text(before.to_owned()));
             }
             w.statement.page("a.id DESC", limit);
-            let rows = w.fetch(self).await?;
-            let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+            let items = w.fetch(self, view).await?;
             return Ok(split_page(items, limit, |e| e.id.clone()));
         }
         let keep = self.keep_plan(*account).await?;
         let mut items = Vec::new();
         for some in accounts.chunks(ACCOUNTS_PER_READ) {
-            let rows = self
-                .fetch_page(merged_page(some, filter, before, limit), keep)
-                .await?;
-            items.extend(rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?);
+            let page = merged_page(some, filter, before, limit);
+            items.extend(self.read_page(page, keep, view).await?);
         }
         // Each read's newest `limit + 1`; the page is the newest of them all.
         items.sort_unstable_by(|a, b| b.id.cmp(&a.id));
@@ -371,10 +370,8 @@ impl Store {
             filter,
         );
         w.statement.sql.push_str(" GROUP BY a.at / 86400000");
-        let rows = w.fetch(self).await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("day")?, count(r.try_get("n")?))))
-            .collect()
+        w.fetch(self, |r| Ok((r.get("day")?, count(r.get("n")?))))
+            .await
     }
 }
 

@@ -4,12 +4,11 @@
 
 use super::auth::{UserRow, USER_COLUMNS};
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Statement};
+use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Columns, Statement};
 use crate::error::ApiResult;
 use domain::api::{ApiKeyView, KeyOwnerView};
 use domain::api_keys::{key_status, ApiKeyId, KeyStatus};
 use domain::{AccountId, Timestamp, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// How stale `last_used_at` may get before a call writes it again: at most one
@@ -20,13 +19,13 @@ const COLUMNS: &str = "k.id, k.name, k.created_at, k.last_used_at, k.expires_at,
 const FROM: &str = "FROM api_keys k JOIN users u ON u.id = k.user_id
      LEFT JOIN memberships m ON m.account_id = k.account_id AND m.user_id = k.user_id";
 
-fn view(row: &AnyRow, now: Timestamp) -> ApiResult<ApiKeyView> {
-    let member: Option<String> = row.try_get("member")?;
+fn view(row: &dyn Columns, now: Timestamp) -> ApiResult<ApiKeyView> {
+    let member: Option<String> = row.get("member")?;
     let expires_at = millis_opt(row, "expires_at")?;
     let status = key_status(expires_at, member.is_some(), now);
     Ok(ApiKeyView {
         id: parsed(row, "id")?,
-        name: row.try_get("name")?,
+        name: row.get("name")?,
         created_at: millis(row, "created_at")?,
         last_used_at: millis_opt(row, "last_used_at")?,
         expires_at,
@@ -34,8 +33,8 @@ fn view(row: &AnyRow, now: Timestamp) -> ApiResult<ApiKeyView> {
         status,
         owner: KeyOwnerView {
             user_id: parsed(row, "user_id")?,
-            email: row.try_get("email")?,
-            name: row.try_get("user_name")?,
+            email: row.get("email")?,
+            name: row.get("user_name")?,
         },
     })
 }
@@ -180,11 +179,7 @@ impl Store {
         }
         statement.page("k.created_at, k.id", limit);
         let keep = self.keep_plan(account).await?;
-        let rows = self.fetch_page(statement, keep).await?;
-        let items = rows
-            .iter()
-            .map(|r| view(r, now))
-            .collect::<ApiResult<Vec<_>>>()?;
+        let items = self.read_page(statement, keep, |r| view(r, now)).await?;
         Ok(split_page(items, limit, |k| k.id.clone()))
     }
 }

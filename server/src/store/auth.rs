@@ -2,20 +2,32 @@
 
 use super::accounts::{account_joins, AccountRow, ACCOUNT_COLUMNS};
 use super::pool::{Store, WriteTx};
-use super::sql::{millis, millis_opt, parse_column, parse_opt, parsed};
+use super::sql::{millis, millis_opt, parse_column, parse_opt, parsed, Columns, Statement};
 use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::UserView;
 use domain::rules::Headcount;
 use domain::two_factor::TwoFactor;
 use domain::{AccountId, OrgRole, Timestamp, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::sync::LazyLock;
 
 /// The columns [`UserRow::from_row`] reads, from `users u`.
 pub const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.password_hash, u.email_verified_at, u.totp_secret, u.totp_pending_secret";
+
+static USER_BY_EMAIL: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"));
+static USER_BY_ID: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"));
+
+/// A session's user and the session, by the token's hash `$1` at `$2`.
+static USER_BY_SESSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {USER_COLUMNS}, s.id AS session_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    )
+});
 
 /// A session's user and the account `$3` as that user sees it: the user's
 /// `id` and `name` renamed, as the account has its own.
@@ -47,24 +59,24 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    pub(crate) fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    pub(crate) fn from_row(row: &dyn Columns) -> ApiResult<Self> {
         Self::from_row_named(row, "id", "name")
     }
 
     /// A user from a row whose `id` and `name` columns are named otherwise
     /// (beside an account's in [`Store::session_with_account`]).
-    fn from_row_named(row: &AnyRow, id: &str, name: &str) -> ApiResult<Self> {
+    fn from_row_named(row: &dyn Columns, id: &str, name: &str) -> ApiResult<Self> {
         Ok(Self {
             id: parsed(row, id)?,
-            email: row.try_get("email")?,
-            name: row.try_get(name)?,
-            password_hash: row.try_get("password_hash")?,
+            email: row.get("email")?,
+            name: row.get(name)?,
+            password_hash: row.get("password_hash")?,
             email_verified_at: millis_opt(row, "email_verified_at")?,
             totp_secret: row
-                .try_get::<Option<String>, _>("totp_secret")?
+                .get::<Option<String>>("totp_secret")?
                 .map(TotpSecret::from_stored),
             totp_pending_secret: row
-                .try_get::<Option<String>, _>("totp_pending_secret")?
+                .get::<Option<String>>("totp_pending_secret")?
                 .map(TotpSecret::from_stored),
         })
     }
@@ -100,9 +112,9 @@ pub struct SessionRow {
 
 impl SessionRow {
     /// From the `session_id` and `last_seen_at` columns.
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    fn from_row(row: &dyn Columns) -> ApiResult<Self> {
         Ok(Self {
-            id: row.try_get("session_id")?,
+            id: row.get("session_id")?,
             last_seen_at: millis(row, "last_seen_at")?,
         })
     }
@@ -184,23 +196,13 @@ pub struct MembershipFacts {
 
 impl Store {
     pub async fn user_by_email(&self, email: &str) -> ApiResult<Option<UserRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(UserRow::from_row).transpose()
+        let statement = Statement::of(USER_BY_EMAIL.as_str(), [email.into()]);
+        self.read_optional(statement, UserRow::from_row).await
     }
 
     pub async fn user_by_id(&self, user: UserId) -> ApiResult<Option<UserRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-        ))
-        .bind(user.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(UserRow::from_row).transpose()
+        let statement = Statement::of(USER_BY_ID.as_str(), [user.to_string().into()]);
+        self.read_optional(statement, UserRow::from_row).await
     }
 
     /// The user signed in with the session whose token hashes to `token_hash`,
@@ -210,19 +212,14 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> ApiResult<Option<(UserRow, SessionRow)>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.id AS session_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2"
-        ))
-        .bind(token_hash)
-        .bind(now.as_millis())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some((
-            UserRow::from_row(&row)?,
-            SessionRow::from_row(&row)?,
-        )))
+        let statement = Statement::of(
+            USER_BY_SESSION.as_str(),
+            [token_hash.into(), now.as_millis().into()],
+        );
+        self.read_optional(statement, |row| {
+            Ok((UserRow::from_row(row)?, SessionRow::from_row(row)?))
+        })
+        .await
     }
 
     /// [`Store::user_by_session`] and the account `account` as that user sees
@@ -235,16 +232,20 @@ impl Store {
         now: Timestamp,
         account: AccountId,
     ) -> ApiResult<Option<(UserRow, SessionRow, Option<AccountRow>)>> {
-        let row = sqlx::query(&SESSION_WITH_ACCOUNT)
-            .bind(token_hash)
-            .bind(now.as_millis())
-            .bind(account.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let user = UserRow::from_row_named(&row, "user_id", "user_name")?;
-        let session = SessionRow::from_row(&row)?;
-        Ok(Some((user, session, AccountRow::from_row(&row)?)))
+        let statement = Statement::of(
+            SESSION_WITH_ACCOUNT.as_str(),
+            [
+                token_hash.into(),
+                now.as_millis().into(),
+                account.to_string().into(),
+            ],
+        );
+        self.read_optional(statement, |row| {
+            let user = UserRow::from_row_named(row, "user_id", "user_name")?;
+            let session = SessionRow::from_row(row)?;
+            Ok((user, session, AccountRow::from_row(row)?))
+        })
+        .await
     }
 
     /// Notes that session `id` was used at `now`, unless it was noted less than
@@ -409,7 +410,7 @@ pub async fn locked_user(tx: &mut WriteTx, user: UserId) -> ApiResult<Option<Use
     .bind(user.to_string())
     .fetch_optional(tx.conn())
     .await?;
-    row.as_ref().map(UserRow::from_row).transpose()
+    row.as_ref().map(|row| UserRow::from_row(row)).transpose()
 }
 
 /// Takes the user's row lock for the rest of the transaction.
@@ -659,5 +660,5 @@ pub async fn user_with_email(tx: &mut WriteTx, email: &str) -> ApiResult<Option<
     .bind(email)
     .fetch_optional(tx.conn())
     .await?;
-    row.as_ref().map(UserRow::from_row).transpose()
+    row.as_ref().map(|row| UserRow::from_row(row)).transpose()
 }

@@ -1,7 +1,7 @@
 //! Billing: seats in use, the plan, and payments.
 
 use super::pool::{Store, WriteTx};
-use super::sql::count;
+use super::sql::{count, Statement};
 use crate::error::ApiResult;
 use domain::roles::AccountStatus;
 use domain::{AccountId, Plan, Timestamp, UserId};
@@ -12,16 +12,18 @@ impl Store {
     /// expired but were not yet marked so (the next write to the account does)
     /// are counted by the index of pending invitations and taken off.
     pub async fn seats(&self, account: AccountId, now: Timestamp) -> ApiResult<(u32, u32)> {
-        let (members, pending): (i64, i64) = sqlx::query_as(
-            "SELECT a.members_count,
+        let statement = Statement::of(
+            "SELECT a.members_count AS members,
                     a.pending_invitations - (SELECT COUNT(*) FROM invitations
-                        WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2)
+                        WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2) AS pending
              FROM accounts a WHERE a.id = $1",
-        )
-        .bind(account.to_string())
-        .bind(now.as_millis())
-        .fetch_one(self.pool())
-        .await?;
+            [account.to_string().into(), now.as_millis().into()],
+        );
+        let (members, pending) = self
+            .read_one(statement, |row| {
+                Ok((row.get::<i64>("members")?, row.get::<i64>("pending")?))
+            })
+            .await?;
         Ok((
             u32::try_from(count(members)).unwrap_or(u32::MAX),
             u32::try_from(count(pending)).unwrap_or(u32::MAX),

@@ -2,24 +2,23 @@
 //! `domain::resources`; these functions only read and write rows.
 
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Statement};
+use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
 use crate::error::ApiResult;
 use domain::api::InstanceView;
 use domain::resources::InstanceName;
 use domain::{AccountId, InstanceId, Region, TeamId, Timestamp, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const COLUMNS: &str =
     "i.id, i.name, i.size, i.team_id, t.name AS team_name, i.region, i.created_at";
 
-fn view(row: &AnyRow) -> ApiResult<InstanceView> {
+fn view(row: &dyn Columns) -> ApiResult<InstanceView> {
     Ok(InstanceView {
         id: parsed(row, "id")?,
-        name: row.try_get("name")?,
+        name: row.get("name")?,
         size: parsed(row, "size")?,
         team_id: parsed_opt(row, "team_id")?,
-        team_name: row.try_get("team_name")?,
+        team_name: row.get("team_name")?,
         region: parsed_opt(row, "region")?,
         created_at: millis(row, "created_at")?,
     })
@@ -60,8 +59,7 @@ impl Store {
         }
         statement.page("i.id", limit);
         let keep = self.keep_plan(account).await?;
-        let rows = self.fetch_page(statement, keep).await?;
-        let items = rows.iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+        let items = self.read_page(statement, keep, view).await?;
         Ok(split_page(items, limit, |i| i.id))
     }
 }

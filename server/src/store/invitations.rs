@@ -1,13 +1,14 @@
 //! Invitations and the teams they bring.
 
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Statement};
+use super::sql::{
+    count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Columns, Statement,
+};
 use crate::error::ApiResult;
 use domain::api::{InvitationView, InviterView, TeamRoleView};
 use domain::ids::InvitationId;
 use domain::invitation::{InvitationState, InvitationStatus};
 use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -29,17 +30,17 @@ pub struct NewInvitationRow<'a> {
     pub expires_at: Timestamp,
 }
 
-fn from_row(row: &AnyRow) -> ApiResult<InvitationView> {
-    let inviter_name: Option<String> = row.try_get("inviter_name")?;
+fn from_row(row: &dyn Columns) -> ApiResult<InvitationView> {
+    let inviter_name: Option<String> = row.get("inviter_name")?;
     Ok(InvitationView {
         id: parsed(row, "id")?,
         account_id: parsed(row, "account_id")?,
-        account_name: row.try_get("account_name")?,
-        email: row.try_get("email")?,
+        account_name: row.get("account_name")?,
+        email: row.get("email")?,
         role: parsed(row, "role")?,
         teams: Vec::new(),
         status: parsed(row, "status")?,
-        note: row.try_get("note")?,
+        note: row.get("note")?,
         invited_by: match (parsed_opt(row, "invited_by")?, inviter_name) {
             (Some(user_id), Some(name)) => Some(InviterView { user_id, name }),
             _ => None,
@@ -108,8 +109,7 @@ impl Store {
             statement.and("i.id < ", Bind::Text(before.to_string()));
         }
         statement.page("i.id DESC", limit);
-        let rows = self.fetch_page(statement, keep).await?;
-        let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
+        let items = self.read_page(statement, keep, from_row).await?;
         let (mut items, next) = split_page(items, limit, |i| i.id);
         for item in &mut items {
             item.status = InvitationState::from_parts(item.status, item.expires_at).status_at(now);

@@ -2,12 +2,10 @@
 //! and their organization role.
 
 use super::pool::{Backend, Store, WriteTx};
-use super::sql::{contains_pattern, millis, parse_opt, parsed, placeholders, split_page};
+use super::sql::{contains_pattern, millis, parse_opt, parsed, split_page, Columns, Statement};
 use crate::error::ApiResult;
 use domain::api::{MemberView, TeamRoleView};
 use domain::{AccountId, OrgRole, UserId};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// At most this many users across the product containing a search's text are
@@ -76,38 +74,35 @@ impl MemberCursor {
 const TWO_FACTOR_COLUMN: &str =
     "CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor";
 
-fn member_from_row(row: &AnyRow) -> ApiResult<MemberView> {
+fn member_from_row(row: &dyn Columns) -> ApiResult<MemberView> {
     Ok(MemberView {
         user_id: parsed(row, "user_id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
+        email: row.get("email")?,
+        name: row.get("name")?,
         role: parsed(row, "role")?,
         joined_at: millis(row, "joined_at")?,
         teams: Vec::new(),
-        two_factor: Some(row.try_get::<i64, _>("two_factor")? == 1),
+        two_factor: Some(row.get::<i64>("two_factor")? == 1),
         inherited_from: None,
     })
 }
 
-/// Appends the cursor condition (binds `$n+1`, `$n+2`), the order and the limit
+/// Appends the cursor condition (its two values bound next), the order and the limit
 /// of a page of members.
 ///
 /// The cursor is a row-value comparison: both databases turn it into a range of
 /// the `(account_id, joined_at, user_id)` index, read in order up to the limit.
 /// The equivalent `joined_at > a OR (joined_at = a AND user_id > b)` was planned
 /// by PostgreSQL as two bitmap scans over every later member, then a sort.
-fn push_page(sql: &mut String, after: Option<&MemberCursor>, n: usize, limit: usize) {
-    if after.is_some() {
-        sql.push_str(&format!(
-            " AND (m.joined_at, m.user_id) > (${a}, ${b})",
-            a = n + 1,
-            b = n + 2
+fn push_page(statement: &mut Statement, after: Option<&MemberCursor>, limit: usize) {
+    if let Some(cursor) = after {
+        let joined_at = statement.bind(cursor.joined_at.into());
+        let user_id = statement.bind(cursor.user_id.clone().into());
+        statement.sql.push_str(&format!(
+            " AND (m.joined_at, m.user_id) > ({joined_at}, {user_id})"
         ));
     }
-    sql.push_str(&format!(
-        " ORDER BY m.joined_at, m.user_id LIMIT {}",
-        limit + 1
-    ));
+    statement.page("m.joined_at, m.user_id", limit);
 }
 
 impl Store {
@@ -145,17 +140,13 @@ impl Store {
                 .members_found_by_index(account, query, after, limit, keep)
                 .await?;
         }
-        let rows = match rows {
+        let members = match rows {
             Some(rows) => rows,
             None => {
                 self.members_read(account, query, after, limit, keep)
                     .await?
             }
         };
-        let members = rows
-            .iter()
-            .map(member_from_row)
-            .collect::<ApiResult<Vec<_>>>()?;
         let (mut members, next) = split_page(members, limit, |m| MemberCursor {
             joined_at: m.joined_at.as_millis(),
             user_id: m.user_id.to_string(),
@@ -173,28 +164,21 @@ impl Store {
         after: Option<&MemberCursor>,
         limit: usize,
         keep_plan: bool,
-    ) -> ApiResult<Vec<AnyRow>> {
-        let mut sql = format!(
-            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+    ) -> ApiResult<Vec<MemberView>> {
+        let mut statement = Statement::of(
+            format!(
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
+                 JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+            ),
+            [account.to_string().into()],
         );
-        if query.is_some() {
-            sql.push_str(" AND ");
-            sql.push_str(&contains_condition(2));
-        }
-        let n = if query.is_some() { 2 } else { 1 };
-        push_page(&mut sql, after, n, limit);
-        let sql = Store::page_query(&sql, keep_plan);
-        let mut q = sqlx::query(&sql)
-            .persistent(keep_plan)
-            .bind(account.to_string());
         if let Some(query) = query {
-            q = q.bind(contains_pattern(query));
+            statement.sql.push_str(" AND ");
+            statement.sql.push_str(&contains_condition(2));
+            statement.binds.push(contains_pattern(query).into());
         }
-        if let Some(cursor) = after {
-            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
-        }
-        Ok(q.fetch_all(self.pool()).await?)
+        push_page(&mut statement, after, limit);
+        self.read_page(statement, keep_plan, member_from_row).await
     }
 
     /// The page's rows through the trigram index, or `None` when more than
@@ -207,7 +191,7 @@ impl Store {
         after: Option<&MemberCursor>,
         limit: usize,
         keep_plan: bool,
-    ) -> ApiResult<Option<Vec<AnyRow>>> {
+    ) -> ApiResult<Option<Vec<MemberView>>> {
         // The users found, once (MATERIALIZED), then their memberships here,
         // tested against the whole text. On SQLite `+` keeps the planner from
         // walking the organization's members by `account_id` and testing each
@@ -225,58 +209,61 @@ impl Store {
                 contains_pattern(probe),
             ),
         };
-        let mut sql = format!(
-            "WITH found AS MATERIALIZED ({found} LIMIT {candidates})
-             SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}, (SELECT COUNT(*) FROM found) AS found
-             FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE {account_column} = $1 AND m.user_id IN (SELECT user_id FROM found) AND {matches}",
-            candidates = SEARCH_CANDIDATES + 1,
-            matches = contains_condition(3),
+        let mut statement = Statement::of(
+            format!(
+                "WITH found AS MATERIALIZED ({found} LIMIT {candidates})
+                 SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}, (SELECT COUNT(*) FROM found) AS found
+                 FROM memberships m JOIN users u ON u.id = m.user_id
+                 WHERE {account_column} = $1 AND m.user_id IN (SELECT user_id FROM found) AND {matches}",
+                candidates = SEARCH_CANDIDATES + 1,
+                matches = contains_condition(3),
+            ),
+            [
+                account.to_string().into(),
+                argument.clone().into(),
+                contains_pattern(query).into(),
+            ],
         );
-        push_page(&mut sql, after, 3, limit);
-        let sql = Store::page_query(&sql, keep_plan);
-        let mut q = sqlx::query(&sql)
-            .persistent(keep_plan)
-            .bind(account.to_string())
-            .bind(&argument)
-            .bind(contains_pattern(query));
-        if let Some(cursor) = after {
-            q = q.bind(cursor.joined_at).bind(cursor.user_id.clone());
-        }
-        let rows = q.fetch_all(self.pool()).await?;
-        let found: i64 = match rows.first() {
-            Some(row) => row.try_get("found")?,
+        push_page(&mut statement, after, limit);
+        let rows = self
+            .read_page(statement, keep_plan, |row| {
+                Ok((member_from_row(row)?, row.get::<i64>("found")?))
+            })
+            .await?;
+        let found = match rows.first() {
+            Some((_, found)) => *found,
             // Nobody here: because nobody anywhere, or too many to look through?
             None => {
-                sqlx::query_scalar(&Store::page_query(
-                    &format!(
-                        "SELECT COUNT(*) FROM ({found} LIMIT {}) c",
+                let count = Statement::of(
+                    format!(
+                        "SELECT COUNT(*) AS found FROM ({found} LIMIT {}) c",
                         SEARCH_CANDIDATES + 1
                     ),
-                    keep_plan,
-                ))
-                .persistent(keep_plan)
-                .bind(account.to_string())
-                .bind(&argument)
-                .fetch_one(self.pool())
-                .await?
+                    [account.to_string().into(), argument.into()],
+                );
+                self.read_page(count, keep_plan, |row| row.get::<i64>("found"))
+                    .await?
+                    .pop()
+                    .unwrap_or(0)
             }
         };
-        Ok((found <= SEARCH_CANDIDATES).then_some(rows))
+        let members = rows.into_iter().map(|(member, _)| member).collect();
+        Ok((found <= SEARCH_CANDIDATES).then_some(members))
     }
 
     /// One member, with their teams.
     pub async fn member(&self, account: AccountId, user: UserId) -> ApiResult<Option<MemberView>> {
-        let row = sqlx::query(&format!(
-            "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
-             JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND m.user_id = $2",
-        ))
-        .bind(account.to_string())
-        .bind(user.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut members = vec![member_from_row(&row)?];
+        let statement = Statement::of(
+            format!(
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
+                 JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND m.user_id = $2",
+            ),
+            [account.to_string().into(), user.to_string().into()],
+        );
+        let Some(member) = self.read_optional(statement, member_from_row).await? else {
+            return Ok(None);
+        };
+        let mut members = vec![member];
         let keep = self.keep_plan(account).await?;
         self.attach_teams(account, &mut members, keep).await?;
         Ok(members.pop())
@@ -291,28 +278,29 @@ impl Store {
         if members.is_empty() {
             return Ok(());
         }
-        let sql = format!(
+        let mut statement = Statement::of(
             "SELECT tm.user_id, tm.team_id, t.name, tm.role FROM team_members tm JOIN teams t ON t.id = tm.team_id
-             WHERE tm.account_id = $1 AND tm.user_id IN ({}) ORDER BY t.created_at, t.id",
-            placeholders(2, members.len())
+             WHERE tm.account_id = $1",
+            [account.to_string().into()],
         );
-        let sql = Store::page_query(&sql, keep_plan);
-        let mut q = sqlx::query(&sql)
-            .persistent(keep_plan)
-            .bind(account.to_string());
-        for member in members.iter() {
-            q = q.bind(member.user_id.to_string());
-        }
+        statement.and_in(
+            "tm.user_id",
+            members.iter().map(|m| m.user_id.to_string().into()),
+        );
+        statement.sql.push_str(" ORDER BY t.created_at, t.id");
+        let teams = self
+            .read_page(statement, keep_plan, |row| {
+                let team = TeamRoleView {
+                    team_id: parsed(row, "team_id")?,
+                    name: row.get("name")?,
+                    role: parsed(row, "role")?,
+                };
+                Ok((parsed::<UserId>(row, "user_id")?, team))
+            })
+            .await?;
         let mut by_user: HashMap<UserId, Vec<TeamRoleView>> = HashMap::new();
-        for row in q.fetch_all(self.pool()).await? {
-            by_user
-                .entry(parsed(&row, "user_id")?)
-                .or_default()
-                .push(TeamRoleView {
-                    team_id: parsed(&row, "team_id")?,
-                    name: row.try_get("name")?,
-                    role: parsed(&row, "role")?,
-                });
+        for (user, team) in teams {
+            by_user.entry(user).or_default().push(team);
         }
         for member in members.iter_mut() {
             member.teams = by_user.remove(&member.user_id).unwrap_or_default();

@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod members;
 pub mod pool;
 mod rate;
+pub mod readers;
 pub mod sql;
 pub mod sso;
 pub mod teams;

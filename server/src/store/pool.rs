@@ -5,10 +5,11 @@
 //! On SQLite, whose writers are serialized by the file anyway, a process-wide gate
 //! additionally orders writers so none fails with `SQLITE_BUSY`.
 
-use super::sql::{Bind, Statement};
+use super::readers::Readers;
+use super::sql::{Bind, Columns, Statement};
 use crate::error::{ApiError, ApiResult};
 use domain::AccountId;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use std::str::FromStr;
@@ -38,6 +39,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite only: orders this process's writers (see the module docs).
     write_gate: Option<Arc<Mutex<()>>>,
+    /// SQLite only (a file): the reads that run without sqlx ([`Readers`]).
+    readers: Option<Arc<Readers>>,
 }
 
 /// A write transaction; dropping it without committing rolls it back.
@@ -64,6 +67,21 @@ impl WriteTx {
     }
 }
 
+/// `query` with `binds` bound in order.
+fn bound<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text),
+            Bind::Int(n) => query.bind(n),
+            Bind::Null => query.bind(None::<String>),
+        };
+    }
+    query
+}
+
 /// Accounts above this many members have the statements reading pages of their
 /// rows planned for each execution on PostgreSQL ([`Store::keep_plan_for`]).
 pub const LARGE_ACCOUNT: i64 = 1000;
@@ -82,11 +100,13 @@ impl Store {
                 url.split(':').next().unwrap_or_default()
             )));
         };
+        let mut readers = None;
         if backend == Backend::Sqlite {
             let path = url
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default();
+            readers = Readers::new(path, url).map(Arc::new);
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).map_err(|e| {
@@ -124,6 +144,7 @@ impl Store {
             pool,
             backend,
             write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            readers,
         };
         let own = match backend {
             Backend::Sqlite => &SQLITE_MIGRATOR,
@@ -200,18 +221,72 @@ impl Store {
         )
     }
 
-    /// Runs `statement`, a read of a page of an account's rows, planned as
+    /// Every row of `statement`, a read outside any transaction, each decoded
+    /// by `decode`: on SQLite through the [`Readers`] (no thread hand-off), on
+    /// PostgreSQL (and an in-memory SQLite) through sqlx's pool.
+    pub async fn read_all<T>(
+        &self,
+        statement: Statement,
+        decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
+        self.read_rows(statement, usize::MAX, true, decode).await
+    }
+
+    /// [`Store::read_all`] for a page of an account's rows, planned as
     /// [`Store::keep_plan_for`] says (`keep`).
-    pub async fn fetch_page(&self, statement: Statement, keep: bool) -> ApiResult<Vec<AnyRow>> {
-        let sql = Store::page_query(&statement.sql, keep);
-        let mut query = sqlx::query(&sql).persistent(keep);
-        for bind in statement.binds {
-            query = match bind {
-                Bind::Text(text) => query.bind(text),
-                Bind::Int(n) => query.bind(n),
-            };
+    pub async fn read_page<T>(
+        &self,
+        statement: Statement,
+        keep: bool,
+        decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
+        self.read_rows(statement, usize::MAX, keep, decode).await
+    }
+
+    /// The first row of `statement`, if any, decoded ([`Store::read_all`]).
+    pub async fn read_optional<T>(
+        &self,
+        statement: Statement,
+        decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<Option<T>> {
+        Ok(self.read_rows(statement, 1, true, decode).await?.pop())
+    }
+
+    /// The first row of `statement`, which must have one ([`Store::read_all`]).
+    pub async fn read_one<T>(
+        &self,
+        statement: Statement,
+        decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let sql = statement.sql.clone();
+        self.read_optional(statement, decode)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("no row from {sql}")))
+    }
+
+    async fn read_rows<T>(
+        &self,
+        statement: Statement,
+        limit: usize,
+        keep: bool,
+        mut decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
+        // SQLite plans no statement by its values: they all keep their plans.
+        if let Some(readers) = &self.readers {
+            return readers.read(&statement, limit, decode);
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        let sql = Store::page_query(&statement.sql, keep);
+        let query = bound(sqlx::query(&sql).persistent(keep), statement.binds);
+        let rows = if limit == 1 {
+            query
+                .fetch_optional(self.pool())
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            query.fetch_all(self.pool()).await?
+        };
+        rows.iter().take(limit).map(|row| decode(row)).collect()
     }
 
     /// Whether the database answers.

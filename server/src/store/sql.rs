@@ -6,7 +6,6 @@
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
 use std::str::FromStr;
 
 /// `$from, $from+1, …` for `n` values.
@@ -36,6 +35,116 @@ pub fn contains_pattern(text: &str) -> String {
 pub enum Bind {
     Text(String),
     Int(i64),
+    /// SQL `NULL` (a text column's absent value).
+    Null,
+}
+
+impl From<&str> for Bind {
+    fn from(text: &str) -> Self {
+        Bind::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Bind {
+    fn from(text: String) -> Self {
+        Bind::Text(text)
+    }
+}
+
+impl From<i64> for Bind {
+    fn from(n: i64) -> Self {
+        Bind::Int(n)
+    }
+}
+
+impl<T: Into<Bind>> From<Option<T>> for Bind {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Bind::Null, Into::into)
+    }
+}
+
+/// A row read by either access path — sqlx's (`AnyRow`) or the SQLite
+/// readers' (`rusqlite::Row`, `store::readers`) — so a row is decoded by one
+/// function whichever path read it. Columns are named; text and integers are
+/// the only types the schema stores.
+pub trait Columns {
+    fn text_opt(&self, column: &str) -> ApiResult<Option<String>>;
+    fn int_opt(&self, column: &str) -> ApiResult<Option<i64>>;
+}
+
+impl Columns for AnyRow {
+    fn text_opt(&self, column: &str) -> ApiResult<Option<String>> {
+        Ok(sqlx::Row::try_get(self, column)?)
+    }
+    fn int_opt(&self, column: &str) -> ApiResult<Option<i64>> {
+        Ok(sqlx::Row::try_get(self, column)?)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text_opt(&self, column: &str) -> ApiResult<Option<String>> {
+        use rusqlite::types::ValueRef;
+        match self.get_ref(column)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => Ok(Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                ApiError::Internal(format!("column {column} holds text that is not UTF-8"))
+            })?)),
+            other => Err(unexpected(column, "text", other.data_type())),
+        }
+    }
+    fn int_opt(&self, column: &str) -> ApiResult<Option<i64>> {
+        use rusqlite::types::ValueRef;
+        match self.get_ref(column)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(n) => Ok(Some(n)),
+            other => Err(unexpected(column, "an integer", other.data_type())),
+        }
+    }
+}
+
+fn unexpected(column: &str, wanted: &str, found: rusqlite::types::Type) -> ApiError {
+    ApiError::Internal(format!("column {column} holds {found}, not {wanted}"))
+}
+
+/// A column's value as a Rust type: text, an integer, or either's `Option`
+/// for a nullable column (a required column that is NULL is an error).
+pub trait FromColumn: Sized {
+    fn read(row: &dyn Columns, column: &str) -> ApiResult<Self>;
+}
+
+fn required<T>(column: &str, value: Option<T>) -> ApiResult<T> {
+    value.ok_or_else(|| ApiError::Internal(format!("column {column} is NULL")))
+}
+
+impl FromColumn for String {
+    fn read(row: &dyn Columns, column: &str) -> ApiResult<Self> {
+        required(column, row.text_opt(column)?)
+    }
+}
+
+impl FromColumn for Option<String> {
+    fn read(row: &dyn Columns, column: &str) -> ApiResult<Self> {
+        row.text_opt(column)
+    }
+}
+
+impl FromColumn for i64 {
+    fn read(row: &dyn Columns, column: &str) -> ApiResult<Self> {
+        required(column, row.int_opt(column)?)
+    }
+}
+
+impl FromColumn for Option<i64> {
+    fn read(row: &dyn Columns, column: &str) -> ApiResult<Self> {
+        row.int_opt(column)
+    }
+}
+
+impl dyn Columns + '_ {
+    /// The column's value as `T` ([`FromColumn`]).
+    pub fn get<T: FromColumn>(&self, column: &str) -> ApiResult<T> {
+        T::read(self, column)
+    }
 }
 
 /// SQL built at run time together with its binds, so a placeholder's number is
@@ -51,6 +160,14 @@ impl Statement {
         Self {
             sql: sql.into(),
             binds: Vec::new(),
+        }
+    }
+
+    /// `sql` with its values, `$1` first.
+    pub fn of(sql: impl Into<String>, binds: impl IntoIterator<Item = Bind>) -> Self {
+        Self {
+            sql: sql.into(),
+            binds: binds.into_iter().collect(),
         }
     }
 
@@ -112,15 +229,15 @@ pub fn parse_column<T: FromStr>(column: &str, text: &str) -> ApiResult<T> {
 }
 
 /// Reads a column that must hold a value of a `FromStr` type (an id or an enum).
-pub fn parsed<T: FromStr>(row: &AnyRow, column: &str) -> ApiResult<T> {
-    let text: String = row.try_get(column)?;
+pub fn parsed<T: FromStr>(row: &dyn Columns, column: &str) -> ApiResult<T> {
+    let text: String = row.get(column)?;
     parse_column(column, &text)
 }
 
 /// Reads a nullable column of a `FromStr` type: `None` for NULL, an error for a
 /// value that does not parse.
-pub fn parsed_opt<T: FromStr>(row: &AnyRow, column: &str) -> ApiResult<Option<T>> {
-    let text: Option<String> = row.try_get(column)?;
+pub fn parsed_opt<T: FromStr>(row: &dyn Columns, column: &str) -> ApiResult<Option<T>> {
+    let text: Option<String> = row.get(column)?;
     text.map(|text| parse_column(column, &text)).transpose()
 }
 
@@ -130,14 +247,14 @@ pub fn parse_opt<T: FromStr>(column: &str, text: Option<String>) -> ApiResult<Op
 }
 
 /// Reads a nullable column of milliseconds since the epoch.
-pub fn millis_opt(row: &AnyRow, column: &str) -> ApiResult<Option<Timestamp>> {
-    let value: Option<i64> = row.try_get(column)?;
+pub fn millis_opt(row: &dyn Columns, column: &str) -> ApiResult<Option<Timestamp>> {
+    let value: Option<i64> = row.get(column)?;
     Ok(value.map(Timestamp::from_millis))
 }
 
 /// Reads a column of milliseconds since the epoch.
-pub fn millis(row: &AnyRow, column: &str) -> ApiResult<Timestamp> {
-    Ok(Timestamp::from_millis(row.try_get(column)?))
+pub fn millis(row: &dyn Columns, column: &str) -> ApiResult<Timestamp> {
+    Ok(Timestamp::from_millis(row.get(column)?))
 }
 
 /// A count read from the database, as an unsigned number.

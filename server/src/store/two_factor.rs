@@ -3,7 +3,7 @@
 
 use super::auth::UserRow;
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, millis_opt, parse_column};
+use super::sql::{count, millis, millis_opt, parse_column, Statement};
 use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::{PasskeyView, UserView};
@@ -89,23 +89,21 @@ impl Store {
         invited: Option<&str>,
         now: Timestamp,
     ) -> ApiResult<(TwoFactor, u64)> {
-        let row = sqlx::query(
+        let statement = Statement::of(
             "SELECT (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = $1) AS passkeys,
                     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) AS codes,
                     (SELECT COUNT(*) FROM invitations i
                       WHERE i.email = $2 AND i.status = 'pending' AND i.expires_at > $3) AS invitations",
-        )
-        .bind(user.to_string())
-        .bind(invited)
-        .bind(now.as_millis())
-        .fetch_one(self.pool())
-        .await?;
-        let number = |column: &str| row.try_get::<i64, _>(column);
-        let small = |column: &str| -> ApiResult<u32> {
-            Ok(u32::try_from(number(column)?).unwrap_or(u32::MAX))
-        };
-        let two_factor = TwoFactor::new(totp, small("passkeys")?, small("codes")?);
-        Ok((two_factor, count(number("invitations")?)))
+            [user.to_string().into(), invited.into(), now.as_millis().into()],
+        );
+        self.read_one(statement, |row| {
+            let small = |column: &str| -> ApiResult<u32> {
+                Ok(u32::try_from(row.get::<i64>(column)?).unwrap_or(u32::MAX))
+            };
+            let two_factor = TwoFactor::new(totp, small("passkeys")?, small("codes")?);
+            Ok((two_factor, count(row.get("invitations")?)))
+        })
+        .await
     }
 
     /// The user's passkeys, oldest first.
