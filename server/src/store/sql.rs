@@ -64,7 +64,7 @@ impl<T: Into<Bind>> From<Option<T>> for Bind {
 }
 
 /// A row read by either access path — sqlx's (`AnyRow`) or the SQLite
-/// readers' (`rusqlite::Row`, `store::readers`) — so a row is decoded by one
+/// readers' (`store::readers`) — so a row is decoded by one
 /// function whichever path read it. Columns are named; text and integers are
 /// the only types the schema stores.
 pub trait Columns {
@@ -79,31 +79,6 @@ impl Columns for AnyRow {
     fn int_opt(&self, column: &str) -> ApiResult<Option<i64>> {
         Ok(sqlx::Row::try_get(self, column)?)
     }
-}
-
-impl Columns for rusqlite::Row<'_> {
-    fn text_opt(&self, column: &str) -> ApiResult<Option<String>> {
-        use rusqlite::types::ValueRef;
-        match self.get_ref(column)? {
-            ValueRef::Null => Ok(None),
-            ValueRef::Text(bytes) => Ok(Some(String::from_utf8(bytes.to_vec()).map_err(|_| {
-                ApiError::Internal(format!("column {column} holds text that is not UTF-8"))
-            })?)),
-            other => Err(unexpected(column, "text", other.data_type())),
-        }
-    }
-    fn int_opt(&self, column: &str) -> ApiResult<Option<i64>> {
-        use rusqlite::types::ValueRef;
-        match self.get_ref(column)? {
-            ValueRef::Null => Ok(None),
-            ValueRef::Integer(n) => Ok(Some(n)),
-            other => Err(unexpected(column, "an integer", other.data_type())),
-        }
-    }
-}
-
-fn unexpected(column: &str, wanted: &str, found: rusqlite::types::Type) -> ApiError {
-    ApiError::Internal(format!("column {column} holds {found}, not {wanted}"))
 }
 
 /// A column's value as a Rust type: text, an integer, or either's `Option`
