@@ -5,16 +5,19 @@
 //! statement is a message to that thread and every row a message back, so a
 //! read of a few microseconds in SQLite cost two thread wake-ups and the
 //! kernel's scheduling around them (bench/README.md, "Where a read's time
-//! goes"). The reads on the paths every request takes — authentication with
-//! the account's access, who am I, the caller's accounts, the seats — run
-//! here instead, inline on the async worker: each is a few index lookups or a
-//! page of rows, bounded and served from the page cache. Writes and
-//! everything inside a write transaction stay on sqlx (`WriteTx`); in WAL mode
-//! a read here sees every transaction committed before it starts, so a role
-//! change, a sign-out or a removal holds from the next request on.
+//! goes"). The reads every request takes — authentication with the account's
+//! access, who am I, the caller's accounts, the seats — and the pages of
+//! members (with their teams and search), activity, instances, API keys and
+//! invitations run here instead, inline on the async worker: each is a few
+//! index lookups or a page of rows, bounded and served from the page cache.
+//! (In WAL mode a reader waits for nobody: the busy timeout only matters
+//! while another connection recovers the log after a crash.) Writes and
+//! everything inside a write transaction stay on sqlx (`WriteTx`); a read
+//! here sees every transaction committed before it starts, so a role change,
+//! a sign-out or a removal holds from the next request on.
 //!
 //! The statement text and its binds are the same [`Statement`] sqlx runs on
-//! PostgreSQL, and rows are decoded through [`Row`] by the same functions
+//! PostgreSQL, and rows are decoded through [`Columns`] by the same functions
 //! whichever path read them (`Store::read_all` and its siblings).
 
 use super::sql::{Bind, Columns, Statement};
