@@ -235,22 +235,18 @@ fn merged_page(
     let mut statement = Statement::new(format!("SELECT {} FROM (", MERGED_COLUMNS.as_str()));
     for (i, account) in accounts.iter().enumerate() {
         if i > 0 {
-            statement.sql.push_str(" UNION ALL ");
+            statement.push_sql(" UNION ALL ");
         }
-        statement
-            .sql
-            .push_str("SELECT * FROM (SELECT a.* FROM activity a WHERE 1 = 1");
+        statement.push_sql("SELECT * FROM (SELECT a.* FROM activity a WHERE 1 = 1");
         statement.and("a.account_id = ", Bind::Text(account.to_string()));
         filter_by(&mut statement, filter);
         if let Some(before) = before {
             statement.and("a.id < ", Bind::Text(before.to_owned()));
         }
         statement.page("a.id DESC", limit);
-        statement.sql.push_str(&format!(") d{i}"));
+        statement.push_sql(&format!(") d{i}"));
     }
-    statement
-        .sql
-        .push_str(") e LEFT JOIN users u ON u.id = e.actor_user_id");
+    statement.push_sql(") e LEFT JOIN users u ON u.id = e.actor_user_id");
     statement.page("e.id DESC", limit);
     statement
 }
@@ -369,7 +365,7 @@ impl Store {
             "SELECT a.at / 86400000 AS day, COUNT(*) AS n FROM activity a",
             filter,
         );
-        w.statement.sql.push_str(" GROUP BY a.at / 86400000");
+        w.statement.push_sql(" GROUP BY a.at / 86400000");
         w.fetch(self, |r| Ok((r.get("day")?, count(r.get("n")?))))
             .await
     }

@@ -173,7 +173,7 @@ impl Store {
         }
         if let Some(after) = after {
             let key = statement.bind(Bind::Text(after.to_string()));
-            statement.sql.push_str(&format!(
+            statement.push_sql(&format!(
                 " AND (k.created_at, k.id) > (SELECT created_at, id FROM api_keys WHERE id = {key})"
             ));
         }

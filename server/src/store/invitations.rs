@@ -86,7 +86,7 @@ impl Store {
             InvitationScope::Email(email) => ("i.email", email.to_owned(), true),
         };
         let placeholder = statement.bind(Bind::Text(value));
-        statement.sql.push_str(&format!("{column} = {placeholder}"));
+        statement.push_sql(&format!("{column} = {placeholder}"));
         // Status is read as of `now`: a pending invitation past its expiry is expired
         // even before the sweep has written it.
         match status {
@@ -99,7 +99,7 @@ impl Store {
             }
             Some(InvitationStatus::Expired) => {
                 let now = statement.bind(Bind::Int(now.as_millis()));
-                statement.sql.push_str(&format!(
+                statement.push_sql(&format!(
                     " AND (i.status = 'expired' OR (i.status = 'pending' AND i.expires_at <= {now}))"
                 ));
             }

@@ -98,7 +98,7 @@ fn push_page(statement: &mut Statement, after: Option<&MemberCursor>, limit: usi
     if let Some(cursor) = after {
         let joined_at = statement.bind(cursor.joined_at.into());
         let user_id = statement.bind(cursor.user_id.clone().into());
-        statement.sql.push_str(&format!(
+        statement.push_sql(&format!(
             " AND (m.joined_at, m.user_id) > ({joined_at}, {user_id})"
         ));
     }
@@ -173,8 +173,8 @@ impl Store {
             [account.to_string().into()],
         );
         if let Some(query) = query {
-            statement.sql.push_str(" AND ");
-            statement.sql.push_str(&contains_condition(2));
+            statement.push_sql(" AND ");
+            statement.push_sql(&contains_condition(2));
             statement.binds.push(contains_pattern(query).into());
         }
         push_page(&mut statement, after, limit);
@@ -287,7 +287,7 @@ impl Store {
             "tm.user_id",
             members.iter().map(|m| m.user_id.to_string().into()),
         );
-        statement.sql.push_str(" ORDER BY t.created_at, t.id");
+        statement.push_sql(" ORDER BY t.created_at, t.id");
         let teams = self
             .read_page(statement, keep_plan, |row| {
                 let team = TeamRoleView {

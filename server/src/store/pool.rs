@@ -12,6 +12,7 @@ use domain::AccountId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -193,11 +194,11 @@ impl Store {
     /// its parameters. The unprepared text carries a comment: sqlx reuses a
     /// statement it prepared from the same text for a smaller account even
     /// when asked not to prepare (`persistent(false)`), with its generic plan.
-    pub fn page_query(sql: &str, keep: bool) -> String {
+    pub fn page_query(sql: &str, keep: bool) -> Cow<'_, str> {
         if keep {
-            sql.to_owned()
+            Cow::Borrowed(sql)
         } else {
-            format!("{sql} /* planned for its parameters */")
+            Cow::Owned(format!("{sql} /* planned for its parameters */"))
         }
     }
 

@@ -104,7 +104,7 @@ fn run<T>(
     limit: usize,
     decode: &mut impl FnMut(&dyn Columns) -> ApiResult<T>,
 ) -> ApiResult<Vec<T>> {
-    tracing::debug!(target: STATEMENT_LOG, { db.statement = statement.sql.as_str() }, "statement");
+    tracing::debug!(target: STATEMENT_LOG, { db.statement = &*statement.sql }, "statement");
     let mut prepared = conn.prepare_cached(&statement.sql)?;
     let mut bound = 0;
     for (i, value) in statement.binds.iter().enumerate() {

@@ -6,6 +6,7 @@
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 use sqlx::any::AnyRow;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// `$from, $from+1, …` for `n` values.
@@ -126,12 +127,14 @@ impl dyn Columns + '_ {
 /// always the position of its value.
 #[derive(Clone, Debug, Default)]
 pub struct Statement {
-    pub sql: String,
+    /// Borrowed when the text is a constant (most reads): nothing is copied
+    /// to run it.
+    pub sql: Cow<'static, str>,
     pub binds: Vec<Bind>,
 }
 
 impl Statement {
-    pub fn new(sql: impl Into<String>) -> Self {
+    pub fn new(sql: impl Into<Cow<'static, str>>) -> Self {
         Self {
             sql: sql.into(),
             binds: Vec::new(),
@@ -139,11 +142,16 @@ impl Statement {
     }
 
     /// `sql` with its values, `$1` first.
-    pub fn of(sql: impl Into<String>, binds: impl IntoIterator<Item = Bind>) -> Self {
+    pub fn of(sql: impl Into<Cow<'static, str>>, binds: impl IntoIterator<Item = Bind>) -> Self {
         Self {
             sql: sql.into(),
             binds: binds.into_iter().collect(),
         }
+    }
+
+    /// Appends `text` to the statement's SQL.
+    pub fn push_sql(&mut self, text: &str) {
+        self.sql.to_mut().push_str(text);
     }
 
     /// Adds a value and returns its placeholder (`$3`).
@@ -155,7 +163,7 @@ impl Statement {
     /// Appends ` AND {condition}{placeholder of value}`.
     pub fn and(&mut self, condition: &str, value: Bind) {
         let placeholder = self.bind(value);
-        self.sql.push_str(&format!(" AND {condition}{placeholder}"));
+        self.push_sql(&format!(" AND {condition}{placeholder}"));
     }
 
     /// Appends ` AND {column} IN ($n, …)` over `values` (nothing matches an
@@ -165,18 +173,16 @@ impl Statement {
         self.binds.extend(values);
         let n = self.binds.len() + 1 - first;
         if n == 0 {
-            self.sql.push_str(" AND 1 = 0");
+            self.push_sql(" AND 1 = 0");
         } else {
-            self.sql
-                .push_str(&format!(" AND {column} IN ({})", placeholders(first, n)));
+            self.push_sql(&format!(" AND {column} IN ({})", placeholders(first, n)));
         }
     }
 
     /// Appends the order and `LIMIT limit + 1` of a keyset page: the extra
     /// row only says whether more follow ([`split_page`]).
     pub fn page(&mut self, order: &str, limit: usize) {
-        self.sql
-            .push_str(&format!(" ORDER BY {order} LIMIT {}", limit + 1));
+        self.push_sql(&format!(" ORDER BY {order} LIMIT {}", limit + 1));
     }
 }
 
