@@ -7,15 +7,74 @@ use super::offline_state::OfflineState;
 use crate::api::ApiError;
 use crate::network::use_network;
 use leptos::prelude::*;
+use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+
+/// A loaded value of any type: what every [`Load`] keeps in one resource type,
+/// so Leptos's resource and async-derived machinery (its futures, its reads
+/// inside a `Transition`) is compiled once for the app, not once for each of
+/// the dozens of types the pages load (issue 18: about 30 KB of the wasm).
+type Value = Rc<dyn Any>;
+type Answer = Pin<Box<dyn Future<Output = Result<Value, ApiError>>>>;
+
+/// Data from the server: a resource of `T` (see [`load`]).
+pub struct Load<T> {
+    resource: LocalResource<Result<Value, ApiError>>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Load<T> {}
+
+impl<T: Clone + 'static> Load<T> {
+    /// The answer, once loaded (tracked: a view reading it follows reloads).
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
+        self.resource
+            .get()
+            .map(|answer| answer.map(|value| typed::<T>(&value).clone()))
+    }
+}
+
+impl<T> Load<T> {
+    /// Loads again.
+    pub fn refetch(&self) {
+        self.resource.refetch();
+    }
+}
+
+/// The `T` a [`Load<T>`] stored: only `load` stores values, always a `T`.
+fn typed<T: 'static>(value: &Value) -> &T {
+    value
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| unreachable!("a Load<T> holds a T"))
+}
 
 /// A resource answering `fetch()`, fetched again whenever a signal `fetch`
 /// reads changes, on `refetch()`, and when the connection returns.
-pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> LocalResource<Result<T, ApiError>>
+pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Load<T>
 where
     T: 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
+    Load {
+        resource: load_any(Box::new(move || {
+            let request = fetch();
+            Box::pin(async move { request.await.map(|value| Rc::new(value) as Value) })
+        })),
+        value: PhantomData,
+    }
+}
+
+/// [`load`] for every type at once.
+fn load_any(fetch: Box<dyn Fn() -> Answer>) -> LocalResource<Result<Value, ApiError>> {
     let network = use_network();
     LocalResource::new(move || {
         let online = network.online.get();
@@ -35,7 +94,7 @@ where
 #[component]
 pub fn Loaded<T, V, F>(
     /// What loads.
-    resource: LocalResource<Result<T, ApiError>>,
+    resource: Load<T>,
     /// The view of the loaded value (`let:value`).
     children: F,
 ) -> impl IntoView

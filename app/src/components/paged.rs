@@ -2,7 +2,7 @@
 //! when what it reads changes, when the connection returns, or on
 //! [`PagedList::reload`]), and "Load more" appends the pages after it.
 
-use super::loaded::{load, Loaded};
+use super::loaded::{load, Load, Loaded};
 use crate::api::ApiError;
 use domain::api::Page;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ type Fetch<T> = Rc<dyn Fn(Option<String>) -> Answer<T>>;
 
 /// The pages of a list loaded so far.
 pub struct PagedList<T: Send + Sync + 'static> {
-    first: LocalResource<Result<Page<T>, ApiError>>,
+    first: Load<Page<T>>,
     /// The items of the pages after the first, in order.
     more: RwSignal<Vec<T>>,
     /// The cursor after the last appended page, once one was appended.
