@@ -184,6 +184,13 @@ impl Store {
     /// The page's rows through the trigram index, or `None` when more than
     /// [`SEARCH_CANDIDATES`] users contain the [`index_probe`] of `query` (then
     /// reading is the way).
+    ///
+    /// Two statements: the users the index finds (at most one more than
+    /// [`SEARCH_CANDIDATES`]), then, when they are few enough, their
+    /// memberships here, tested against the whole text. One statement joining
+    /// the index's users to their memberships did that join before it could
+    /// know there were too many: a common text ("anna") paid for looking up a
+    /// thousand users' memberships, then for the reading it falls back to.
     async fn members_found_by_index(
         &self,
         account: AccountId,
@@ -192,63 +199,60 @@ impl Store {
         limit: usize,
         keep_plan: bool,
     ) -> ApiResult<Option<Vec<MemberView>>> {
-        // The users found, once (MATERIALIZED), then their memberships here,
-        // tested against the whole text. On SQLite `+` keeps the planner from
-        // walking the organization's members by `account_id` and testing each
-        // against the list.
+        // On SQLite `+` keeps the planner from walking the organization's
+        // members by `account_id` and testing each against the list.
         let probe = index_probe(query);
-        let (found, account_column, argument) = match self.backend() {
+        let (found, listed, account_column, argument) = match self.backend() {
             Backend::Sqlite => (
-                "SELECT user_id FROM users_search WHERE users_search MATCH $2",
+                "SELECT user_id FROM users_search WHERE users_search MATCH $1",
+                "SELECT value FROM json_each($2)",
                 "+m.account_id",
                 fts_phrase(probe),
             ),
             Backend::Postgres => (
-                "SELECT id AS user_id FROM users WHERE lower(name) LIKE $2 ESCAPE '\\' OR email LIKE $2 ESCAPE '\\'",
+                "SELECT id AS user_id FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'",
+                "SELECT unnest(string_to_array($2, ','))",
                 "m.account_id",
                 contains_pattern(probe),
             ),
         };
+        let candidates = Statement::of(
+            format!("{found} LIMIT {}", SEARCH_CANDIDATES + 1),
+            [argument.into()],
+        );
+        let candidates = self
+            .read_page(candidates, keep_plan, |row| row.get::<String>("user_id"))
+            .await?;
+        if candidates.len() as i64 > SEARCH_CANDIDATES {
+            return Ok(None);
+        }
+        if candidates.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        // User ids (UUIDs) as one value: a JSON array for SQLite's `json_each`,
+        // comma-separated for PostgreSQL's `string_to_array`.
+        let list = match self.backend() {
+            Backend::Sqlite => serde_json::to_string(&candidates)
+                .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?,
+            Backend::Postgres => candidates.join(","),
+        };
         let mut statement = Statement::of(
             format!(
-                "WITH found AS MATERIALIZED ({found} LIMIT {candidates})
-                 SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}, (SELECT COUNT(*) FROM found) AS found
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}
                  FROM memberships m JOIN users u ON u.id = m.user_id
-                 WHERE {account_column} = $1 AND m.user_id IN (SELECT user_id FROM found) AND {matches}",
-                candidates = SEARCH_CANDIDATES + 1,
+                 WHERE {account_column} = $1 AND m.user_id IN ({listed}) AND {matches}",
                 matches = contains_condition(3),
             ),
             [
                 account.to_string().into(),
-                argument.clone().into(),
+                list.into(),
                 contains_pattern(query).into(),
             ],
         );
         push_page(&mut statement, after, limit);
-        let rows = self
-            .read_page(statement, keep_plan, |row| {
-                Ok((member_from_row(row)?, row.get::<i64>("found")?))
-            })
-            .await?;
-        let found = match rows.first() {
-            Some((_, found)) => *found,
-            // Nobody here: because nobody anywhere, or too many to look through?
-            None => {
-                let count = Statement::of(
-                    format!(
-                        "SELECT COUNT(*) AS found FROM ({found} LIMIT {}) c",
-                        SEARCH_CANDIDATES + 1
-                    ),
-                    [account.to_string().into(), argument.into()],
-                );
-                self.read_page(count, keep_plan, |row| row.get::<i64>("found"))
-                    .await?
-                    .pop()
-                    .unwrap_or(0)
-            }
-        };
-        let members = rows.into_iter().map(|(member, _)| member).collect();
-        Ok((found <= SEARCH_CANDIDATES).then_some(members))
+        self.read_page(statement, keep_plan, member_from_row)
+            .await
+            .map(Some)
     }
 
     /// One member, with their teams.
