@@ -19,13 +19,22 @@ function assetsOf(html) {
   return [...urls];
 }
 
+// The parts of the wasm pages load on demand (tools/split-wasm.mjs), which
+// index.html names in a meta tag: kept once a page has loaded one, never
+// fetched ahead (a first visit downloads its own page's parts only).
+function partsOf(html) {
+  const names = html.match(/<meta name="orgspace-modules" content="([^"]*)"/)?.[1] ?? "";
+  return names.split(" ").filter((path) => path.startsWith("/"));
+}
+const PART = /^\/(split|chunk)_[^/]+\.wasm$/;
+
 // Caches a fresh index.html and everything it references; drops the files of
 // older builds, so the cache holds one build.
 async function cacheShell(response) {
   const cache = await caches.open(CACHE);
   const html = await response.clone().text();
   await cache.put("/index.html", response);
-  const keep = new Set([...assetsOf(html), ...CATALOGUES].map((path) => new URL(path, self.location.origin).href));
+  const keep = new Set([...assetsOf(html), ...partsOf(html), ...CATALOGUES].map((path) => new URL(path, self.location.origin).href));
   await Promise.all(
     assetsOf(html)
       .filter((path) => path !== "/index.html")
@@ -90,7 +99,19 @@ self.addEventListener("fetch", (event) => {
       }),
     );
   } else {
-    // Hashed build files never change: the cache first.
-    event.respondWith((async () => (await caches.match(request)) ?? fetch(request))());
+    // Hashed build files never change: the cache first; a part of the wasm
+    // is kept once fetched.
+    event.respondWith(
+      (async () => {
+        const cached = await caches.match(request);
+        if (cached) return cached;
+        const response = await fetch(request);
+        if (response.ok && PART.test(url.pathname)) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => undefined));
+        }
+        return response;
+      })(),
+    );
   }
 });

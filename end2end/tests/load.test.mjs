@@ -7,16 +7,16 @@
 // `Network.emulateNetworkConditions`: 1.6 Mbit/s down, 150 ms round trips), cold
 // cache, with the bytes and encoding the wasm came in, timed in the page's own
 // clock (navigation start → the members table entering the document) and by the
-// test's. It fails above 3.5 s, a guard against losing what is won; the issue's
-// 3 s is not held yet: the app shell is still above what 3 s carries with a
-// margin (README, "Size of the app"; 2.9–3.0 s here, of which 100–200 ms is
-// Chromium compiling the wasm's functions as they are first called). It checks that the preloads the
+// test's. It fails above 3 s, as issue 18 asks: with the wasm split by page
+// (the main module, then the members page's parts as the app routes) it is
+// 2.3–2.6 s here (README, "Size of the app"; 2.9–3.0 s with the whole app in one
+// module). It checks that the preloads the
 // page's Link header names (/api/me, the first page of members, the billing)
 // are what the app uses: each went out once, not twice.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, visible, signedUp as signUp, ADDRESS, PASSWORD } from '../lib.mjs';
+import { useServerAndBrowser, visible, signedUp as signUp, screenshot, assertAccessible, ADDRESS, PASSWORD } from '../lib.mjs';
 
 const env = useServerAndBrowser();
 
@@ -65,7 +65,7 @@ test('first load: the members page next to a bare page of the same app', async (
       page.on('response', async (response) => {
         if (!response.url().endsWith('.wasm')) return;
         const sizes = await response.request().sizes();
-        console.log(`wasm over the emulated network: ${sizes.responseBodySize} bytes, content-encoding ${response.headers()['content-encoding'] ?? 'none'}`);
+        console.log(`${new URL(response.url()).pathname} over the emulated network: ${sizes.responseBodySize} bytes, content-encoding ${response.headers()['content-encoding'] ?? 'none'}`);
       });
     }
     const started = Date.now();
@@ -91,8 +91,8 @@ test('first load: the members page next to a bare page of the same app', async (
   const throttled = await load(`/a/${orgId}/members`, (p) => p.getByRole('cell', { name: 'olga@acme.test' }), 'olga@acme.test', fast3g);
   console.log(`first load on Fast 3G (1.6 Mbit/s, 150 ms RTT), cold cache: members table in the page ${throttled.sinceNavigation} ms after navigation started (${throttled.ms} ms by the test's clock, which adds starting the navigation and polling; ${(throttled.ms / b).toFixed(2)}× the bare page on loopback)`);
   assert.ok(throttled.ms > m, 'the emulated network is slower than loopback');
-  assert.ok(throttled.sinceNavigation <= 3_500,
-    `the members table within 3.5 s on Fast 3G (issue 18 asks for 3 s): ${throttled.sinceNavigation} ms`);
+  assert.ok(throttled.sinceNavigation <= 3_000,
+    `the members table within 3 s on Fast 3G: ${throttled.sinceNavigation} ms`);
   // The page's Link header preloads its reads during the wasm's download; the
   // app's own requests must be answered by those preloads, not sent again.
   assert.deepEqual(Object.fromEntries(throttled.apiRequests), {
@@ -130,5 +130,27 @@ test('a preloaded read the page did not use never answers a later request', asyn
   }, `/a/${orgId}/members`);
   await visible(page.getByRole('cell', { name: 'pia@preload.test' }), 'the members table after signing in');
   assert.deepEqual(answers, [401, 200], 'the preloaded 401, then a request of its own');
+  await context.close();
+});
+
+test('a page whose part of the wasm cannot be downloaded says so, and the app goes on', async () => {
+  const { server, browser } = env;
+  const orgId = await organizationOf(browser, server, 'nia@parts.test', 'Nia Parts', 'Parts Corp');
+  const context = await browser.newContext();
+  const login = await context.request.post(`${server.url}/api/auth/login`, { data: { email: 'nia@parts.test', password: PASSWORD } });
+  assert.equal(login.status(), 200);
+  const page = await context.newPage();
+  // Every page but the frame, the role preview and "Page not found" is in a part
+  // loaded on demand (app/src/app.rs): the network refuses the members page's.
+  await page.route(/\/(split|chunk)_[^/]*\.wasm$/, (route) => route.abort());
+  await page.goto(`${server.url}/a/${orgId}/members`);
+  await visible(page.getByRole('heading', { level: 1, name: 'This page did not load' }), 'the failed part');
+  await visible(page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Members' }), 'the frame around it');
+  await screenshot(page, 'part-not-loaded');
+  await assertAccessible(page, 'a page whose part did not load');
+  // The network is back: the page loads on the next visit.
+  await page.unroute(/\/(split|chunk)_[^/]*\.wasm$/);
+  await page.reload();
+  await visible(page.getByRole('cell', { name: 'nia@parts.test' }), 'the members table once its part loads');
   await context.close();
 });

@@ -62,6 +62,23 @@ test('the app shell is served precompressed, byte for byte, and cached for a yea
   console.log(`app shell as served: ${served} bytes with brotli (${plain} bytes uncompressed)`);
   assert.ok(served < plain / 3, 'brotli cuts the download by more than two thirds');
 
+  // The parts of the wasm pages load on demand (tools/split-wasm.mjs), named in
+  // index.html for the service worker: hashed, precompressed, cached for a year.
+  const parts = (html.match(/<meta name="orgspace-modules" content="([^"]*)"/)?.[1] ?? '')
+    .split(' ').filter(Boolean).map((path) => path.slice(1));
+  assert.ok(parts.some((f) => /^split_members-[0-9a-f]{16}\.wasm$/.test(f)), `the members page's part is named: ${parts}`);
+  let onDemand = 0;
+  for (const file of parts) {
+    const answer = await get(`/${file}`, { 'accept-encoding': 'br, gzip' });
+    assert.equal(answer.status, 200, file);
+    assert.equal(answer.headers['cache-control'], 'public, max-age=31536000, immutable', `${file} is immutable`);
+    assert.equal(answer.headers['content-type'], 'application/wasm', file);
+    assert.equal(answer.headers['content-encoding'], 'br', file);
+    assert.ok(brotliDecompressSync(answer.body).equals(readFileSync(join(DIST, file))), `${file} decodes to the built file`);
+    onDemand += answer.body.length;
+  }
+  console.log(`parts of the wasm loaded on demand: ${parts.length} files, ${onDemand} bytes with brotli`);
+
   const sw = await get('/sw.js', { 'accept-encoding': 'br' });
   assert.equal(sw.status, 200);
   assert.equal(sw.headers['cache-control'], 'no-cache', 'the service worker is revalidated');
