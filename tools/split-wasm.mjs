@@ -10,8 +10,8 @@
 //   1. `wasm-split-cli` cuts it: the main module, one module per split name,
 //      the chunks two of them share, and the JS that loads them
 //      (`__wasm_split.js`);
-//   2. `wasm-bindgen` binds the main module under Trunk's file names
-//      (`--keep-lld-exports`: the parts import its function table);
+//   2. `wasm-bindgen` binds the main module (`--keep-lld-exports`: the parts
+//      import its function table), in place of Trunk's two files;
 //   3. in release, `wasm-opt -Oz` shrinks every module (Trunk's own wasm-opt
 //      is off: app/index.html);
 //   4. the parts and their loader get content-hashed names (the server keeps
@@ -46,11 +46,15 @@ const hash16 = (bytes) => createHash("sha256").update(bytes).digest("hex").slice
 
 const htmlPath = join(staging, "index.html");
 let html = readFileSync(htmlPath, "utf8");
-const stem = html.match(/\/(orgspace-app-[0-9a-f]+)\.js/)?.[1];
-if (!stem || !existsSync(join(staging, `${stem}.js`))) {
+const trunks = html.match(/\/(orgspace-app-[0-9a-f]+)\.js/)?.[1];
+if (!trunks || !existsSync(join(staging, `${trunks}.js`))) {
   console.error(`tools/split-wasm.mjs: no orgspace-app-<hash>.js in ${htmlPath}`);
   process.exit(1);
 }
+// The main JS and module are named after what makes them — the module cargo
+// built and this script — not after Trunk's unsplit files: a browser keeps
+// them for a year, so a change here must change their names too.
+const stem = `orgspace-app-${hash16(Buffer.concat([readFileSync(built), readFileSync(fileURLToPath(import.meta.url))]))}`;
 
 const work = mkdtempSync(join(tmpdir(), "orgspace-split-"));
 try {
@@ -63,6 +67,7 @@ try {
     else copyFileSync(from, to);
     return readFileSync(to);
   };
+  for (const file of [`${trunks}.js`, `${trunks}_bg.wasm`]) rmSync(join(staging, file));
   optimized(join(bound, `${stem}_bg.wasm`), join(staging, `${stem}_bg.wasm`));
 
   let loader = readFileSync(join(cut, "__wasm_split.js"), "utf8");
@@ -90,7 +95,7 @@ try {
   // The loader is part of every start (the main JS imports it): preloaded
   // beside the main JS. The parts are named for the service worker only.
   const modules = parts.map((name) => `/${name}`).join(" ");
-  html = html.replace(
+  html = html.replaceAll(`/${trunks}`, `/${stem}`).replace(
     "</head>",
     `<link rel="modulepreload" href="/${loaderName}" crossorigin="anonymous"><meta name="orgspace-modules" content="${modules}"></head>`,
   );
