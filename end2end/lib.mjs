@@ -198,6 +198,16 @@ export async function signedUp(browser, server, body, { verified = true } = {}) 
   return { context, page: await context.newPage(), me };
 }
 
+/** Signs up `email` (named `person`) with a new organization `name`; resolves to its id. */
+export async function organizationOf(browser, server, email, person, name) {
+  const owner = await signedUp(browser, server, {
+    email, name: person, account_type: 'organization',
+    organization: { name, region: 'eu-central', billing_address: ADDRESS },
+  });
+  await owner.context.close();
+  return owner.me.accounts[1].id;
+}
+
 /**
  * Starts a server (fresh database) and Chromium before the file's tests and stops
  * them after; `env.server` and `env.browser` are set once `before` has run.

@@ -4,19 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, visible, signedUp as signUp, screenshot, assertAccessible, ADDRESS, PASSWORD } from '../lib.mjs';
+import { useServerAndBrowser, visible, organizationOf, screenshot, assertAccessible, PASSWORD } from '../lib.mjs';
 
 const env = useServerAndBrowser();
-
-/** Signs up `email` with a new organization `name`; resolves to its id. */
-async function organizationOf(browser, server, email, person, name) {
-  const owner = await signUp(browser, server, {
-    email, name: person, account_type: 'organization',
-    organization: { name, region: 'eu-central', billing_address: ADDRESS },
-  });
-  await owner.context.close();
-  return owner.me.accounts[1].id;
-}
 
 test('a page whose part of the wasm cannot be downloaded says so, and the app goes on', async () => {
   const { server, browser } = env;
