@@ -40,22 +40,37 @@ use leptos_router::path;
 // downloaded when a page of it first opens. Issue 18: the module a browser
 // downloads first went from 432 KB to 204 KB (brotli).
 
-/// `group: function => Page, …;` — for each page, an async function giving its
-/// view from the group's part of the wasm (`wasm_split`, `fallible`: a part
-/// that cannot be downloaded is an `Err`, not an abort).
+/// `group (preload): function => Page, …;` — for each page, an async function
+/// giving its view from the group's part of the wasm (`wasm_split`, `fallible`:
+/// a part that cannot be downloaded is an `Err`, not an abort); `preload` starts
+/// downloading the group's part without making a view. `PAGES` lists each
+/// function's group for the tests.
 macro_rules! on_demand {
-    ($($group:ident: $($name:ident => $page:ident),+;)+) => {$($(
-        #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $name() -> Result<AnyView, SplitLoaderError> {
-            Ok(view! { <$page /> }.into_any())
-        }
-    )+)+};
+    ($($group:ident ($preload:ident): $first:ident => $first_page:ident $(, $name:ident => $page:ident)*;)+) => {
+        $(
+            #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            fn $first() -> Result<AnyView, SplitLoaderError> {
+                Ok(view! { <$first_page /> }.into_any())
+            }
+            $(
+                #[wasm_split($group, wasm_split_path = ::leptos::wasm_split, fallible)]
+                fn $name() -> Result<AnyView, SplitLoaderError> {
+                    Ok(view! { <$page /> }.into_any())
+                }
+            )*
+        )+
+        #[cfg(test)]
+        const PAGES: &[(&str, Part)] = &[$(
+            (stringify!($first), Part::from_group(stringify!($group))),
+            $((stringify!($name), Part::from_group(stringify!($group))),)*
+        )+];
+    };
 }
 
 on_demand! {
-    members:
+    members (preload_members):
         members_page => MembersPage;
-    auth:
+    auth (preload_auth):
         login_page => LoginPage,
         register_page => RegisterPage,
         verify_email_page => VerifyEmailPage,
@@ -63,7 +78,7 @@ on_demand! {
         reset_password_page => ResetPasswordPage,
         sso_error_page => SsoErrorPage,
         accept_invitation_page => AcceptInvitationPage;
-    pages:
+    pages (preload_pages):
         organizations_page => OrganizationsPage,
         invitations_page => InvitationsPage,
         teams_page => TeamsPage,
@@ -76,6 +91,65 @@ on_demand! {
         hierarchy_page => HierarchyPage,
         security_page => SecurityPage,
         two_factor_page => TwoFactorPage;
+}
+
+/// The parts of the wasm a page can be in, by `on_demand!` group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Members,
+    Auth,
+    Pages,
+}
+
+impl Part {
+    #[cfg(test)]
+    const fn from_group(group: &str) -> Self {
+        match group.as_bytes() {
+            b"members" => Self::Members,
+            b"auth" => Self::Auth,
+            b"pages" => Self::Pages,
+            _ => panic!("a group without a part"),
+        }
+    }
+
+    /// The part the page at `path` is in, if it is not in the main module: the
+    /// routes below, read as paths (a test holds the two together).
+    fn of_path(path: &str) -> Option<Self> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match segments.as_slice() {
+            ["login" | "register" | "verify-email" | "forgot-password" | "reset-password"]
+            | ["sso", "error"]
+            | ["invitations", "accept"] => Some(Self::Auth),
+            ["a", _, "members"] => Some(Self::Members),
+            ["a", _, "organizations" | "invitations" | "teams" | "instances" | "billing" | "api-keys"
+            | "activity" | "settings" | "domains" | "hierarchy" | "security" | "two-factor"] => {
+                Some(Self::Pages)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Starts downloading the part of the wasm the page the browser opened is in,
+/// so that it arrives while the frame loads who is signed in (issue 18: the
+/// page's route asks for it only once the frame is ready, 150–200 ms later on
+/// loopback). The route's own request for the part then joins this download;
+/// a download that fails here is tried again there, and shown there.
+fn preload_opening_part() {
+    let Some(path) = web_sys::window().and_then(|window| window.location().pathname().ok()) else {
+        return;
+    };
+    let Some(part) = Part::of_path(&path) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        // Failing here is not an answer: the route asks again.
+        let _ = match part {
+            Part::Members => preload_members().await,
+            Part::Auth => preload_auth().await,
+            Part::Pages => preload_pages().await,
+        };
+    });
 }
 
 /// A page from a part of the wasm loaded on demand, or why it did not load.
@@ -101,6 +175,7 @@ pub fn App() -> impl IntoView {
     provide_session();
     crate::network::provide_network();
     provide_toasts();
+    preload_opening_part();
     view! {
         <Router>
             <ForgetOpeningReads />
@@ -153,4 +228,88 @@ fn ForgetOpeningReads() -> impl IntoView {
             None => path,
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each `<Route>` of [`App`], read from this file: its whole path (a child
+    /// of the account layout under `/a/{id}`) and the function it loads its
+    /// page through, if any.
+    fn routes() -> Vec<(String, Option<String>)> {
+        let source = include_str!("app.rs");
+        let app = &source[source.find("pub fn App()").unwrap()..];
+        let app = &app[..app.find("</Router>").unwrap()];
+        let mut under = "";
+        let mut routes = Vec::new();
+        for line in app.lines().map(str::trim) {
+            if line.starts_with("<ParentRoute") {
+                under = "/a/0190f3a2-0000-7000-8000-000000000001";
+            } else if line.starts_with("</ParentRoute>") {
+                under = "";
+            }
+            if !line.starts_with("<Route ") {
+                continue;
+            }
+            let path = line
+                .split("path!(\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let path = match (under, path) {
+                ("", path) => path.to_owned(),
+                (under, "") => under.to_owned(),
+                (under, path) => format!("{under}/{path}"),
+            };
+            let loaded = line
+                .split("{ page(")
+                .nth(1)
+                .map(|call| call.split("().await").next().unwrap().to_owned());
+            routes.push((path, loaded));
+        }
+        routes
+    }
+
+    #[test]
+    fn every_route_s_path_names_the_part_its_page_is_in() {
+        let routes = routes();
+        assert_eq!(routes.len(), 24, "{routes:?}");
+        for (path, loaded) in &routes {
+            let part = loaded.as_ref().map(|function| {
+                PAGES
+                    .iter()
+                    .find(|(name, _)| name == function)
+                    .unwrap_or_else(|| panic!("{function} is not in on_demand!"))
+                    .1
+            });
+            assert_eq!(Part::of_path(path), part, "{path}");
+            assert_eq!(Part::of_path(&format!("{path}/")), part, "{path}/");
+        }
+        for (function, _) in PAGES {
+            assert!(
+                routes
+                    .iter()
+                    .any(|(_, loaded)| loaded.as_deref() == Some(*function)),
+                "no route loads {function}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_no_route_has_needs_no_part() {
+        for path in [
+            "/",
+            "/a",
+            "/a/x/members/y",
+            "/members",
+            "/sso",
+            "/logins",
+            "/a/x/roles",
+        ] {
+            assert_eq!(Part::of_path(path), None, "{path}");
+        }
+    }
 }

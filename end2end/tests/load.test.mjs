@@ -1,16 +1,18 @@
 // Issue 6: first load of the members page (navigation → members table visible)
 // next to a bare page of the same app and server (the "Page not found" route:
 // the same wasm, no data), each in a fresh browser context (cold cache, no
-// service worker yet), alternated five times; the medians are printed. The
-// figures go in notes; the assertion is only that both pages render.
+// service worker yet), alternated five times; the medians are printed by the
+// test's clock (which adds Playwright's navigation and polling, the same for
+// both) and in the page's own (navigation start → the text in the document).
+// The figures go in notes; the assertion is only that both pages render.
 // Issue 18: the same members page on an emulated "Fast 3G" connection (DevTools
 // `Network.emulateNetworkConditions`: 1.6 Mbit/s down, 150 ms round trips), cold
 // cache, with the bytes and encoding the wasm came in, timed in the page's own
 // clock (navigation start → the members table entering the document) and by the
 // test's. It fails above 3 s, as issue 18 asks: with the wasm split by page
-// (the main module, then the members page's parts as the app routes) it is
-// 2.3–2.65 s here (README, "Size of the app"; 2.9–3.0 s with the whole app in one
-// module). It checks that the preloads the
+// (the main module, then the members page's parts, asked for as the app starts)
+// it is 2.1–2.25 s here (README, "Size of the app"; 2.9–3.0 s with the whole app
+// in one module). It checks that the preloads the
 // page's Link header names (/api/me, the first page of members, the billing)
 // are what the app uses: each went out once, not twice.
 
@@ -64,7 +66,7 @@ test('first load: the members page next to a bare page of the same app', async (
     const ms = Date.now() - started;
     const sinceNavigation = Math.round(await page.evaluate(() => window.__orgspaceReadyAt));
     await context.close();
-    return network ? { ms, sinceNavigation, apiRequests } : ms;
+    return network ? { ms, sinceNavigation, apiRequests } : { ms, sinceNavigation };
   };
   const bare = [];
   const members = [];
@@ -72,9 +74,12 @@ test('first load: the members page next to a bare page of the same app', async (
     bare.push(await load('/no-such-page', (p) => p.getByRole('heading', { level: 1, name: 'Page not found' }), 'Page not found'));
     members.push(await load(`/a/${orgId}/members`, (p) => p.getByRole('cell', { name: 'olga@acme.test' }), 'olga@acme.test'));
   }
-  const b = median(bare);
-  const m = median(members);
-  console.log(`first load, median of 5: bare page ${b} ms, members page ${m} ms, ratio ${(m / b).toFixed(2)} (bare ${bare.join(', ')}; members ${members.join(', ')})`);
+  const b = median(bare.map((run) => run.ms));
+  const m = median(members.map((run) => run.ms));
+  const bPage = median(bare.map((run) => run.sinceNavigation));
+  const mPage = median(members.map((run) => run.sinceNavigation));
+  console.log(`first load, median of 5, by the test's clock (page.goto → visible): bare page ${b} ms, members page ${m} ms, ratio ${(m / b).toFixed(2)} (bare ${bare.map((run) => run.ms).join(', ')}; members ${members.map((run) => run.ms).join(', ')})`);
+  console.log(`first load, median of 5, in the page's clock (navigation start → the text in the document): bare page ${bPage} ms, members page ${mPage} ms, ratio ${(mPage / bPage).toFixed(2)} (bare ${bare.map((run) => run.sinceNavigation).join(', ')}; members ${members.map((run) => run.sinceNavigation).join(', ')})`);
   assert.ok(b > 0 && m > 0);
 
   const fast3g = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
