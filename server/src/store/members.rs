@@ -116,9 +116,10 @@ impl Store {
     /// [`SEARCH_CANDIDATES`] users anywhere contain its [`index_probe`], the
     /// page is those users' memberships, a bounded number of key lookups,
     /// tested against the whole text, in one statement. A short query, a small
-    /// organization, or a very common text (more users than that) reads the
-    /// organization's members in join order instead and stops at the page's
-    /// end, which is quick exactly when matches are common. Both ways find the
+    /// organization, or a very common text (more users than that; its probe is
+    /// then remembered for a while, `store::probes`, and not asked about again)
+    /// reads the organization's members in join order instead and stops at the
+    /// page's end, which is quick exactly when matches are common. Both ways find the
     /// same members: both end with the same `LIKE` test.
     pub async fn list_members(
         &self,
@@ -202,28 +203,42 @@ impl Store {
         // On SQLite `+` keeps the planner from walking the organization's
         // members by `account_id` and testing each against the list.
         let probe = index_probe(query);
+        let now = std::time::Instant::now();
+        if self.common_probes().is_common(probe, now) {
+            return Ok(None);
+        }
+        // On PostgreSQL the users are found in a CTE planned apart from the
+        // limit: under `LIMIT` the planner scans `users` until a thousand match
+        // when it expects many, which for a text in a few per cent of them
+        // ("anna", "smith") read most of the table (26–73 ms, where the trigram
+        // index's bitmaps take 6–8 ms; `bench/README.md`).
         let (found, listed, account_column, argument) = match self.backend() {
             Backend::Sqlite => (
-                "SELECT user_id FROM users_search WHERE users_search MATCH $1",
+                format!(
+                    "SELECT user_id FROM users_search WHERE users_search MATCH $1 LIMIT {}",
+                    SEARCH_CANDIDATES + 1
+                ),
                 "SELECT value FROM json_each($2)",
                 "+m.account_id",
                 fts_phrase(probe),
             ),
             Backend::Postgres => (
-                "SELECT id AS user_id FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'",
+                format!(
+                    "WITH found AS MATERIALIZED (SELECT id AS user_id FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\')
+                     SELECT user_id FROM found LIMIT {}",
+                    SEARCH_CANDIDATES + 1
+                ),
                 "SELECT unnest(string_to_array($2, ','))",
                 "m.account_id",
                 contains_pattern(probe),
             ),
         };
-        let candidates = Statement::of(
-            format!("{found} LIMIT {}", SEARCH_CANDIDATES + 1),
-            [argument.into()],
-        );
+        let candidates = Statement::of(found, [argument.into()]);
         let candidates = self
             .read_page(candidates, keep_plan, |row| row.get::<String>("user_id"))
             .await?;
         if candidates.len() as i64 > SEARCH_CANDIDATES {
+            self.common_probes().found_common(probe, now);
             return Ok(None);
         }
         if candidates.is_empty() {

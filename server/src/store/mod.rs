@@ -17,6 +17,7 @@ pub mod instances;
 pub mod invitations;
 pub mod members;
 pub mod pool;
+pub mod probes;
 mod rate;
 pub mod readers;
 pub mod sql;

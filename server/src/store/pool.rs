@@ -5,6 +5,7 @@
 //! On SQLite, whose writers are serialized by the file anyway, a process-wide gate
 //! additionally orders writers so none fails with `SQLITE_BUSY`.
 
+use super::probes::CommonProbes;
 use super::readers::Readers;
 use super::sql::{Bind, Columns, Statement};
 use crate::error::{ApiError, ApiResult};
@@ -42,6 +43,8 @@ pub struct Store {
     write_gate: Option<Arc<Mutex<()>>>,
     /// SQLite only (a file): the reads that run without sqlx ([`Readers`]).
     readers: Option<Arc<Readers>>,
+    /// The member searches' index probes this process found common.
+    common_probes: Arc<CommonProbes>,
 }
 
 /// A write transaction; dropping it without committing rolls it back.
@@ -146,6 +149,7 @@ impl Store {
             backend,
             write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             readers,
+            common_probes: Arc::default(),
         };
         let own = match backend {
             Backend::Sqlite => &SQLITE_MIGRATOR,
@@ -213,13 +217,20 @@ impl Store {
 
     /// The account's members, from its trigger-kept counter (0 if it is gone).
     pub async fn members_count(&self, account: AccountId) -> ApiResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT members_count FROM accounts WHERE id = $1")
-                .bind(account.to_string())
-                .fetch_optional(self.pool())
-                .await?
-                .unwrap_or(0),
-        )
+        let statement = Statement::of(
+            "SELECT members_count FROM accounts WHERE id = $1",
+            [account.to_string().into()],
+        );
+        Ok(self
+            .read_optional(statement, |row| row.get::<i64>("members_count"))
+            .await?
+            .unwrap_or(0))
+    }
+
+    /// The member searches' index probes this process found common
+    /// (`store::probes`).
+    pub fn common_probes(&self) -> &CommonProbes {
+        &self.common_probes
     }
 
     /// Every row of `statement`, a read outside any transaction, each decoded

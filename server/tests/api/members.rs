@@ -156,7 +156,13 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
     seen.dedup();
     assert_eq!(seen.len(), 112, "no member twice");
     // By reading the members: more than SEARCH_CANDIDATES users contain it, or it is short.
+    let probes = app.store.common_probes();
+    assert!(!probes.is_common("common", std::time::Instant::now()));
     assert_eq!(search("common").await, ["zed.common@acme.test"]);
+    // The index said so once; the next search reads at once, and finds the same.
+    assert!(probes.is_common("common", std::time::Instant::now()));
+    assert_eq!(search("COMMON").await, ["zed.common@acme.test"]);
+    assert_eq!(probes.len(), 1, "only the common probe is remembered");
     assert_eq!(search("ya").await, ["yan@acme.test"]);
     let (everyone, next) = page("@acme.test", None).await;
     assert_eq!(everyone.len(), 50);
