@@ -2,6 +2,15 @@
 
 use clap::Parser;
 
+/// mimalloc, not the C library's allocator: glibc kept each password hash's
+/// 19 MiB of Argon2 memory in the heap of the thread that computed it after it
+/// was freed (its mmap threshold rises to the largest block freed), so every
+/// sign-in on another blocking thread added about 19 MB of RSS for good
+/// (`bench/README.md`, "Memory after sign-ins"); mimalloc gives freed large
+/// blocks back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
