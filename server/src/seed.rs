@@ -82,7 +82,7 @@ impl<'a> Batch<'a> {
         let mut tx = self.store.begin_write().await?;
         for chunk in self.rows.chunks(ROWS_PER_STATEMENT) {
             let sql = format!("{} VALUES {}", self.head, chunk.join(","));
-            sqlx::raw_sql(&sql).execute(tx.conn()).await?;
+            tx.execute_batch(&sql).await?;
         }
         tx.commit_without_activity().await?;
         self.progress.inc(self.rows.len() as u64);

@@ -3,6 +3,7 @@
 
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parsed, parsed_opt, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::{ApiError, ApiResult};
 use domain::api::{AccountView, OrganizationRef};
 use domain::hierarchy::{self, Access, BillingMode};
@@ -12,7 +13,6 @@ use domain::text::{BillingAddress, BillingAddressInput};
 use domain::{
     AccountId, AccountKind, Denial, OrgRole, Permission, Plan, Region, Timestamp, UserId,
 };
-use sqlx::Row;
 use std::sync::LazyLock;
 
 /// An account as one member sees it: the account and that member's role.
@@ -290,10 +290,10 @@ pub async fn account_in(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Option<AccountRow>> {
-    let row = sqlx::query(&ACCOUNT_FOR)
+    let row = query(ACCOUNT_FOR.as_str())
         .bind(account.to_string())
         .bind(user.to_string())
-        .fetch_optional(tx.conn())
+        .fetch_optional(tx)
         .await?;
     Ok(match row {
         Some(row) => AccountRow::from_row(&row)?,
@@ -324,9 +324,9 @@ pub async fn locked_account_for(
 
 /// Takes the account's row lock for the rest of the transaction.
 pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET lock_version = lock_version + 1 WHERE id = $1")
+    query("UPDATE accounts SET lock_version = lock_version + 1 WHERE id = $1")
         .bind(account.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -334,12 +334,12 @@ pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()>
 /// How many organizations `user` belongs to that count against the limit:
 /// top-level ones (children live within their hierarchy, SPEC §17).
 pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u32> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
          WHERE m.user_id = $1 AND a.kind = 'organization' AND a.parent_id IS NULL",
     )
     .bind(user.to_string())
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
@@ -348,14 +348,15 @@ pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u3
 pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
     // Members from the account's trigger-kept counter, Owners by the partial
     // index of owners (a handful of entries).
-    let (members, owners): (i64, i64) = sqlx::query_as(
+    let row = query(
         "SELECT a.members_count,
-                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner')
+                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner') AS owners
          FROM accounts a WHERE a.id = $1",
     )
     .bind(account.to_string())
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
+    let (members, owners): (i64, i64) = (row.try_get("members_count")?, row.try_get("owners")?);
     Ok(Headcount {
         n_members: u32::try_from(members).unwrap_or(u32::MAX),
         n_owners: u32::try_from(owners).unwrap_or(u32::MAX),
@@ -364,10 +365,10 @@ pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headco
 
 /// The slugs in use that start with `base` (`acme`, `acme-2`, …).
 pub async fn slugs_like(tx: &mut WriteTx, base: &str) -> ApiResult<Vec<String>> {
-    let slugs = sqlx::query_scalar("SELECT slug FROM accounts WHERE slug = $1 OR slug LIKE $2")
+    let slugs = query_scalar("SELECT slug FROM accounts WHERE slug = $1 OR slug LIKE $2")
         .bind(base)
         .bind(format!("{base}-%"))
-        .fetch_all(tx.conn())
+        .fetch_all(tx)
         .await?;
     Ok(slugs)
 }
@@ -379,7 +380,7 @@ pub async fn insert_account(
     now: Timestamp,
 ) -> ApiResult<bool> {
     let address = account.billing_address;
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO accounts (id, kind, name, slug, personal_user_id, status, credit_cents, plan, region,
             billing_name, billing_street, billing_city, billing_postal_code, billing_country, created_at,
             parent_id, billing_mode)
@@ -402,7 +403,7 @@ pub async fn insert_account(
     .bind(now.as_millis())
     .bind(account.parent.map(|(p, _)| p.to_string()))
     .bind(account.parent.map_or(BillingMode::Own, |(_, b)| b).id())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -414,15 +415,13 @@ pub async fn insert_membership(
     role: OrgRole,
     now: Timestamp,
 ) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .bind(role.id())
-    .bind(now.as_millis())
-    .execute(tx.conn())
-    .await?;
+    query("INSERT INTO memberships (account_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)")
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .bind(role.id())
+        .bind(now.as_millis())
+        .execute(tx)
+        .await?;
     Ok(())
 }
 
@@ -431,10 +430,10 @@ pub async fn delete_membership(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<()> {
-    sqlx::query("DELETE FROM memberships WHERE account_id = $1 AND user_id = $2")
+    query("DELETE FROM memberships WHERE account_id = $1 AND user_id = $2")
         .bind(account.to_string())
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -444,10 +443,10 @@ pub async fn update_account_name(
     account: AccountId,
     name: &str,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET name = $2 WHERE id = $1")
+    query("UPDATE accounts SET name = $2 WHERE id = $1")
         .bind(account.to_string())
         .bind(name)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -457,7 +456,7 @@ pub async fn update_billing_address(
     account: AccountId,
     address: &BillingAddress,
 ) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "UPDATE accounts SET billing_name = $2, billing_street = $3, billing_city = $4, billing_postal_code = $5,
             billing_country = $6 WHERE id = $1",
     )
@@ -467,7 +466,7 @@ pub async fn update_billing_address(
     .bind(address.city.as_str())
     .bind(address.postal_code.as_str())
     .bind(address.country.as_str())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -478,19 +477,19 @@ pub async fn set_two_factor_required(
     account: AccountId,
     since: Option<Timestamp>,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET two_factor_required_at = $2 WHERE id = $1")
+    query("UPDATE accounts SET two_factor_required_at = $2 WHERE id = $1")
         .bind(account.to_string())
         .bind(since.map(Timestamp::as_millis))
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// Deletes an account; its members, teams and invitations go with it.
 pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM accounts WHERE id = $1")
+    query("DELETE FROM accounts WHERE id = $1")
         .bind(account.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -498,9 +497,9 @@ pub async fn delete_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<(
 /// An organization's name and plan, read inside the transaction (for someone
 /// about to join it).
 pub async fn name_and_plan(tx: &mut WriteTx, account: AccountId) -> ApiResult<(String, Plan)> {
-    let row = sqlx::query("SELECT name, plan FROM accounts WHERE id = $1")
+    let row = query("SELECT name, plan FROM accounts WHERE id = $1")
         .bind(account.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     Ok((row.try_get("name")?, parsed(&row, "plan")?))
 }

@@ -4,6 +4,7 @@
 
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
+use super::tx::query;
 use crate::error::ApiResult;
 use domain::activity::{ActivityFilter, Event, EventFilter};
 use domain::api::{ActivityView, ActorView, TargetView};
@@ -91,7 +92,7 @@ impl WriteTx {
     /// Writes `entry` in this transaction, for an operation that changes more
     /// than one account (the last change's entry goes to [`WriteTx::commit`]).
     pub async fn record(&mut self, entry: Entry) -> ApiResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -104,7 +105,7 @@ impl WriteTx {
         .bind(entry.target.kind())
         .bind(entry.target.id())
         .bind(entry.payload.to_string())
-        .execute(self.conn())
+        .execute(self)
         .await?;
         Ok(())
     }
@@ -119,7 +120,7 @@ impl WriteTx {
         payload: serde_json::Value,
         at: Timestamp,
     ) -> ApiResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO activity (id, account_id, at, actor_user_id, actor_api_key_id, event, target_type, target_id, payload)
              VALUES ($1, $2, $3, NULL, NULL, $4, $5, $6, $7)",
         )
@@ -130,7 +131,7 @@ impl WriteTx {
         .bind(target.kind())
         .bind(target.id())
         .bind(payload.to_string())
-        .execute(self.conn())
+        .execute(&mut self)
         .await?;
         self.commit_without_activity().await
     }

@@ -5,6 +5,7 @@
 use super::auth::{UserRow, USER_COLUMNS};
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{ApiKeyView, KeyOwnerView};
 use domain::api_keys::{key_status, ApiKeyId, KeyStatus};
@@ -60,7 +61,7 @@ pub struct NewKey<'a> {
 }
 
 pub async fn insert_key(tx: &mut WriteTx, key: NewKey<'_>, now: Timestamp) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO api_keys (id, account_id, user_id, name, secret_hash, created_at, last_used_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
     )
@@ -71,7 +72,7 @@ pub async fn insert_key(tx: &mut WriteTx, key: NewKey<'_>, now: Timestamp) -> Ap
     .bind(key.secret_hash)
     .bind(now.as_millis())
     .bind(key.expires_at.map(Timestamp::as_millis))
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -83,21 +84,21 @@ pub async fn key_in_account(
     id: &ApiKeyId,
     now: Timestamp,
 ) -> ApiResult<Option<ApiKeyView>> {
-    let row = sqlx::query(&format!(
+    let row = query(format!(
         "SELECT {COLUMNS} {FROM} WHERE k.id = $1 AND k.account_id = $2"
     ))
     .bind(id.as_str())
     .bind(account.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     row.map(|r| view(&r, now)).transpose()
 }
 
 /// Deletes a key (revoking it).
 pub async fn delete_key(tx: &mut WriteTx, id: &ApiKeyId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM api_keys WHERE id = $1")
+    query("DELETE FROM api_keys WHERE id = $1")
         .bind(id.as_str())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -105,10 +106,10 @@ pub async fn delete_key(tx: &mut WriteTx, id: &ApiKeyId) -> ApiResult<()> {
 /// How many keys `user` has in `account` (they stop working when the user leaves).
 pub async fn count_keys_of(tx: &mut WriteTx, account: AccountId, user: UserId) -> ApiResult<u64> {
     let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE account_id = $1 AND user_id = $2")
+        query_scalar("SELECT COUNT(*) FROM api_keys WHERE account_id = $1 AND user_id = $2")
             .bind(account.to_string())
             .bind(user.to_string())
-            .fetch_one(tx.conn())
+            .fetch_one(tx)
             .await?;
     Ok(count(n))
 }
@@ -144,13 +145,13 @@ impl Store {
     /// minute ago (so a busy key costs one write a minute, not one per call).
     pub async fn touch_key(&self, id: &ApiKeyId, now: Timestamp) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        query(
             "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
         )
         .bind(now.as_millis())
         .bind(id.as_str())
         .bind(now.as_millis() - LAST_USED_PRECISION_MS)
-        .execute(tx.conn())
+        .execute(&mut tx)
         .await?;
         tx.commit_without_activity().await
     }

@@ -3,6 +3,7 @@
 use super::accounts::{account_joins, AccountRow, ACCOUNT_COLUMNS};
 use super::pool::{Store, WriteTx};
 use super::sql::{millis, millis_opt, parse_column, parse_opt, parsed, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::UserView;
@@ -252,11 +253,11 @@ impl Store {
     /// a minute ago (so a busy session costs one write a minute).
     pub async fn touch_session(&self, id: &str, now: Timestamp) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at <= $3")
+        query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at <= $3")
             .bind(now.as_millis())
             .bind(id)
             .bind(now.as_millis() - LAST_SEEN_PRECISION_MS)
-            .execute(tx.conn())
+            .execute(&mut tx)
             .await?;
         tx.commit_without_activity().await
     }
@@ -322,7 +323,8 @@ impl Store {
 
     /// The user's organizations with their role and each one's counts.
     pub async fn memberships_of(&self, user: UserId) -> ApiResult<Vec<MembershipFacts>> {
-        memberships_of(self.pool(), user).await
+        let statement = Statement::of(MEMBERSHIPS, [user.to_string().into()]);
+        self.read_all(statement, membership_from_row).await
     }
 
     /// Removes sessions, mailed links and rate-limit events that no longer matter.
@@ -339,54 +341,47 @@ impl Store {
             ("DELETE FROM saml_assertions WHERE expires_at <= $1", now),
             ("DELETE FROM rate_events WHERE at < $1", rate_horizon),
         ] {
-            sqlx::query(sql)
-                .bind(at.as_millis())
-                .execute(self.pool())
-                .await?;
+            self.execute(query(sql).bind(at.as_millis())).await?;
         }
         Ok(())
     }
 }
 
-async fn memberships_of<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    executor: E,
-    user: UserId,
-) -> ApiResult<Vec<MembershipFacts>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.name, m.role, a.members_count,
-                (SELECT COUNT(*) FROM memberships o WHERE o.account_id = a.id AND o.role = 'owner') AS owners
-         FROM memberships m JOIN accounts a ON a.id = m.account_id
-         WHERE m.user_id = $1 AND a.kind = 'organization' ORDER BY m.joined_at, a.id",
-    )
-    .bind(user.to_string())
-    .fetch_all(executor)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let count = |column: &str| -> ApiResult<u32> {
-                Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(u32::MAX))
-            };
-            Ok(MembershipFacts {
-                account: parsed(row, "id")?,
-                name: row.try_get("name")?,
-                role: parsed(row, "role")?,
-                headcount: Headcount {
-                    n_members: count("members_count")?,
-                    n_owners: count("owners")?,
-                },
-            })
-        })
-        .collect()
+/// The user's organizations with their role and each one's counts.
+const MEMBERSHIPS: &str = "SELECT a.id, a.name, m.role, a.members_count,
+        (SELECT COUNT(*) FROM memberships o WHERE o.account_id = a.id AND o.role = 'owner') AS owners
+    FROM memberships m JOIN accounts a ON a.id = m.account_id
+    WHERE m.user_id = $1 AND a.kind = 'organization' ORDER BY m.joined_at, a.id";
+
+fn membership_from_row(row: &dyn Columns) -> ApiResult<MembershipFacts> {
+    let count = |column: &str| -> ApiResult<u32> {
+        Ok(u32::try_from(row.get::<i64>(column)?).unwrap_or(u32::MAX))
+    };
+    Ok(MembershipFacts {
+        account: parsed(row, "id")?,
+        name: row.get("name")?,
+        role: parsed(row, "role")?,
+        headcount: Headcount {
+            n_members: count("members_count")?,
+            n_owners: count("owners")?,
+        },
+    })
 }
 
 /// The user's organizations with their counts, read inside the transaction.
 pub async fn memberships_in(tx: &mut WriteTx, user: UserId) -> ApiResult<Vec<MembershipFacts>> {
-    memberships_of(tx.conn(), user).await
+    query(MEMBERSHIPS)
+        .bind(user.to_string())
+        .fetch_all(tx)
+        .await?
+        .iter()
+        .map(|row| membership_from_row(row))
+        .collect()
 }
 
 /// Inserts a user; `false` when the email is already registered.
 pub async fn insert_user(tx: &mut WriteTx, user: &UserRow, now: Timestamp) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING",
     )
@@ -396,7 +391,7 @@ pub async fn insert_user(tx: &mut WriteTx, user: &UserRow, now: Timestamp) -> Ap
     .bind(&user.password_hash)
     .bind(now.as_millis())
     .bind(user.email_verified_at.map(Timestamp::as_millis))
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -404,20 +399,20 @@ pub async fn insert_user(tx: &mut WriteTx, user: &UserRow, now: Timestamp) -> Ap
 /// The user, read inside the transaction after its lock.
 pub async fn locked_user(tx: &mut WriteTx, user: UserId) -> ApiResult<Option<UserRow>> {
     lock_user(tx, user).await?;
-    let row = sqlx::query(&format!(
+    let row = query(format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
     ))
     .bind(user.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     row.as_ref().map(|row| UserRow::from_row(row)).transpose()
 }
 
 /// Takes the user's row lock for the rest of the transaction.
 pub async fn lock_user(tx: &mut WriteTx, user: UserId) -> ApiResult<()> {
-    sqlx::query("UPDATE users SET lock_version = lock_version + 1 WHERE id = $1")
+    query("UPDATE users SET lock_version = lock_version + 1 WHERE id = $1")
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -429,7 +424,7 @@ pub async fn insert_session(
     now: Timestamp,
 ) -> ApiResult<String> {
     let id = uuid::Uuid::now_v7().to_string();
-    sqlx::query(
+    query(
         "INSERT INTO sessions (id, token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
          VALUES ($1, $2, $3, $4, $5, $4, $6, $7)",
     )
@@ -440,72 +435,71 @@ pub async fn insert_session(
     .bind(session.expires_at.as_millis())
     .bind(session.ip)
     .bind(session.user_agent)
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(id)
 }
 
 /// Ends the session with this token hash; the user it belonged to, if it existed.
 pub async fn delete_session(tx: &mut WriteTx, token_hash: &str) -> ApiResult<Option<UserId>> {
-    let user: Option<String> =
-        sqlx::query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(tx.conn())
-            .await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    let user: Option<String> = query_scalar("SELECT user_id FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(tx.conn())
+        .fetch_optional(tx)
+        .await?;
+    query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(tx)
         .await?;
     parse_opt("user_id", user)
 }
 
 /// Ends the user's session `id`; `false` if they have none by that id.
 pub async fn delete_session_by_id(tx: &mut WriteTx, user: UserId, id: &str) -> ApiResult<bool> {
-    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+    let done = query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Ends every session of the user but `keep`; how many ended.
 pub async fn delete_other_sessions(tx: &mut WriteTx, user: UserId, keep: &str) -> ApiResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+    let done = query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user.to_string())
         .bind(keep)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Replaces the user's password hash; mailed reset links stop working.
 pub async fn set_password(tx: &mut WriteTx, user: UserId, password_hash: &str) -> ApiResult<()> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     delete_tokens(tx, user, TokenPurpose::ResetPassword).await
 }
 
 /// Ends every session of the user; how many there were.
 pub async fn delete_sessions_of(tx: &mut WriteTx, user: UserId) -> ApiResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+    let done = query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected())
 }
 
 /// Marks the user's current address verified (if it is not already).
 pub async fn set_email_verified(tx: &mut WriteTx, user: UserId, now: Timestamp) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
     )
     .bind(now.as_millis())
     .bind(user.to_string())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -517,41 +511,35 @@ pub async fn set_email(
     email: &str,
     now: Timestamp,
 ) -> ApiResult<bool> {
-    let result = sqlx::query("UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3")
+    let result = query("UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3")
         .bind(email)
         .bind(now.as_millis())
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute_unless_taken(tx)
         .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(result?.is_some())
 }
 
 /// Renames the user, and their personal account with them.
 pub async fn set_name(tx: &mut WriteTx, user: UserId, name: &str) -> ApiResult<()> {
-    sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+    query("UPDATE users SET name = $1 WHERE id = $2")
         .bind(name)
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
-    sqlx::query("UPDATE accounts SET name = $1 WHERE personal_user_id = $2")
+    query("UPDATE accounts SET name = $1 WHERE personal_user_id = $2")
         .bind(name)
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// Whether any user has `email`.
 pub async fn email_taken(tx: &mut WriteTx, email: &str) -> ApiResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+    let n: i64 = query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
         .bind(email)
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     Ok(n > 0)
 }
@@ -565,7 +553,7 @@ pub async fn insert_token(
     now: Timestamp,
 ) -> ApiResult<()> {
     delete_tokens(tx, token.user, token.purpose).await?;
-    sqlx::query(
+    query(
         "INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -575,7 +563,7 @@ pub async fn insert_token(
     .bind(&token.email)
     .bind(now.as_millis())
     .bind(token.expires_at.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -589,12 +577,11 @@ pub async fn take_token(
     purposes: &[TokenPurpose],
     now: Timestamp,
 ) -> ApiResult<Option<EmailToken>> {
-    let row = sqlx::query(
-        "SELECT user_id, purpose, email, expires_at FROM email_tokens WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(tx.conn())
-    .await?;
+    let row =
+        query("SELECT user_id, purpose, email, expires_at FROM email_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(tx)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let purpose: String = row.try_get("purpose")?;
     let token = EmailToken {
@@ -606,19 +593,19 @@ pub async fn take_token(
     if !purposes.contains(&token.purpose) {
         return Ok(None);
     }
-    sqlx::query("DELETE FROM email_tokens WHERE token_hash = $1")
+    query("DELETE FROM email_tokens WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok((token.expires_at > now).then_some(token))
 }
 
 /// Voids the user's mailed links of `purpose`.
 pub async fn delete_tokens(tx: &mut WriteTx, user: UserId, purpose: TokenPurpose) -> ApiResult<()> {
-    sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2")
+    query("DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2")
         .bind(user.to_string())
         .bind(purpose.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -629,36 +616,36 @@ pub async fn delete_tokens(tx: &mut WriteTx, user: UserId, purpose: TokenPurpose
 /// Invitations they sent, payments and instances keep their rows without them.
 pub async fn delete_user(tx: &mut WriteTx, user: UserId, email: &str) -> ApiResult<()> {
     let id = user.to_string();
-    sqlx::query("DELETE FROM invitations WHERE email = $1 AND status = 'pending'")
+    query("DELETE FROM invitations WHERE email = $1 AND status = 'pending'")
         .bind(email)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     for sql in [
         "DELETE FROM memberships WHERE user_id = $1",
         "DELETE FROM accounts WHERE personal_user_id = $1",
         "DELETE FROM users WHERE id = $1",
     ] {
-        sqlx::query(sql).bind(&id).execute(tx.conn()).await?;
+        query(sql).bind(&id).execute(tx).await?;
     }
     Ok(())
 }
 
 /// The user's personal account.
 pub async fn personal_account(tx: &mut WriteTx, user: UserId) -> ApiResult<AccountId> {
-    let id: String = sqlx::query_scalar("SELECT id FROM accounts WHERE personal_user_id = $1")
+    let id: String = query_scalar("SELECT id FROM accounts WHERE personal_user_id = $1")
         .bind(user.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     parse_column("id", &id)
 }
 
 /// The user with this address, read inside the transaction.
 pub async fn user_with_email(tx: &mut WriteTx, email: &str) -> ApiResult<Option<UserRow>> {
-    let row = sqlx::query(&format!(
+    let row = query(format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
     ))
     .bind(email)
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     row.as_ref().map(|row| UserRow::from_row(row)).transpose()
 }

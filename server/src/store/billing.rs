@@ -2,6 +2,7 @@
 
 use super::pool::{Store, WriteTx};
 use super::sql::{count, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::roles::AccountStatus;
 use domain::{AccountId, Plan, Timestamp, UserId};
@@ -32,10 +33,10 @@ impl Store {
 }
 
 pub async fn set_plan(tx: &mut WriteTx, account: AccountId, plan: Plan) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET plan = $2 WHERE id = $1")
+    query("UPDATE accounts SET plan = $2 WHERE id = $1")
         .bind(account.to_string())
         .bind(plan.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -46,13 +47,11 @@ pub async fn payment_amount(
     account: AccountId,
     key: &str,
 ) -> ApiResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT amount_cents FROM payments WHERE account_id = $1 AND idempotency_key = $2",
-    )
-    .bind(account.to_string())
-    .bind(key)
-    .fetch_optional(tx.conn())
-    .await?)
+    query_scalar("SELECT amount_cents FROM payments WHERE account_id = $1 AND idempotency_key = $2")
+        .bind(account.to_string())
+        .bind(key)
+        .fetch_optional(tx)
+        .await
 }
 
 /// A payment the provider took.
@@ -72,7 +71,7 @@ pub async fn record_payment(
     status: AccountStatus,
     now: Timestamp,
 ) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO payments (id, account_id, amount_cents, idempotency_key, provider_reference, paid_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -83,13 +82,13 @@ pub async fn record_payment(
     .bind(payment.reference)
     .bind(payment.paid_by.to_string())
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
-    sqlx::query("UPDATE accounts SET credit_cents = $2, status = $3 WHERE id = $1")
+    query("UPDATE accounts SET credit_cents = $2, status = $3 WHERE id = $1")
         .bind(payment.account.to_string())
         .bind(credit_cents)
         .bind(status.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }

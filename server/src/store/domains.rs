@@ -1,13 +1,13 @@
 //! Verified domains of organizations (SPEC §16).
 
 use super::pool::{Store, WriteTx};
+use super::sql::Columns;
 use super::sql::{millis, millis_opt, parsed};
+use super::tx::{query, query_scalar};
 use crate::error::{ApiError, ApiResult};
 use domain::api::DomainView;
 use domain::sso::{txt_name, txt_value, DomainStatus};
 use domain::{AccountId, ErrorCode, Timestamp};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A domain as stored.
 #[derive(Clone, Debug)]
@@ -24,12 +24,12 @@ pub struct DomainRow {
 const COLUMNS: &str = "id, account_id, domain, token, created_at, verified_at";
 
 impl DomainRow {
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    fn from_row(row: &dyn Columns) -> ApiResult<Self> {
         Ok(Self {
-            id: row.try_get("id")?,
+            id: row.get("id")?,
             account: parsed(row, "account_id")?,
-            domain: row.try_get("domain")?,
-            token: row.try_get("token")?,
+            domain: row.get("domain")?,
+            token: row.get("token")?,
             created_at: millis(row, "created_at")?,
             verified_at: millis_opt(row, "verified_at")?,
         })
@@ -64,7 +64,7 @@ impl Store {
         .bind(account.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(DomainRow::from_row).collect()
+        rows.iter().map(|row| DomainRow::from_row(row)).collect()
     }
 
     /// One of the organization's domains.
@@ -76,7 +76,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(DomainRow::from_row).transpose()
+        row.as_ref().map(|row| DomainRow::from_row(row)).transpose()
     }
 
     /// The organization that verified `domain`, if one did.
@@ -87,7 +87,7 @@ impl Store {
         .bind(domain)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(DomainRow::from_row).transpose()
+        row.as_ref().map(|row| DomainRow::from_row(row)).transpose()
     }
 }
 
@@ -103,7 +103,7 @@ pub fn domain_taken(domain: &str) -> ApiError {
 
 /// Adds a domain; `false` if the organization has it already.
 pub async fn insert_domain(tx: &mut WriteTx, row: &DomainRow) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO domains (id, account_id, domain, token, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING",
     )
@@ -112,7 +112,7 @@ pub async fn insert_domain(tx: &mut WriteTx, row: &DomainRow) -> ApiResult<bool>
     .bind(&row.domain)
     .bind(&row.token)
     .bind(row.created_at.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -123,32 +123,32 @@ pub async fn verified_elsewhere(
     domain: &str,
     account: AccountId,
 ) -> ApiResult<bool> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query_scalar(
         "SELECT COUNT(*) FROM domains WHERE domain = $1 AND verified_at IS NOT NULL AND account_id <> $2",
     )
     .bind(domain)
     .bind(account.to_string())
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
     Ok(n > 0)
 }
 
 /// Marks the domain verified at `at` (or pending again with `None`).
 pub async fn set_verified(tx: &mut WriteTx, id: &str, at: Option<Timestamp>) -> ApiResult<()> {
-    sqlx::query("UPDATE domains SET verified_at = $2 WHERE id = $1")
+    query("UPDATE domains SET verified_at = $2 WHERE id = $1")
         .bind(id)
         .bind(at.map(Timestamp::as_millis))
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// Removes one of the organization's domains; `false` if it has none by that id.
 pub async fn delete_domain(tx: &mut WriteTx, account: AccountId, id: &str) -> ApiResult<bool> {
-    let done = sqlx::query("DELETE FROM domains WHERE account_id = $1 AND id = $2")
+    let done = query("DELETE FROM domains WHERE account_id = $1 AND id = $2")
         .bind(account.to_string())
         .bind(id)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -2,8 +2,10 @@
 //! of descendants. `domain::hierarchy` decides; this module reads the facts it
 //! needs and writes what it allows.
 
+use super::members::member_from_row;
 use super::pool::{Store, WriteTx};
-use super::sql::{count, millis, parsed, parsed_opt, split_page};
+use super::sql::{count, millis, parsed, parsed_opt, split_page, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::{ApiError, ApiResult};
 use domain::api::{
     ChildView, LinkRequestStatus, LinkRequestView, MemberView, OrganizationRef, ReportTotals,
@@ -11,15 +13,13 @@ use domain::api::{
 use domain::hierarchy::{self, BillingMode, LinkedOrganization};
 use domain::roles::AccountStatus;
 use domain::{AccountId, AccountKind, OrgRole, Timestamp, UserId};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// Takes the hierarchy's lock for the rest of the transaction: changes to the
 /// tree (create a child, link, unlink) happen one after another, so two racing
 /// links are each checked against the other's result and never close a cycle.
 pub async fn lock_hierarchy(tx: &mut WriteTx) -> ApiResult<()> {
-    sqlx::query("UPDATE hierarchy_lock SET version = version + 1 WHERE id = 1")
-        .execute(tx.conn())
+    query("UPDATE hierarchy_lock SET version = version + 1 WHERE id = 1")
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -27,12 +27,12 @@ pub async fn lock_hierarchy(tx: &mut WriteTx) -> ApiResult<()> {
 /// The ancestors of `account`, nearest first (at most two: a hierarchy has
 /// three levels).
 pub async fn ancestors(tx: &mut WriteTx, account: AccountId) -> ApiResult<Vec<AccountId>> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT a.parent_id, p.parent_id AS grand_id FROM accounts a
          LEFT JOIN accounts p ON p.id = a.parent_id WHERE a.id = $1",
     )
     .bind(account.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     let Some(row) = row else {
         return Ok(Vec::new());
@@ -49,7 +49,7 @@ pub async fn linked_organization(
     tx: &mut WriteTx,
     account: AccountId,
 ) -> ApiResult<Option<LinkedOrganization>> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT a.kind, a.parent_id,
             CAST(CASE WHEN EXISTS (SELECT 1 FROM accounts c WHERE c.parent_id = a.id) THEN 1 ELSE 0 END
                 AS BIGINT) AS has_children,
@@ -58,11 +58,11 @@ pub async fn linked_organization(
          FROM accounts a WHERE a.id = $1",
     )
     .bind(account.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let flag =
-        |column: &str| -> ApiResult<usize> { Ok(usize::from(row.try_get::<i64, _>(column)? == 1)) };
+        |column: &str| -> ApiResult<usize> { Ok(usize::from(row.try_get::<i64>(column)? == 1)) };
     let height = 1 + flag("has_children")? + flag("has_grandchildren")?;
     Ok(Some(LinkedOrganization {
         id: account,
@@ -74,9 +74,9 @@ pub async fn linked_organization(
 
 /// How many children `account` has.
 pub async fn children_count(tx: &mut WriteTx, account: AccountId) -> ApiResult<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE parent_id = $1")
+    let n: i64 = query_scalar("SELECT COUNT(*) FROM accounts WHERE parent_id = $1")
         .bind(account.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     Ok(count(n))
 }
@@ -88,11 +88,11 @@ pub async fn set_parent(
     parent: Option<AccountId>,
     billing: BillingMode,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET parent_id = $2, billing_mode = $3 WHERE id = $1")
+    query("UPDATE accounts SET parent_id = $2, billing_mode = $3 WHERE id = $1")
         .bind(child.to_string())
         .bind(parent.map(|p| p.to_string()))
         .bind(billing.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -103,10 +103,10 @@ pub async fn set_billing_mode(
     account: AccountId,
     billing: BillingMode,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE accounts SET billing_mode = $2 WHERE id = $1")
+    query("UPDATE accounts SET billing_mode = $2 WHERE id = $1")
         .bind(account.to_string())
         .bind(billing.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -115,9 +115,9 @@ pub async fn set_billing_mode(
 /// (nearest first) that is not itself billed to its parent.
 pub async fn payer(tx: &mut WriteTx, ancestors: &[AccountId]) -> ApiResult<AccountId> {
     for (i, ancestor) in ancestors.iter().enumerate() {
-        let mode: String = sqlx::query_scalar("SELECT billing_mode FROM accounts WHERE id = $1")
+        let mode: String = query_scalar("SELECT billing_mode FROM accounts WHERE id = $1")
             .bind(ancestor.to_string())
-            .fetch_one(tx.conn())
+            .fetch_one(tx)
             .await?;
         let last = i + 1 == ancestors.len();
         if last || mode.parse::<BillingMode>().ok() != Some(BillingMode::Parent) {
@@ -133,21 +133,21 @@ pub async fn payer(tx: &mut WriteTx, ancestors: &[AccountId]) -> ApiResult<Accou
 /// keeps no credit of its own, and would be suspended on its own again);
 /// returns the amount moved.
 pub async fn move_credit(tx: &mut WriteTx, account: AccountId, payer: AccountId) -> ApiResult<i64> {
-    let credit: i64 = sqlx::query_scalar("SELECT credit_cents FROM accounts WHERE id = $1")
+    let credit: i64 = query_scalar("SELECT credit_cents FROM accounts WHERE id = $1")
         .bind(account.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     if credit > 0 {
-        sqlx::query("UPDATE accounts SET credit_cents = 0, status = 'suspended' WHERE id = $1")
+        query("UPDATE accounts SET credit_cents = 0, status = 'suspended' WHERE id = $1")
             .bind(account.to_string())
-            .execute(tx.conn())
+            .execute(tx)
             .await?;
-        sqlx::query(
+        query(
             "UPDATE accounts SET credit_cents = credit_cents + $2, status = 'active' WHERE id = $1",
         )
         .bind(payer.to_string())
         .bind(credit)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     }
     Ok(credit)
@@ -155,12 +155,12 @@ pub async fn move_credit(tx: &mut WriteTx, account: AccountId, payer: AccountId)
 
 /// The Owners' emails of `account`, to tell them of a link request.
 pub async fn owner_emails(tx: &mut WriteTx, account: AccountId) -> ApiResult<Vec<String>> {
-    let emails = sqlx::query_scalar(
+    let emails = query_scalar(
         "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.account_id = $1 AND m.role = 'owner' ORDER BY m.joined_at",
     )
     .bind(account.to_string())
-    .fetch_all(tx.conn())
+    .fetch_all(tx)
     .await?;
     Ok(emails)
 }
@@ -169,18 +169,18 @@ const LINK_REQUEST_SELECT: &str = "SELECT r.id, r.parent_id, p.name AS parent_na
     c.name AS child_name, r.requested_by_email, r.status, r.created_at
     FROM link_requests r JOIN accounts p ON p.id = r.parent_id JOIN accounts c ON c.id = r.child_id";
 
-fn link_request_from_row(row: &AnyRow) -> ApiResult<LinkRequestView> {
+fn link_request_from_row(row: &dyn Columns) -> ApiResult<LinkRequestView> {
     Ok(LinkRequestView {
-        id: row.try_get("id")?,
+        id: row.get("id")?,
         parent: OrganizationRef {
             id: parsed(row, "parent_id")?,
-            name: row.try_get("parent_name")?,
+            name: row.get("parent_name")?,
         },
         child: OrganizationRef {
             id: parsed(row, "child_id")?,
-            name: row.try_get("child_name")?,
+            name: row.get("child_name")?,
         },
-        requested_by: row.try_get("requested_by_email")?,
+        requested_by: row.get("requested_by_email")?,
         status: parsed(row, "status")?,
         created_at: millis(row, "created_at")?,
     })
@@ -196,7 +196,7 @@ pub async fn insert_link_request(
     now: Timestamp,
 ) -> ApiResult<Option<LinkRequestView>> {
     let id = uuid::Uuid::now_v7().to_string();
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO link_requests (id, parent_id, child_id, requested_by, requested_by_email, status, created_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT DO NOTHING",
     )
@@ -206,7 +206,7 @@ pub async fn insert_link_request(
     .bind(by.0.to_string())
     .bind(by.1)
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     if done.rows_affected() == 0 {
         return Ok(None);
@@ -216,11 +216,13 @@ pub async fn insert_link_request(
 
 /// One link request.
 pub async fn link_request(tx: &mut WriteTx, id: &str) -> ApiResult<Option<LinkRequestView>> {
-    let row = sqlx::query(&format!("{LINK_REQUEST_SELECT} WHERE r.id = $1"))
+    let row = query(format!("{LINK_REQUEST_SELECT} WHERE r.id = $1"))
         .bind(id)
-        .fetch_optional(tx.conn())
+        .fetch_optional(tx)
         .await?;
-    row.as_ref().map(link_request_from_row).transpose()
+    row.as_ref()
+        .map(|row| link_request_from_row(row))
+        .transpose()
 }
 
 /// Answers a pending request; `false` when it was answered meanwhile.
@@ -230,13 +232,13 @@ pub async fn answer_link_request(
     status: LinkRequestStatus,
     now: Timestamp,
 ) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE link_requests SET status = $2, decided_at = $3 WHERE id = $1 AND status = 'pending'",
     )
     .bind(id)
     .bind(status.id())
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -257,16 +259,16 @@ const DESCENDANTS: &str = "SELECT c.id, c.name, c.parent_id, 1 AS depth, c.billi
         (SELECT COUNT(*) FROM instances i WHERE i.account_id = d.id) AS instances
     FROM accounts c JOIN accounts d ON d.parent_id = c.id WHERE c.parent_id = $1";
 
-fn child_from_row(row: &AnyRow) -> ApiResult<ChildView> {
+fn child_from_row(row: &dyn Columns) -> ApiResult<ChildView> {
     Ok(ChildView {
         id: parsed(row, "id")?,
-        name: row.try_get("name")?,
+        name: row.get("name")?,
         parent_id: parsed(row, "parent_id")?,
-        depth: u8::try_from(row.try_get::<i64, _>("depth")?).unwrap_or(u8::MAX),
+        depth: u8::try_from(row.get::<i64>("depth")?).unwrap_or(u8::MAX),
         billing_mode: parsed(row, "billing_mode")?,
         status: parsed(row, "status")?,
-        members: count(row.try_get("members_count")?),
-        instances: count(row.try_get("instances")?),
+        members: count(row.get("members_count")?),
+        instances: count(row.get("instances")?),
         created_at: millis(row, "created_at")?,
     })
 }
@@ -312,17 +314,12 @@ impl Store {
             sql.push_str(" AND (x.created_at, x.id) > ($3, $4)");
         }
         sql.push_str(&format!(" ORDER BY x.created_at, x.id LIMIT {}", limit + 1));
-        let mut q = sqlx::query(&sql)
-            .bind(account.to_string())
-            .bind(status.id());
+        let mut statement = Statement::of(sql, [account.to_string().into(), status.id().into()]);
         if let Some(cursor) = after {
-            q = q.bind(cursor.created_at).bind(cursor.id.clone());
+            statement.binds.push(cursor.created_at.into());
+            statement.binds.push(cursor.id.as_str().into());
         }
-        let rows = q.fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(child_from_row)
-            .collect::<ApiResult<Vec<_>>>()?;
+        let items = self.read_all(statement, child_from_row).await?;
         Ok(split_page(items, limit, |c| ChildCursor {
             created_at: c.created_at.as_millis(),
             id: c.id.to_string(),
@@ -335,7 +332,7 @@ impl Store {
         account: AccountId,
         status: AccountStatus,
     ) -> ApiResult<ReportTotals> {
-        let row = sqlx::query(&format!(
+        let statement = Statement::of(format!(
             // Sums cast back to BIGINT: PostgreSQL sums bigints as numeric.
             "SELECT COUNT(*) AS organizations,
                 CAST(COALESCE(SUM(x.members_count), 0) AS BIGINT) AS members,
@@ -344,59 +341,51 @@ impl Store {
                 CAST(COALESCE(SUM(CASE WHEN x.billing_mode = 'parent' THEN 1 ELSE 0 END), 0) AS BIGINT)
                     AS billed
              FROM ({DESCENDANTS}) x"
-        ))
-        .bind(account.to_string())
-        .bind(status.id())
-        .fetch_one(self.pool())
-        .await?;
-        let number = |column: &str| -> ApiResult<u64> { Ok(count(row.try_get(column)?)) };
-        let organizations = number("organizations")?;
-        let active = number("active")?;
-        Ok(ReportTotals {
-            organizations,
-            members: number("members")?,
-            instances: number("instances")?,
-            active,
-            suspended: organizations - active.min(organizations),
-            billed_to_parent: number("billed")?,
+        ), [account.to_string().into(), status.id().into()]);
+        self.read_one(statement, |row| {
+            let number = |column: &str| -> ApiResult<u64> { Ok(count(row.get(column)?)) };
+            let organizations = number("organizations")?;
+            let active = number("active")?;
+            Ok(ReportTotals {
+                organizations,
+                members: number("members")?,
+                instances: number("instances")?,
+                active,
+                suspended: organizations - active.min(organizations),
+                billed_to_parent: number("billed")?,
+            })
         })
+        .await
     }
 
     /// The ids of `account`'s descendants (for the activity across them).
     pub async fn descendant_ids(&self, account: AccountId) -> ApiResult<Vec<AccountId>> {
-        let ids: Vec<String> = sqlx::query_scalar(
+        let statement = Statement::of(
             "SELECT c.id FROM accounts c WHERE c.parent_id = $1
              UNION ALL SELECT d.id FROM accounts c JOIN accounts d ON d.parent_id = c.id WHERE c.parent_id = $1",
-        )
-        .bind(account.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        ids.iter()
-            .map(|id| {
-                id.parse()
-                    .map_err(|_| ApiError::Internal(format!("account id {id:?}")))
-            })
-            .collect()
+            [account.to_string().into()],
+        );
+        self.read_all(statement, |row| parsed(row, "id")).await
     }
 
     /// The link requests `account` sent (as parent) or received (as child),
     /// newest first.
     pub async fn link_requests(&self, account: AccountId) -> ApiResult<Vec<LinkRequestView>> {
-        let rows = sqlx::query(&format!(
-            "SELECT * FROM ({LINK_REQUEST_SELECT} WHERE r.child_id = $1
-                UNION ALL {LINK_REQUEST_SELECT} WHERE r.parent_id = $1) x
-             ORDER BY x.created_at DESC, x.id DESC LIMIT 200"
-        ))
-        .bind(account.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(link_request_from_row).collect()
+        let statement = Statement::of(
+            format!(
+                "SELECT * FROM ({LINK_REQUEST_SELECT} WHERE r.child_id = $1
+                    UNION ALL {LINK_REQUEST_SELECT} WHERE r.parent_id = $1) x
+                 ORDER BY x.created_at DESC, x.id DESC LIMIT 200"
+            ),
+            [account.to_string().into()],
+        );
+        self.read_all(statement, link_request_from_row).await
     }
 
     /// The Owners and Admins of `account`'s ancestors who are not its members:
     /// they act here with that role (SPEC §17), shown first in its members list.
     pub async fn inherited_members(&self, account: AccountId) -> ApiResult<Vec<MemberView>> {
-        let rows = sqlx::query(
+        let statement = Statement::of(
             "WITH up AS (
                 SELECT p.id, p.name, 1 AS level FROM accounts c JOIN accounts p ON p.id = c.parent_id WHERE c.id = $1
                 UNION ALL
@@ -408,38 +397,31 @@ impl Store {
              JOIN users u ON u.id = m.user_id
              WHERE NOT EXISTS (SELECT 1 FROM memberships d WHERE d.account_id = $1 AND d.user_id = m.user_id)
              ORDER BY up.level, m.joined_at, m.user_id LIMIT 200",
-        )
-        .bind(account.to_string())
-        .fetch_all(self.pool())
-        .await?;
+            [account.to_string().into()],
+        );
+        let rows = self
+            .read_all(statement, |row| {
+                let member = member_from_row(row)?;
+                let from = OrganizationRef {
+                    id: parsed(row, "from_id")?,
+                    name: row.get("from_name")?,
+                };
+                Ok((member, from))
+            })
+            .await?;
         // Each person once, with their roles in the ancestors (nearest first).
         let mut people: Vec<(MemberView, Vec<(AccountId, OrgRole)>)> = Vec::new();
         let mut names: Vec<OrganizationRef> = Vec::new();
-        for row in &rows {
-            let user_id: UserId = parsed(row, "user_id")?;
-            let role: OrgRole = parsed(row, "role")?;
-            let from: AccountId = parsed(row, "from_id")?;
-            if !names.iter().any(|n| n.id == from) {
-                names.push(OrganizationRef {
-                    id: from,
-                    name: row.try_get("from_name")?,
-                });
+        for (member, from) in rows {
+            let role = member.role;
+            if !names.iter().any(|n| n.id == from.id) {
+                names.push(from.clone());
             }
-            if let Some((_, roles)) = people.iter_mut().find(|(m, _)| m.user_id == user_id) {
-                roles.push((from, role));
+            if let Some((_, roles)) = people.iter_mut().find(|(m, _)| m.user_id == member.user_id) {
+                roles.push((from.id, role));
                 continue;
             }
-            let member = MemberView {
-                user_id,
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                role,
-                joined_at: millis(row, "joined_at")?,
-                teams: Vec::new(),
-                two_factor: Some(row.try_get::<i64, _>("two_factor")? == 1),
-                inherited_from: None,
-            };
-            people.push((member, vec![(from, role)]));
+            people.push((member, vec![(from.id, role)]));
         }
         Ok(people
             .into_iter()

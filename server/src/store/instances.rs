@@ -3,11 +3,11 @@
 
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::InstanceView;
 use domain::resources::InstanceName;
 use domain::{AccountId, InstanceId, Region, TeamId, Timestamp, UserId};
-use sqlx::Row;
 
 const COLUMNS: &str =
     "i.id, i.name, i.size, i.team_id, t.name AS team_name, i.region, i.created_at";
@@ -71,10 +71,10 @@ pub async fn instance_team(
     account: AccountId,
     instance: InstanceId,
 ) -> ApiResult<Option<(String, Option<TeamId>)>> {
-    let row = sqlx::query("SELECT name, team_id FROM instances WHERE id = $1 AND account_id = $2")
+    let row = query("SELECT name, team_id FROM instances WHERE id = $1 AND account_id = $2")
         .bind(instance.to_string())
         .bind(account.to_string())
-        .fetch_optional(tx.conn())
+        .fetch_optional(tx)
         .await?;
     row.map(|row| Ok((row.try_get("name")?, parsed_opt(&row, "team_id")?)))
         .transpose()
@@ -82,20 +82,19 @@ pub async fn instance_team(
 
 /// Whether `account` already has an instance called `name`.
 pub async fn name_taken(tx: &mut WriteTx, account: AccountId, name: &str) -> ApiResult<bool> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM instances WHERE account_id = $1 AND name = $2")
-            .bind(account.to_string())
-            .bind(name)
-            .fetch_one(tx.conn())
-            .await?;
+    let n: i64 = query_scalar("SELECT COUNT(*) FROM instances WHERE account_id = $1 AND name = $2")
+        .bind(account.to_string())
+        .bind(name)
+        .fetch_one(tx)
+        .await?;
     Ok(n > 0)
 }
 
 /// How many instances `team` owns.
 pub async fn count_in_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instances WHERE team_id = $1")
+    let n: i64 = query_scalar("SELECT COUNT(*) FROM instances WHERE team_id = $1")
         .bind(team.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     Ok(count(n))
 }
@@ -117,7 +116,7 @@ pub async fn create_instance(
     now: Timestamp,
 ) -> ApiResult<InstanceView> {
     let id = InstanceId::from_uuid(uuid::Uuid::now_v7());
-    sqlx::query(
+    query(
         "INSERT INTO instances (id, account_id, team_id, name, size, region, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -129,21 +128,21 @@ pub async fn create_instance(
     .bind(new.region.map(|r| r.id()))
     .bind(new.created_by.to_string())
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
-    let row = sqlx::query(&format!(
+    let row = query(format!(
         "SELECT {COLUMNS} FROM instances i LEFT JOIN teams t ON t.id = i.team_id WHERE i.id = $1"
     ))
     .bind(id.to_string())
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
     view(&row)
 }
 
 pub async fn delete_instance(tx: &mut WriteTx, instance: InstanceId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM instances WHERE id = $1")
+    query("DELETE FROM instances WHERE id = $1")
         .bind(instance.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }

@@ -4,12 +4,12 @@ use super::pool::{Store, WriteTx};
 use super::sql::{
     count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Columns, Statement,
 };
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{InvitationView, InviterView, TeamRoleView};
 use domain::ids::InvitationId;
 use domain::invitation::{InvitationState, InvitationStatus};
 use domain::{AccountId, OrgRole, TeamId, TeamRole, Timestamp, UserId};
-use sqlx::Row;
 use std::collections::HashMap;
 
 const COLUMNS: &str =
@@ -60,9 +60,11 @@ pub enum InvitationScope<'a> {
 impl Store {
     /// Marks pending invitations past their expiry as expired.
     pub async fn expire_invitations(&self, now: Timestamp) -> ApiResult<u64> {
-        let done = sqlx::query("UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1")
-            .bind(now.as_millis())
-            .execute(self.pool())
+        let done = self
+            .execute(
+                query("UPDATE invitations SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1")
+                    .bind(now.as_millis()),
+            )
             .await?;
         Ok(done.rows_affected())
     }
@@ -128,12 +130,14 @@ impl Store {
             InvitationKey::Id(id) => ("i.id = $1", id.to_string()),
             InvitationKey::TokenHash(hash) => ("i.token_hash = $1", hash.to_owned()),
         };
-        let row = sqlx::query(&format!("SELECT {COLUMNS} {FROM} WHERE {condition}"))
-            .bind(value)
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut items = vec![from_row(&row)?];
+        let statement = Statement::of(
+            format!("SELECT {COLUMNS} {FROM} WHERE {condition}"),
+            [value.into()],
+        );
+        let Some(item) = self.read_optional(statement, from_row).await? else {
+            return Ok(None);
+        };
+        let mut items = vec![item];
         items[0].status =
             InvitationState::from_parts(items[0].status, items[0].expires_at).status_at(now);
         self.attach_invitation_teams(&mut items).await?;
@@ -149,20 +153,20 @@ impl Store {
              WHERE it.invitation_id IN ({}) ORDER BY t.created_at, t.id",
             placeholders(1, items.len())
         );
-        let mut q = sqlx::query(&sql);
-        for item in items.iter() {
-            q = q.bind(item.id.to_string());
-        }
+        let statement = Statement::of(sql, items.iter().map(|item| item.id.to_string().into()));
+        let rows = self
+            .read_all(statement, |row| {
+                let team = TeamRoleView {
+                    team_id: parsed(row, "team_id")?,
+                    name: row.get("name")?,
+                    role: parsed(row, "role")?,
+                };
+                Ok((parsed::<InvitationId>(row, "invitation_id")?, team))
+            })
+            .await?;
         let mut by_invitation: HashMap<InvitationId, Vec<TeamRoleView>> = HashMap::new();
-        for row in q.fetch_all(self.pool()).await? {
-            by_invitation
-                .entry(parsed(&row, "invitation_id")?)
-                .or_default()
-                .push(TeamRoleView {
-                    team_id: parsed(&row, "team_id")?,
-                    name: row.try_get("name")?,
-                    role: parsed(&row, "role")?,
-                });
+        for (invitation, team) in rows {
+            by_invitation.entry(invitation).or_default().push(team);
         }
         for item in items.iter_mut() {
             item.teams = by_invitation.remove(&item.id).unwrap_or_default();
@@ -193,16 +197,16 @@ pub async fn invitation_facts(
     tx: &mut WriteTx,
     id: InvitationId,
 ) -> ApiResult<Option<InvitationFacts>> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT id, account_id, email, role, status, expires_at FROM invitations WHERE id = $1",
     )
     .bind(id.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let teams = sqlx::query("SELECT team_id, role FROM invitation_teams WHERE invitation_id = $1")
+    let teams = query("SELECT team_id, role FROM invitation_teams WHERE invitation_id = $1")
         .bind(id.to_string())
-        .fetch_all(tx.conn())
+        .fetch_all(tx)
         .await?
         .iter()
         .map(|r| Ok((parsed(r, "team_id")?, parsed(r, "role")?)))
@@ -219,10 +223,10 @@ pub async fn invitation_facts(
 
 /// Marks the account's overdue pending invitations expired, inside the transaction.
 pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) -> ApiResult<()> {
-    sqlx::query("UPDATE invitations SET status = 'expired' WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2")
+    query("UPDATE invitations SET status = 'expired' WHERE account_id = $1 AND status = 'pending' AND expires_at <= $2")
         .bind(account.to_string())
         .bind(now.as_millis())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -230,9 +234,9 @@ pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) ->
 /// Pending invitations of an account (after `expire_due`).
 pub async fn count_pending(tx: &mut WriteTx, account: AccountId) -> ApiResult<u32> {
     // The account's trigger-kept counter of pending invitations.
-    let n: i64 = sqlx::query_scalar("SELECT pending_invitations FROM accounts WHERE id = $1")
+    let n: i64 = query_scalar("SELECT pending_invitations FROM accounts WHERE id = $1")
         .bind(account.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     Ok(u32::try_from(count(n)).unwrap_or(u32::MAX))
 }
@@ -243,7 +247,7 @@ pub async fn insert_invitation(
     row: &NewInvitationRow<'_>,
     now: Timestamp,
 ) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO invitations (id, account_id, email, role, status, token_hash, note, invited_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
     )
@@ -256,7 +260,7 @@ pub async fn insert_invitation(
     .bind(row.invited_by.to_string())
     .bind(now.as_millis())
     .bind(row.expires_at.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -267,11 +271,11 @@ pub async fn insert_invitation_team(
     team: TeamId,
     role: TeamRole,
 ) -> ApiResult<()> {
-    sqlx::query("INSERT INTO invitation_teams (invitation_id, team_id, role) VALUES ($1, $2, $3)")
+    query("INSERT INTO invitation_teams (invitation_id, team_id, role) VALUES ($1, $2, $3)")
         .bind(invitation.to_string())
         .bind(team.to_string())
         .bind(role.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -285,30 +289,24 @@ pub async fn save_state(
     token_hash: Option<&str>,
 ) -> ApiResult<bool> {
     let result = match token_hash {
-        Some(hash) => sqlx::query(
+        Some(hash) => query(
             "UPDATE invitations SET status = $2, expires_at = $3, token_hash = $4 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(state.status().id())
         .bind(state.expires_at().as_millis())
         .bind(hash)
-        .execute(tx.conn())
+        .execute_unless_taken(tx)
         .await,
         None => {
-            sqlx::query("UPDATE invitations SET status = $2, expires_at = $3 WHERE id = $1")
+            query("UPDATE invitations SET status = $2, expires_at = $3 WHERE id = $1")
                 .bind(id.to_string())
                 .bind(state.status().id())
                 .bind(state.expires_at().as_millis())
-                .execute(tx.conn())
+                .execute_unless_taken(tx)
                 .await
         }
     };
-    match result {
-        Ok(_) => Ok(true),
-        // The one-pending-per-email index refused: another pending invitation exists.
-        Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    // The one-pending-per-email index refused: another pending invitation exists.
+    Ok(result?.is_some())
 }

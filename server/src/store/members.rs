@@ -3,6 +3,7 @@
 
 use super::pool::{Backend, Store, WriteTx};
 use super::sql::{contains_pattern, millis, parse_opt, parsed, split_page, Columns, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{MemberView, TeamRoleView};
 use domain::{AccountId, OrgRole, UserId};
@@ -74,7 +75,7 @@ impl MemberCursor {
 const TWO_FACTOR_COLUMN: &str =
     "CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS two_factor";
 
-fn member_from_row(row: &dyn Columns) -> ApiResult<MemberView> {
+pub(super) fn member_from_row(row: &dyn Columns) -> ApiResult<MemberView> {
     Ok(MemberView {
         user_id: parsed(row, "user_id")?,
         email: row.get("email")?,
@@ -335,10 +336,10 @@ pub async fn member_role(
     user: UserId,
 ) -> ApiResult<Option<OrgRole>> {
     let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2")
+        query_scalar("SELECT role FROM memberships WHERE account_id = $1 AND user_id = $2")
             .bind(account.to_string())
             .bind(user.to_string())
-            .fetch_optional(tx.conn())
+            .fetch_optional(tx)
             .await?;
     parse_opt("role", role)
 }
@@ -349,12 +350,12 @@ pub async fn is_member_by_email(
     account: AccountId,
     email: &str,
 ) -> ApiResult<bool> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND u.email = $2",
     )
     .bind(account.to_string())
     .bind(email)
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
     Ok(n > 0)
 }
@@ -365,11 +366,11 @@ pub async fn set_member_role(
     user: UserId,
     role: OrgRole,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE memberships SET role = $3 WHERE account_id = $1 AND user_id = $2")
+    query("UPDATE memberships SET role = $3 WHERE account_id = $1 AND user_id = $2")
         .bind(account.to_string())
         .bind(user.to_string())
         .bind(role.id())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }

@@ -20,10 +20,13 @@ pub mod pool;
 pub mod probes;
 mod rate;
 pub mod readers;
+mod rows;
 pub mod sql;
 pub mod sso;
 pub mod teams;
 pub mod two_factor;
+pub mod tx;
+mod writer;
 
 pub use accounts::{AccountRow, NewAccount};
 pub use activity::{Actor, Entry, Target};

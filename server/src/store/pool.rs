@@ -1,23 +1,29 @@
-//! The connection pool and write transactions, on SQLite or PostgreSQL.
+//! The store's connections, on SQLite or PostgreSQL: sqlx's pool, and on a
+//! SQLite file the readers (`store::readers`) and the writer
+//! (`store::writer`); where write transactions begin (`store::tx`).
 //!
 //! Write transactions that must not interleave take a row's write lock first
 //! (`UPDATE … SET lock_version = lock_version + 1`), which works on both backends.
-//! On SQLite, whose writers are serialized by the file anyway, a process-wide gate
-//! additionally orders writers so none fails with `SQLITE_BUSY`.
+//! On SQLite, whose writers are serialized by the file anyway, a process's
+//! writers take turns on its writer connection (an in-memory database's, which
+//! has none, on a process-wide gate), so none fails with `SQLITE_BUSY`.
 
 use super::probes::CommonProbes;
 use super::readers::Readers;
-use super::sql::{Bind, Columns, Statement};
+use super::sql::{bound, Columns, Statement};
+pub use super::tx::WriteTx;
+use super::tx::{Done, Query};
+use super::writer::{SqliteTx, Writer};
 use crate::error::{ApiError, ApiResult};
 use domain::AccountId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::AnyPool;
 use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::Mutex;
 
 /// The schema both backends share.
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -39,51 +45,16 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite only: orders this process's writers (see the module docs).
+    /// An in-memory SQLite only: orders this process's writers (see the
+    /// module docs).
     write_gate: Option<Arc<Mutex<()>>>,
+    /// A SQLite file: the connection every write transaction runs on
+    /// ([`Writer`]), which is the write gate too.
+    writer: Option<Arc<Mutex<Writer>>>,
     /// SQLite only (a file): the reads that run without sqlx ([`Readers`]).
     readers: Option<Arc<Readers>>,
     /// The member searches' index probes this process found common.
     common_probes: Arc<CommonProbes>,
-}
-
-/// A write transaction; dropping it without committing rolls it back.
-///
-/// A transaction that changes an account commits with [`WriteTx::commit`]
-/// (`store::activity`), which takes the change's activity entry and writes it
-/// in the same transaction: there is no way to commit such a change without it.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    _gate: Option<OwnedMutexGuard<()>>,
-}
-
-impl WriteTx {
-    pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-
-    /// Commits writes that change no account and so have no activity entry:
-    /// bookkeeping (a key's `last_used_at`), and the bulk rows of `seed`.
-    /// Request handlers never call it (`tests/architecture.rs` checks).
-    pub(crate) async fn commit_without_activity(self) -> ApiResult<()> {
-        self.tx.commit().await?;
-        Ok(())
-    }
-}
-
-/// `query` with `binds` bound in order.
-fn bound<'q>(
-    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    binds: Vec<Bind>,
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
-    for bind in binds {
-        query = match bind {
-            Bind::Text(text) => query.bind(text),
-            Bind::Int(n) => query.bind(n),
-            Bind::Null => query.bind(None::<String>),
-        };
-    }
-    query
 }
 
 /// Accounts above this many members have the statements reading pages of their
@@ -105,12 +76,18 @@ impl Store {
             )));
         };
         let mut readers = None;
+        let mut writer = None;
         if backend == Backend::Sqlite {
             let path = url
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default();
             readers = Readers::new(path, url).map(Arc::new);
+            // A second connection sees the file (not an in-memory database)
+            // exactly when the readers can.
+            writer = readers
+                .is_some()
+                .then(|| Arc::new(Mutex::new(Writer::new(path))));
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).map_err(|e| {
@@ -147,7 +124,9 @@ impl Store {
         let store = Store {
             pool,
             backend,
-            write_gate: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            write_gate: (backend == Backend::Sqlite && writer.is_none())
+                .then(|| Arc::new(Mutex::new(()))),
+            writer,
             readers,
             common_probes: Arc::default(),
         };
@@ -301,6 +280,30 @@ impl Store {
         rows.iter().take(limit).map(|row| decode(row)).collect()
     }
 
+    /// Runs one writing statement that belongs to no change of an account
+    /// (bookkeeping: rate-limit events, purging what expired): on a SQLite
+    /// file as a transaction of its own on the writer (`store::writer`), so
+    /// it never waits for the file's lock on a sqlx worker thread; elsewhere
+    /// on sqlx's pool.
+    pub async fn execute(&self, query: Query) -> ApiResult<Done> {
+        if self.writer.is_some() {
+            let mut tx = self.begin_write().await?;
+            let done = query.execute(&mut tx).await?;
+            tx.commit_without_activity().await?;
+            return Ok(done);
+        }
+        let statement = query.statement;
+        let done = bound(
+            sqlx::query(&statement.sql).persistent(query.persistent),
+            statement.binds,
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(Done {
+            rows_affected: done.rows_affected(),
+        })
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> ApiResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -309,11 +312,15 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin_write(&self) -> ApiResult<WriteTx> {
+        if let Some(writer) = &self.writer {
+            let tx = SqliteTx::begin(writer.clone()).await?;
+            return Ok(WriteTx::sqlite(tx));
+        }
         let gate = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _gate: gate })
+        Ok(WriteTx::sqlx(tx, gate))
     }
 }

@@ -3,6 +3,8 @@
 //! concurrent attempts may pass the limit by at most the number in flight.
 
 use super::pool::Store;
+use super::sql::Statement;
+use super::tx::query;
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 
@@ -23,13 +25,15 @@ impl Store {
         now: Timestamp,
     ) -> ApiResult<()> {
         let since = now.plus_seconds(-limit.window_seconds);
-        let (n, oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM rate_events WHERE bucket = $1 AND at > $2",
-        )
-        .bind(bucket)
-        .bind(since.as_millis())
-        .fetch_one(self.pool())
-        .await?;
+        let statement = Statement::of(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM rate_events WHERE bucket = $1 AND at > $2",
+            [bucket.into(), since.as_millis().into()],
+        );
+        let (n, oldest) = self
+            .read_one(statement, |row| {
+                Ok((row.get::<i64>("n")?, row.get::<Option<i64>>("oldest")?))
+            })
+            .await?;
         if n >= i64::from(limit.max) {
             let frees_at = oldest.unwrap_or(now.as_millis()) + limit.window_seconds * 1000;
             let retry_after = (frees_at - now.as_millis() + 999) / 1000;
@@ -40,19 +44,18 @@ impl Store {
 
     /// Counts one event in `bucket`.
     pub async fn hit_rate(&self, bucket: &str, now: Timestamp) -> ApiResult<()> {
-        sqlx::query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
-            .bind(bucket)
-            .bind(now.as_millis())
-            .execute(self.pool())
-            .await?;
+        self.execute(
+            query("INSERT INTO rate_events (bucket, at) VALUES ($1, $2)")
+                .bind(bucket)
+                .bind(now.as_millis()),
+        )
+        .await?;
         Ok(())
     }
 
     /// Forgets `bucket`'s events (the failed sign-ins before a password reset).
     pub async fn clear_rate(&self, bucket: &str) -> ApiResult<()> {
-        sqlx::query("DELETE FROM rate_events WHERE bucket = $1")
-            .bind(bucket)
-            .execute(self.pool())
+        self.execute(query("DELETE FROM rate_events WHERE bucket = $1").bind(bucket))
             .await?;
         Ok(())
     }

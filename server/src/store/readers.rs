@@ -12,7 +12,8 @@
 //! index lookups or a page of rows, bounded and served from the page cache.
 //! (In WAL mode a reader waits for nobody: the busy timeout only matters
 //! while another connection recovers the log after a crash.) Writes and
-//! everything inside a write transaction stay on sqlx (`WriteTx`); a read
+//! everything inside a write transaction run on the writer (`store::writer`),
+//! everything on PostgreSQL on sqlx; a read
 //! here sees every transaction committed before it starts, so a role change,
 //! a sign-out or a removal holds from the next request on.
 //!
@@ -104,6 +105,23 @@ fn run<T>(
     limit: usize,
     decode: &mut impl FnMut(&dyn Columns) -> ApiResult<T>,
 ) -> ApiResult<Vec<T>> {
+    let mut prepared = prepare(conn, statement)?;
+    let names = column_names(&prepared)?;
+    let mut rows = prepared.raw_query();
+    let mut decoded = Vec::new();
+    while decoded.len() < limit {
+        let Some(row) = rows.next()? else { break };
+        decoded.push(decode(&Named { row, names: &names })?);
+    }
+    Ok(decoded)
+}
+
+/// `statement` prepared (from the connection's cache) with its values bound,
+/// logged under [`STATEMENT_LOG`].
+pub(super) fn prepare<'c>(
+    conn: &'c Connection,
+    statement: &Statement,
+) -> ApiResult<rusqlite::CachedStatement<'c>> {
     tracing::debug!(target: STATEMENT_LOG, { db.statement = &*statement.sql }, "statement");
     let mut prepared = conn.prepare_cached(&statement.sql)?;
     let mut bound = 0;
@@ -117,7 +135,9 @@ fn run<T>(
         match value {
             Bind::Text(text) => prepared.raw_bind_parameter(index, text)?,
             Bind::Int(n) => prepared.raw_bind_parameter(index, n)?,
-            Bind::Null => prepared.raw_bind_parameter(index, rusqlite::types::Null)?,
+            Bind::Null | Bind::NullInt => {
+                prepared.raw_bind_parameter(index, rusqlite::types::Null)?
+            }
         }
         bound += 1;
     }
@@ -129,19 +149,16 @@ fn run<T>(
             statement.sql
         )));
     }
-    // The names once per run: rusqlite finds a column by name by asking SQLite
-    // for each column's name in turn (an FFI call, `strlen` and a UTF-8 check
-    // each) — most of a 30-column row's decoding.
-    let names: Vec<String> = (0..prepared.column_count())
+    Ok(prepared)
+}
+
+/// The statement's column names, read once per run: rusqlite finds a column
+/// by name by asking SQLite for each column's name in turn (an FFI call,
+/// `strlen` and a UTF-8 check each) — most of a 30-column row's decoding.
+pub(super) fn column_names(prepared: &rusqlite::Statement<'_>) -> ApiResult<Vec<String>> {
+    Ok((0..prepared.column_count())
         .map(|i| prepared.column_name(i).map(str::to_owned))
-        .collect::<Result<_, _>>()?;
-    let mut rows = prepared.raw_query();
-    let mut decoded = Vec::new();
-    while decoded.len() < limit {
-        let Some(row) = rows.next()? else { break };
-        decoded.push(decode(&Named { row, names: &names })?);
-    }
-    Ok(decoded)
+        .collect::<Result<_, _>>()?)
 }
 
 /// A row and its statement's column names.

@@ -6,6 +6,7 @@
 use crate::error::{ApiError, ApiResult};
 use domain::Timestamp;
 use sqlx::any::AnyRow;
+use sqlx::Any;
 use std::borrow::Cow;
 use std::str::FromStr;
 
@@ -36,13 +37,21 @@ pub fn contains_pattern(text: &str) -> String {
 pub enum Bind {
     Text(String),
     Int(i64),
-    /// SQL `NULL` (a text column's absent value).
+    /// SQL `NULL` as a text column's absent value.
     Null,
+    /// SQL `NULL` as an integer column's (PostgreSQL types a parameter).
+    NullInt,
 }
 
 impl From<&str> for Bind {
     fn from(text: &str) -> Self {
         Bind::Text(text.to_owned())
+    }
+}
+
+impl From<&String> for Bind {
+    fn from(text: &String) -> Self {
+        Bind::Text(text.clone())
     }
 }
 
@@ -58,10 +67,44 @@ impl From<i64> for Bind {
     }
 }
 
-impl<T: Into<Bind>> From<Option<T>> for Bind {
-    fn from(value: Option<T>) -> Self {
+impl From<Option<String>> for Bind {
+    fn from(value: Option<String>) -> Self {
+        value.map_or(Bind::Null, Bind::Text)
+    }
+}
+
+impl From<Option<&str>> for Bind {
+    fn from(value: Option<&str>) -> Self {
         value.map_or(Bind::Null, Into::into)
     }
+}
+
+impl From<Option<&String>> for Bind {
+    fn from(value: Option<&String>) -> Self {
+        value.map_or(Bind::Null, Into::into)
+    }
+}
+
+impl From<Option<i64>> for Bind {
+    fn from(value: Option<i64>) -> Self {
+        value.map_or(Bind::NullInt, Bind::Int)
+    }
+}
+
+/// `query` with `binds` bound in order.
+pub(super) fn bound<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text),
+            Bind::Int(n) => query.bind(n),
+            Bind::Null => query.bind(None::<String>),
+            Bind::NullInt => query.bind(None::<i64>),
+        };
+    }
+    query
 }
 
 /// A row read by either access path — sqlx's (`AnyRow`) or the SQLite

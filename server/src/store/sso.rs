@@ -1,12 +1,12 @@
 //! Single sign-on connections and the sign-ins in flight (SPEC §16).
 
 use super::pool::{Store, WriteTx};
+use super::sql::Columns;
 use super::sql::{millis, millis_opt, parsed, parsed_opt};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{SamlServiceProvider, SsoConnection, SsoConnectionView, SsoProtocol};
 use domain::{AccountId, OrgRole, TeamId, Timestamp};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// A connection as stored.
 #[derive(Clone)]
@@ -33,22 +33,22 @@ impl std::fmt::Debug for ConnectionRow {
 const COLUMNS: &str = "account_id, kind, issuer, client_id, client_secret, idp_metadata_xml, default_role, default_team_id, required_at, created_at";
 
 impl ConnectionRow {
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
-        let kind: String = row.try_get("kind")?;
+    fn from_row(row: &dyn Columns) -> ApiResult<Self> {
+        let kind: String = row.get("kind")?;
         let protocol = match kind.as_str() {
             "oidc" => SsoProtocol::Oidc {
-                issuer: row.try_get("issuer")?,
-                client_id: row.try_get("client_id")?,
-                client_secret: row.try_get("client_secret")?,
+                issuer: row.get("issuer")?,
+                client_id: row.get("client_id")?,
+                client_secret: row.get("client_secret")?,
             },
             "saml" => SsoProtocol::Saml {
-                idp_metadata_xml: row
-                    .try_get::<Option<String>, _>("idp_metadata_xml")?
-                    .ok_or_else(|| {
+                idp_metadata_xml: row.get::<Option<String>>("idp_metadata_xml")?.ok_or_else(
+                    || {
                         crate::error::ApiError::Internal(
                             "a SAML connection without its metadata".into(),
                         )
-                    })?,
+                    },
+                )?,
             },
             other => {
                 return Err(crate::error::ApiError::Internal(format!(
@@ -58,7 +58,7 @@ impl ConnectionRow {
         };
         Ok(Self {
             account: parsed(row, "account_id")?,
-            issuer: row.try_get("issuer")?,
+            issuer: row.get("issuer")?,
             protocol,
             default_role: parsed(row, "default_role")?,
             default_team: parsed_opt(row, "default_team_id")?,
@@ -141,7 +141,9 @@ impl Store {
         .bind(account.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(ConnectionRow::from_row).transpose()
+        row.as_ref()
+            .map(|row| ConnectionRow::from_row(row))
+            .transpose()
     }
 
     /// Whether `account` is an organization (its SAML metadata exists).
@@ -173,7 +175,7 @@ impl Store {
         now: Timestamp,
     ) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        query(
             "INSERT INTO sso_logins (state_hash, account_id, browser_hash, nonce, pkce_verifier, email, created_at, expires_at, request_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -186,7 +188,7 @@ impl Store {
         .bind(now.as_millis())
         .bind(login.expires_at.as_millis())
         .bind(login.request_id.as_deref())
-        .execute(tx.conn())
+        .execute(&mut tx)
         .await?;
         tx.commit_without_activity().await
     }
@@ -194,15 +196,15 @@ impl Store {
     /// Takes the sign-in with this state (once: it is deleted), expired or not.
     pub async fn take_pending_sso(&self, state_hash: &str) -> ApiResult<Option<PendingSso>> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = query(
             "SELECT account_id, browser_hash, nonce, pkce_verifier, request_id, email, expires_at FROM sso_logins WHERE state_hash = $1",
         )
         .bind(state_hash)
-        .fetch_optional(tx.conn())
+        .fetch_optional(&mut tx)
         .await?;
-        sqlx::query("DELETE FROM sso_logins WHERE state_hash = $1")
+        query("DELETE FROM sso_logins WHERE state_hash = $1")
             .bind(state_hash)
-            .execute(tx.conn())
+            .execute(&mut tx)
             .await?;
         tx.commit_without_activity().await?;
         row.map(|row| {
@@ -227,13 +229,13 @@ pub async fn sso_required_in(
     account: AccountId,
     domain: &str,
 ) -> ApiResult<bool> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query_scalar(
         "SELECT COUNT(*) FROM sso_connections c JOIN domains d ON d.account_id = c.account_id
          WHERE c.account_id = $1 AND c.required_at IS NOT NULL AND d.domain = $2 AND d.verified_at IS NOT NULL",
     )
     .bind(account.to_string())
     .bind(domain)
-    .fetch_one(tx.conn())
+    .fetch_one(tx)
     .await?;
     Ok(n > 0)
 }
@@ -255,11 +257,11 @@ pub async fn save_connection(
         } => (client_id.as_str(), client_secret.as_str(), None),
         SsoProtocol::Saml { idp_metadata_xml } => ("", "", Some(idp_metadata_xml.as_str())),
     };
-    sqlx::query("DELETE FROM sso_connections WHERE account_id = $1")
+    query("DELETE FROM sso_connections WHERE account_id = $1")
         .bind(account.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
-    sqlx::query(
+    query(
         "INSERT INTO sso_connections (account_id, kind, issuer, client_id, client_secret, idp_metadata_xml, default_role, default_team_id, required_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
@@ -273,16 +275,16 @@ pub async fn save_connection(
     .bind(connection.default_team.map(|t| t.to_string()))
     .bind(connection.required.then_some(now.as_millis()))
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
 
 /// Removes the organization's connection; `false` if it had none.
 pub async fn delete_connection(tx: &mut WriteTx, account: AccountId) -> ApiResult<bool> {
-    let done = sqlx::query("DELETE FROM sso_connections WHERE account_id = $1")
+    let done = query("DELETE FROM sso_connections WHERE account_id = $1")
         .bind(account.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -296,14 +298,14 @@ pub async fn remember_assertion(
     expires_at: Timestamp,
 ) -> ApiResult<bool> {
     let mut tx = store.begin_write().await?;
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO saml_assertions (account_id, assertion_id, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (account_id, assertion_id) DO NOTHING",
     )
     .bind(account.to_string())
     .bind(assertion_id)
     .bind(expires_at.as_millis())
-    .execute(tx.conn())
+    .execute(&mut tx)
     .await?;
     tx.commit_without_activity().await?;
     Ok(done.rows_affected() == 1)

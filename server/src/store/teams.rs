@@ -1,12 +1,12 @@
 //! Teams of an organization and their members' team roles.
 
 use super::pool::{Store, WriteTx};
+use super::sql::Columns;
 use super::sql::{count, parse_opt, parsed, parsed_opt, placeholders};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::TeamView;
 use domain::{AccountId, TeamId, TeamRole, Timestamp, UserId};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// The name of the team every organization starts with.
 pub const FIRST_TEAM: &str = "My Team";
@@ -24,7 +24,7 @@ impl Store {
         .bind(viewer.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(team_from_row).collect()
+        rows.iter().map(|row| team_from_row(row)).collect()
     }
 
     /// `user`'s team roles in `account`'s teams.
@@ -52,23 +52,22 @@ const TEAM_VIEW: &str = "SELECT t.id, t.name,
     (SELECT me.role FROM team_members me WHERE me.team_id = t.id AND me.user_id = $2) AS my_role
     FROM teams t";
 
-fn team_from_row(row: &AnyRow) -> ApiResult<TeamView> {
+fn team_from_row(row: &dyn Columns) -> ApiResult<TeamView> {
     Ok(TeamView {
         id: parsed(row, "id")?,
-        name: row.try_get("name")?,
-        members_count: count(row.try_get("members_count")?),
+        name: row.get("name")?,
+        members_count: count(row.get("members_count")?),
         my_role: parsed_opt(row, "my_role")?,
     })
 }
 
 /// The organization's first team ("My Team").
 pub async fn first_team(tx: &mut WriteTx, account: AccountId) -> ApiResult<Option<TeamId>> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1",
-    )
-    .bind(account.to_string())
-    .fetch_optional(tx.conn())
-    .await?;
+    let id: Option<String> =
+        query_scalar("SELECT id FROM teams WHERE account_id = $1 ORDER BY created_at, id LIMIT 1")
+            .bind(account.to_string())
+            .fetch_optional(tx)
+            .await?;
     parse_opt("id", id)
 }
 
@@ -85,11 +84,11 @@ pub async fn teams_of_account(
         "SELECT id FROM teams WHERE account_id = $1 AND id IN ({})",
         placeholders(2, teams.len())
     );
-    let mut q = sqlx::query_scalar::<_, String>(&sql).bind(account.to_string());
+    let mut q = query_scalar::<String>(sql).bind(account.to_string());
     for team in teams {
         q = q.bind(team.to_string());
     }
-    q.fetch_all(tx.conn())
+    q.fetch_all(tx)
         .await?
         .iter()
         .map(|id| super::sql::parse_column("id", id))
@@ -104,14 +103,14 @@ pub async fn add_team_member(
     user: UserId,
     role: TeamRole,
 ) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(team.to_string())
     .bind(account.to_string())
     .bind(user.to_string())
     .bind(role.id())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -122,13 +121,11 @@ pub async fn team_name(
     account: AccountId,
     team: TeamId,
 ) -> ApiResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT name FROM teams WHERE id = $1 AND account_id = $2")
-            .bind(team.to_string())
-            .bind(account.to_string())
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    query_scalar("SELECT name FROM teams WHERE id = $1 AND account_id = $2")
+        .bind(team.to_string())
+        .bind(account.to_string())
+        .fetch_optional(tx)
+        .await
 }
 
 /// `user`'s role in `team`, if any.
@@ -138,10 +135,10 @@ pub async fn team_role(
     user: UserId,
 ) -> ApiResult<Option<TeamRole>> {
     let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2")
+        query_scalar("SELECT role FROM team_members WHERE team_id = $1 AND user_id = $2")
             .bind(team.to_string())
             .bind(user.to_string())
-            .fetch_optional(tx.conn())
+            .fetch_optional(tx)
             .await?;
     parse_opt("role", role)
 }
@@ -154,30 +151,30 @@ pub async fn create_team(
     now: Timestamp,
 ) -> ApiResult<TeamId> {
     let id = TeamId::from_uuid(uuid::Uuid::now_v7());
-    sqlx::query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
+    query("INSERT INTO teams (id, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id.to_string())
         .bind(account.to_string())
         .bind(name)
         .bind(now.as_millis())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(id)
 }
 
 pub async fn rename_team(tx: &mut WriteTx, team: TeamId, name: &str) -> ApiResult<()> {
-    sqlx::query("UPDATE teams SET name = $2 WHERE id = $1")
+    query("UPDATE teams SET name = $2 WHERE id = $1")
         .bind(team.to_string())
         .bind(name)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// Deletes a team; its memberships and invitation places go with it.
 pub async fn delete_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM teams WHERE id = $1")
+    query("DELETE FROM teams WHERE id = $1")
         .bind(team.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -190,7 +187,7 @@ pub async fn set_team_member(
     user: UserId,
     role: TeamRole,
 ) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO team_members (team_id, account_id, user_id, role) VALUES ($1, $2, $3, $4)
          ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
     )
@@ -198,26 +195,26 @@ pub async fn set_team_member(
     .bind(account.to_string())
     .bind(user.to_string())
     .bind(role.id())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
 
 pub async fn remove_team_member(tx: &mut WriteTx, team: TeamId, user: UserId) -> ApiResult<()> {
-    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+    query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
         .bind(team.to_string())
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// A team as `viewer` sees it, read inside the transaction.
 pub async fn team_view(tx: &mut WriteTx, team: TeamId, viewer: UserId) -> ApiResult<TeamView> {
-    let row = sqlx::query(&format!("{TEAM_VIEW} WHERE t.id = $1"))
+    let row = query(format!("{TEAM_VIEW} WHERE t.id = $1"))
         .bind(team.to_string())
         .bind(viewer.to_string())
-        .fetch_one(tx.conn())
+        .fetch_one(tx)
         .await?;
     team_from_row(&row)
 }
@@ -230,14 +227,14 @@ pub async fn teams_with_roles(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Vec<(TeamId, Option<TeamRole>)>> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT t.id, tm.role FROM teams t
          LEFT JOIN team_members tm ON tm.team_id = t.id AND tm.user_id = $2
          WHERE t.account_id = $1 ORDER BY t.created_at, t.id",
     )
     .bind(account.to_string())
     .bind(user.to_string())
-    .fetch_all(tx.conn())
+    .fetch_all(tx)
     .await?;
     rows.iter()
         .map(|row| Ok((parsed(row, "id")?, parsed_opt(row, "role")?)))

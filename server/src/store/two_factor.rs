@@ -3,13 +3,14 @@
 
 use super::auth::UserRow;
 use super::pool::{Store, WriteTx};
+use super::sql::Columns;
 use super::sql::{count, millis, millis_opt, parse_column, Statement};
+use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use crate::two_factor::TotpSecret;
 use domain::api::{PasskeyView, UserView};
 use domain::two_factor::TwoFactor;
 use domain::{Timestamp, UserId};
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 /// A stored passkey: what the list shows and the WebAuthn record.
@@ -24,13 +25,13 @@ pub struct PasskeyRow {
 }
 
 impl PasskeyRow {
-    fn from_row(row: &AnyRow) -> ApiResult<Self> {
+    fn from_row(row: &dyn Columns) -> ApiResult<Self> {
         Ok(Self {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
+            id: row.get("id")?,
+            name: row.get("name")?,
             created_at: millis(row, "created_at")?,
             last_used_at: millis_opt(row, "last_used_at")?,
-            passkey: row.try_get("passkey")?,
+            passkey: row.get("passkey")?,
         })
     }
 
@@ -114,7 +115,7 @@ impl Store {
         .bind(user.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(PasskeyRow::from_row).collect()
+        rows.iter().map(|row| PasskeyRow::from_row(row)).collect()
     }
 
     /// Keeps a passkey registration's challenge for `user` (replacing any
@@ -126,18 +127,16 @@ impl Store {
         expires_at: Timestamp,
     ) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM passkey_registrations WHERE user_id = $1")
+        query("DELETE FROM passkey_registrations WHERE user_id = $1")
             .bind(user.to_string())
-            .execute(tx.conn())
+            .execute(&mut tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO passkey_registrations (user_id, state, expires_at) VALUES ($1, $2, $3)",
-        )
-        .bind(user.to_string())
-        .bind(state)
-        .bind(expires_at.as_millis())
-        .execute(tx.conn())
-        .await?;
+        query("INSERT INTO passkey_registrations (user_id, state, expires_at) VALUES ($1, $2, $3)")
+            .bind(user.to_string())
+            .bind(state)
+            .bind(expires_at.as_millis())
+            .execute(&mut tx)
+            .await?;
         tx.commit_without_activity().await
     }
 
@@ -150,14 +149,14 @@ impl Store {
         expires_at: Timestamp,
     ) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        query(
             "INSERT INTO pending_sign_ins (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(user.to_string())
         .bind(now.as_millis())
         .bind(expires_at.as_millis())
-        .execute(tx.conn())
+        .execute(&mut tx)
         .await?;
         tx.commit_without_activity().await
     }
@@ -188,10 +187,10 @@ impl Store {
     /// Keeps the passkey challenge of a pending sign-in.
     pub async fn set_pending_passkey_state(&self, token_hash: &str, state: &str) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE pending_sign_ins SET passkey_state = $2 WHERE token_hash = $1")
+        query("UPDATE pending_sign_ins SET passkey_state = $2 WHERE token_hash = $1")
             .bind(token_hash)
             .bind(state)
-            .execute(tx.conn())
+            .execute(&mut tx)
             .await?;
         tx.commit_without_activity().await
     }
@@ -200,10 +199,10 @@ impl Store {
     /// on until a code confirms it, so this changes no account.
     pub async fn set_pending_totp(&self, user: UserId, secret: &TotpSecret) -> ApiResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET totp_pending_secret = $2 WHERE id = $1")
+        query("UPDATE users SET totp_pending_secret = $2 WHERE id = $1")
             .bind(user.to_string())
             .bind(secret.as_str())
-            .execute(tx.conn())
+            .execute(&mut tx)
             .await?;
         tx.commit_without_activity().await
     }
@@ -214,12 +213,12 @@ pub async fn organizations_requiring_two_factor(
     tx: &mut WriteTx,
     user: UserId,
 ) -> ApiResult<Vec<String>> {
-    let names: Vec<String> = sqlx::query_scalar(
+    let names: Vec<String> = query_scalar(
         "SELECT a.name FROM memberships m JOIN accounts a ON a.id = m.account_id
          WHERE m.user_id = $1 AND a.two_factor_required_at IS NOT NULL ORDER BY a.name",
     )
     .bind(user.to_string())
-    .fetch_all(tx.conn())
+    .fetch_all(tx)
     .await?;
     Ok(names)
 }
@@ -232,13 +231,13 @@ pub async fn confirm_totp(
     secret: &TotpSecret,
     step: u64,
 ) -> ApiResult<()> {
-    sqlx::query(
+    query(
         "UPDATE users SET totp_secret = $2, totp_pending_secret = NULL, totp_last_step = $3 WHERE id = $1",
     )
     .bind(user.to_string())
     .bind(secret.as_str())
     .bind(i64::try_from(step).unwrap_or(i64::MAX))
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -247,13 +246,13 @@ pub async fn confirm_totp(
 /// used already (a replayed code). One statement, so two requests with the
 /// same code cannot both pass.
 pub async fn use_totp_step(tx: &mut WriteTx, user: UserId, step: u64) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE users SET totp_last_step = $2
          WHERE id = $1 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $2)",
     )
     .bind(user.to_string())
     .bind(i64::try_from(step).unwrap_or(i64::MAX))
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -264,15 +263,15 @@ pub async fn replace_recovery_codes(
     user: UserId,
     hashes: &[String],
 ) -> ApiResult<()> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+    query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     for hash in hashes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+        query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user.to_string())
             .bind(hash)
-            .execute(tx.conn())
+            .execute(tx)
             .await?;
     }
     Ok(())
@@ -285,13 +284,13 @@ pub async fn use_recovery_code(
     hash: &str,
     now: Timestamp,
 ) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
     )
     .bind(user.to_string())
     .bind(hash)
     .bind(now.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -305,7 +304,7 @@ pub async fn clear_two_factor(tx: &mut WriteTx, user: UserId) -> ApiResult<()> {
         "DELETE FROM passkeys WHERE user_id = $1",
         "DELETE FROM passkey_registrations WHERE user_id = $1",
     ] {
-        sqlx::query(sql).bind(&id).execute(tx.conn()).await?;
+        query(sql).bind(&id).execute(tx).await?;
     }
     Ok(())
 }
@@ -316,16 +315,16 @@ pub async fn take_passkey_registration(
     user: UserId,
     now: Timestamp,
 ) -> ApiResult<Option<String>> {
-    let state: Option<String> = sqlx::query_scalar(
+    let state: Option<String> = query_scalar(
         "SELECT state FROM passkey_registrations WHERE user_id = $1 AND expires_at > $2",
     )
     .bind(user.to_string())
     .bind(now.as_millis())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
-    sqlx::query("DELETE FROM passkey_registrations WHERE user_id = $1")
+    query("DELETE FROM passkey_registrations WHERE user_id = $1")
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(state)
 }
@@ -337,7 +336,7 @@ pub async fn insert_passkey(
     row: &PasskeyRow,
     credential_id: &str,
 ) -> ApiResult<bool> {
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO passkeys (id, user_id, name, credential_id, passkey, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
@@ -347,7 +346,7 @@ pub async fn insert_passkey(
     .bind(credential_id)
     .bind(&row.passkey)
     .bind(row.created_at.as_millis())
-    .execute(tx.conn())
+    .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -359,34 +358,36 @@ pub async fn rename_passkey(
     id: &str,
     name: &str,
 ) -> ApiResult<Option<PasskeyRow>> {
-    sqlx::query("UPDATE passkeys SET name = $3 WHERE id = $1 AND user_id = $2")
+    query("UPDATE passkeys SET name = $3 WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user.to_string())
         .bind(name)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
-    let row = sqlx::query(&format!(
+    let row = query(format!(
         "SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE id = $1 AND user_id = $2"
     ))
     .bind(id)
     .bind(user.to_string())
-    .fetch_optional(tx.conn())
+    .fetch_optional(tx)
     .await?;
-    row.as_ref().map(PasskeyRow::from_row).transpose()
+    row.as_ref()
+        .map(|row| PasskeyRow::from_row(row))
+        .transpose()
 }
 
 /// Deletes the user's passkey `id`; its name if it existed.
 pub async fn delete_passkey(tx: &mut WriteTx, user: UserId, id: &str) -> ApiResult<Option<String>> {
     let name: Option<String> =
-        sqlx::query_scalar("SELECT name FROM passkeys WHERE id = $1 AND user_id = $2")
+        query_scalar("SELECT name FROM passkeys WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user.to_string())
-            .fetch_optional(tx.conn())
+            .fetch_optional(tx)
             .await?;
-    sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+    query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
         .bind(id)
         .bind(user.to_string())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(name)
 }
@@ -398,20 +399,20 @@ pub async fn passkey_used(
     passkey: &str,
     now: Timestamp,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
+    query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
         .bind(id)
         .bind(passkey)
         .bind(now.as_millis())
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(())
 }
 
 /// Ends a pending sign-in (it succeeded, or is given up).
 pub async fn delete_pending_sign_in(tx: &mut WriteTx, token_hash: &str) -> ApiResult<bool> {
-    let done = sqlx::query("DELETE FROM pending_sign_ins WHERE token_hash = $1")
+    let done = query("DELETE FROM pending_sign_ins WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(tx.conn())
+        .execute(tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
