@@ -408,8 +408,12 @@ pub async fn locked_user(tx: &mut WriteTx, user: UserId) -> ApiResult<Option<Use
     row.as_ref().map(|row| UserRow::from_row(row)).transpose()
 }
 
-/// Takes the user's row lock for the rest of the transaction.
+/// Takes the user's row lock for the rest of the transaction (implied where
+/// the transaction runs alone, `WriteTx::runs_alone`: not written).
 pub async fn lock_user(tx: &mut WriteTx, user: UserId) -> ApiResult<()> {
+    if tx.runs_alone() {
+        return Ok(());
+    }
     query("UPDATE users SET lock_version = lock_version + 1 WHERE id = $1")
         .bind(user.to_string())
         .execute(tx)

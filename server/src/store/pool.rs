@@ -3,10 +3,11 @@
 //! (`store::writer`); where write transactions begin (`store::tx`).
 //!
 //! Write transactions that must not interleave take a row's write lock first
-//! (`UPDATE … SET lock_version = lock_version + 1`), which works on both backends.
-//! On SQLite, whose writers are serialized by the file anyway, a process's
-//! writers take turns on its writer connection (an in-memory database's, which
-//! has none, on a process-wide gate), so none fails with `SQLITE_BUSY`.
+//! (`UPDATE … SET lock_version = lock_version + 1`) on PostgreSQL. On SQLite,
+//! whose writers are serialized by the file anyway, a process's writers take
+//! turns on its writer connection (an in-memory database's, which has none, on
+//! a process-wide gate), so none fails with `SQLITE_BUSY`, and the row locks
+//! are implied (`WriteTx::runs_alone`).
 
 use super::probes::CommonProbes;
 use super::readers::Readers;

@@ -43,6 +43,18 @@ impl WriteTx {
         }
     }
 
+    /// Whether no other write transaction can run beside this one: on SQLite,
+    /// where a process's write transactions take turns (on its writer, or an
+    /// in-memory database's gate) and the file admits one writer at a time
+    /// (`BEGIN IMMEDIATE`). A row lock is then implied and skipped
+    /// (`store::accounts::lock_account`); on PostgreSQL it is taken.
+    pub fn runs_alone(&self) -> bool {
+        match &self.inner {
+            Inner::Sqlx { _gate, .. } => _gate.is_some(),
+            Inner::Sqlite(_) => true,
+        }
+    }
+
     /// A transaction on the SQLite writer.
     pub(super) fn sqlite(tx: SqliteTx) -> Self {
         WriteTx {

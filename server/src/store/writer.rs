@@ -103,7 +103,7 @@ impl SqliteTx {
             // Fail at once when another process writes; wait below, not in
             // SQLite's busy handler (it would block the worker thread).
             conn.busy_timeout(Duration::ZERO)?;
-            match conn.execute_batch("BEGIN IMMEDIATE") {
+            match run_cached(conn, "BEGIN IMMEDIATE") {
                 Ok(()) => {
                     // Inside the transaction only a log recovery can be busy.
                     conn.busy_timeout(Duration::from_secs(1))?;
@@ -163,7 +163,7 @@ impl SqliteTx {
     }
 
     pub fn commit(mut self) -> ApiResult<()> {
-        self.conn()?.execute_batch("COMMIT")?;
+        run_cached(self.conn()?, "COMMIT")?;
         self.open = false;
         Ok(())
     }
@@ -173,7 +173,7 @@ impl Drop for SqliteTx {
     fn drop(&mut self) {
         if self.open {
             if let Some(conn) = &self.writer.conn {
-                if let Err(error) = conn.execute_batch("ROLLBACK") {
+                if let Err(error) = run_cached(conn, "ROLLBACK") {
                     // The connection's state is unknown: the next
                     // transaction opens a new one.
                     tracing::warn!(%error, "rolling back a SQLite write transaction failed");
@@ -182,6 +182,12 @@ impl Drop for SqliteTx {
             }
         }
     }
+}
+
+/// A statement without values or rows, prepared once per connection.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.raw_execute()?;
+    Ok(())
 }
 
 fn value(value: ValueRef<'_>) -> ApiResult<Value> {
