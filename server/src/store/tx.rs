@@ -29,7 +29,7 @@ enum Inner {
     /// PostgreSQL, and an in-memory SQLite (behind the write gate).
     Sqlx {
         tx: Transaction<'static, Any>,
-        _gate: Option<OwnedMutexGuard<()>>,
+        gate: Option<OwnedMutexGuard<()>>,
     },
     /// A SQLite file, on the process's writer connection.
     Sqlite(SqliteTx),
@@ -39,19 +39,7 @@ impl WriteTx {
     /// A transaction on sqlx's connection, holding the write gate if any.
     pub(super) fn sqlx(tx: Transaction<'static, Any>, gate: Option<OwnedMutexGuard<()>>) -> Self {
         WriteTx {
-            inner: Inner::Sqlx { tx, _gate: gate },
-        }
-    }
-
-    /// Whether no other write transaction can run beside this one: on SQLite,
-    /// where a process's write transactions take turns (on its writer, or an
-    /// in-memory database's gate) and the file admits one writer at a time
-    /// (`BEGIN IMMEDIATE`). A row lock is then implied and skipped
-    /// (`store::accounts::lock_account`); on PostgreSQL it is taken.
-    pub fn runs_alone(&self) -> bool {
-        match &self.inner {
-            Inner::Sqlx { _gate, .. } => _gate.is_some(),
-            Inner::Sqlite(_) => true,
+            inner: Inner::Sqlx { tx, gate },
         }
     }
 
@@ -62,9 +50,21 @@ impl WriteTx {
         }
     }
 
-    /// Runs `query` ; `None` when it broke a unique index
-    /// and `duplicate` allows that (on PostgreSQL the transaction is then
-    /// aborted: the caller ends it).
+    /// Whether no other write transaction can run beside this one: on SQLite,
+    /// where a process's write transactions take turns (on its writer, or an
+    /// in-memory database's gate) and the file admits one writer at a time
+    /// (`BEGIN IMMEDIATE`). A row lock is then implied and skipped
+    /// (`store::accounts::lock_account`); on PostgreSQL it is taken.
+    pub fn runs_alone(&self) -> bool {
+        match &self.inner {
+            Inner::Sqlx { gate, .. } => gate.is_some(),
+            Inner::Sqlite(_) => true,
+        }
+    }
+
+    /// Runs `query`; `None` when it broke a unique index and `duplicate`
+    /// allows that (on PostgreSQL the transaction is then aborted: the caller
+    /// ends it).
     pub(super) async fn execute(
         &mut self,
         query: Query,
@@ -100,7 +100,7 @@ impl WriteTx {
         Ok(Some(Done { rows_affected }))
     }
 
-    /// Every row of `query` .
+    /// Every row of `query`.
     pub(super) async fn fetch(&mut self, query: Query) -> ApiResult<Vec<Row>> {
         Ok(match &mut self.inner {
             Inner::Sqlx { tx, .. } => {
