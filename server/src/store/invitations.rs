@@ -4,6 +4,7 @@ use super::pool::{Store, WriteTx};
 use super::sql::{
     count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Columns, Statement,
 };
+use super::teams::team_role_from_row;
 use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{InvitationView, InviterView, TeamRoleView};
@@ -156,12 +157,10 @@ impl Store {
         let statement = Statement::of(sql, items.iter().map(|item| item.id.to_string().into()));
         let rows = self
             .read_all(statement, |row| {
-                let team = TeamRoleView {
-                    team_id: parsed(row, "team_id")?,
-                    name: row.get("name")?,
-                    role: parsed(row, "role")?,
-                };
-                Ok((parsed::<InvitationId>(row, "invitation_id")?, team))
+                Ok((
+                    parsed::<InvitationId>(row, "invitation_id")?,
+                    team_role_from_row(row)?,
+                ))
             })
             .await?;
         let mut by_invitation: HashMap<InvitationId, Vec<TeamRoleView>> = HashMap::new();

@@ -3,6 +3,7 @@
 
 use super::pool::{Backend, Store, WriteTx};
 use super::sql::{contains_pattern, millis, parse_opt, parsed, split_page, Columns, Statement};
+use super::teams::team_role_from_row;
 use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
 use domain::api::{MemberView, TeamRoleView};
@@ -310,12 +311,7 @@ impl Store {
         statement.push_sql(" ORDER BY t.created_at, t.id");
         let teams = self
             .read_page(statement, keep_plan, |row| {
-                let team = TeamRoleView {
-                    team_id: parsed(row, "team_id")?,
-                    name: row.get("name")?,
-                    role: parsed(row, "role")?,
-                };
-                Ok((parsed::<UserId>(row, "user_id")?, team))
+                Ok((parsed::<UserId>(row, "user_id")?, team_role_from_row(row)?))
             })
             .await?;
         let mut by_user: HashMap<UserId, Vec<TeamRoleView>> = HashMap::new();

@@ -1,11 +1,10 @@
 //! Teams of an organization and their members' team roles.
 
 use super::pool::{Store, WriteTx};
-use super::sql::Columns;
-use super::sql::{count, parse_opt, parsed, parsed_opt, placeholders};
+use super::sql::{count, parse_opt, parsed, parsed_opt, placeholders, Columns};
 use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
-use domain::api::TeamView;
+use domain::api::{TeamRoleView, TeamView};
 use domain::{AccountId, TeamId, TeamRole, Timestamp, UserId};
 
 /// The name of the team every organization starts with.
@@ -58,6 +57,16 @@ fn team_from_row(row: &dyn Columns) -> ApiResult<TeamView> {
         name: row.get("name")?,
         members_count: count(row.get("members_count")?),
         my_role: parsed_opt(row, "my_role")?,
+    })
+}
+
+/// A team and a role in it, from a row of `team_id`, `name` and `role` (the
+/// teams of a page's members, of an invitation).
+pub(super) fn team_role_from_row(row: &dyn Columns) -> ApiResult<TeamRoleView> {
+    Ok(TeamRoleView {
+        team_id: parsed(row, "team_id")?,
+        name: row.get("name")?,
+        role: parsed(row, "role")?,
     })
 }
 
