@@ -247,12 +247,18 @@ cmd_dev() {
   ensure_wasm_bindgen
   ensure_wasm_split
   ensure_node_modules
-  step "Building the server (debug)"
-  cargo build -p orgspace-server
+  # ORGSPACE_BIN: a server already built (the end-to-end test passes the one
+  # the Rust tests built, instead of compiling it again with other features).
+  bin=${ORGSPACE_BIN:-}
+  if [ -z "$bin" ]; then
+    step "Building the server (debug)"
+    cargo build -p orgspace-server
+    bin=./target/debug/orgspace
+  fi
   port=${DEV_PORT:-8081}
   api=${ORGSPACE_ADDR:-127.0.0.1:8080}
   step "Starting the API on http://$api/ and trunk serve on http://127.0.0.1:$port/ (open this one)"
-  ORGSPACE_ADDR="$api" ORGSPACE_PUBLIC_URL="http://127.0.0.1:$port" ./target/debug/orgspace "$@" &
+  ORGSPACE_ADDR="$api" ORGSPACE_PUBLIC_URL="http://127.0.0.1:$port" "$bin" "$@" &
   server=$!
   trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
   trunk serve --offline --port "$port" --proxy-backend "http://$api/api"

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVERS, launchBrowser, screenshot, assertAccessible, fillBilling, visible, until, freePort, PASSWORD } from '../lib.mjs';
@@ -23,6 +23,19 @@ after(async () => {
   }
 });
 
+/**
+ * Throws at once when `./x.sh dev` has exited or its log shows a failed build
+ * (cargo's "could not compile", Trunk's ❌, a full disk), instead of waiting out
+ * the first build's timeout while Trunk watches for a change that never comes.
+ */
+function assertStillBuilding(logPath) {
+  if (dev.exitCode !== null || dev.signalCode !== null) {
+    throw new Error(`./x.sh dev exited (${dev.exitCode ?? dev.signalCode}); see ${logPath}`);
+  }
+  const failure = readFileSync(logPath, 'utf8').match(/^.*(could not compile|❌|No space left on device).*$/m);
+  if (failure) throw new Error(`the dev build failed: ${failure[0].trim()} (see ${logPath})`);
+}
+
 /** Whether `url` answers 200 with the app's page. */
 async function serving(url) {
   try {
@@ -36,7 +49,8 @@ async function serving(url) {
 test('signing up through trunk serve reaches the members page, and other origins stay refused', async () => {
   const [devPort, apiPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(SERVERS, 'dev-'));
-  const log = openSync(join(dir, 'dev.log'), 'w');
+  const logPath = join(dir, 'dev.log');
+  const log = openSync(logPath, 'w');
   const servedIndex = join(root, 'dist', 'index.html');
   const servedBefore = existsSync(servedIndex) ? statSync(servedIndex).mtimeMs : null;
   dev = spawn('./x.sh', ['dev'], {
@@ -47,6 +61,8 @@ test('signing up through trunk serve reaches the members page, and other origins
       ...process.env,
       DEV_PORT: String(devPort),
       ORGSPACE_ADDR: `127.0.0.1:${apiPort}`,
+      // The server the other tests run: `./x.sh dev` then builds only the app.
+      ORGSPACE_BIN: process.env.ORGSPACE_BIN ?? join(root, 'target', 'debug', 'orgspace'),
       DATABASE_URL: `sqlite://${dir}/orgspace.db?mode=rwc`,
       ORGSPACE_MAIL_OUTBOX: join(dir, 'outbox'),
     },
@@ -54,7 +70,14 @@ test('signing up through trunk serve reaches the members page, and other origins
   const devUrl = `http://127.0.0.1:${devPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   // The first debug build compiles the app for wasm32: minutes on 2 cores.
-  await until(() => serving(`${devUrl}/register`), `trunk serve answers on ${devUrl} (see ${dir}/dev.log)`, { timeout: 20 * 60_000, every: 1000 });
+  await until(
+    () => {
+      assertStillBuilding(logPath);
+      return serving(`${devUrl}/register`);
+    },
+    `trunk serve answers on ${devUrl} (see ${logPath})`,
+    { timeout: 20 * 60_000, every: 1000 },
+  );
   await until(async () => (await fetch(`${apiUrl}/healthz`).catch(() => null))?.ok, 'the API answers');
 
   browser = await launchBrowser();
