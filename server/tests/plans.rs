@@ -535,6 +535,19 @@ async fn scans_in(db: &mut sqlx::AnyConnection, sql: &str) -> Vec<String> {
     scans
 }
 
+/// How many of `statements` were explained, and the scans found in them.
+async fn scans_in_each(
+    db: &mut sqlx::AnyConnection,
+    statements: impl Iterator<Item = &String>,
+) -> (usize, Vec<String>) {
+    let (mut checked, mut scans) = (0, Vec::new());
+    for sql in statements {
+        checked += 1;
+        scans.extend(scans_in(db, sql).await);
+    }
+    (checked, scans)
+}
+
 #[tokio::test]
 async fn no_request_path_query_scans_members_invitations_or_activity() {
     if std::env::var("DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
@@ -571,17 +584,12 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     );
 
     let ran = statements.lock().unwrap().clone();
-    let mut checked = 0;
-    let mut scans = Vec::new();
-    for sql in &ran {
+    let request_path = ran.iter().filter(|sql| {
         let lower = sql.to_lowercase();
         let skip = lower.starts_with("insert") || lower.starts_with("explain");
-        if aliases(sql).is_empty() || skip || lower.contains("_sqlx_migrations") {
-            continue;
-        }
-        checked += 1;
-        scans.extend(scans_in(&mut conn, sql).await);
-    }
+        !aliases(sql).is_empty() && !skip && !lower.contains("_sqlx_migrations")
+    });
+    let (checked, scans) = scans_in_each(&mut conn, request_path).await;
     println!("{checked} statements on the watched tables checked");
     assert!(
         checked >= 40,
@@ -626,16 +634,11 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     .execute(&mut *conn)
     .await
     .unwrap();
-    let mut scans = Vec::new();
     let hierarchy = ran.iter().filter(|sql| {
         let lower = sql.to_lowercase();
         lower.starts_with("select") && lower.contains("parent_id")
     });
-    let mut checked = 0;
-    for sql in hierarchy {
-        checked += 1;
-        scans.extend(scans_in(&mut conn, sql).await);
-    }
+    let (checked, scans) = scans_in_each(&mut conn, hierarchy).await;
     assert!(checked >= 5, "the hierarchy's reads ({checked} checked)");
     assert!(
         scans.is_empty(),
