@@ -2,6 +2,7 @@
 //! and their organization role.
 
 use super::pool::{Backend, Store, WriteTx};
+use super::probes::Probe;
 use super::sql::{contains_pattern, millis, parse_opt, parsed, split_page, Columns, Statement};
 use super::teams::team_role_from_row;
 use super::tx::{query, query_scalar};
@@ -37,6 +38,25 @@ pub fn index_probe(text: &str) -> &str {
         Some(at) if text[..at].chars().count() >= 3 => &text[..=at],
         _ => text,
     }
+}
+
+/// For a search's text that is an address or its start (`local@…`, one `@`,
+/// 1–64 characters before it), its local part lowercased and read backwards.
+///
+/// An address contains `local@domain` exactly when its own local part ends
+/// with `local` (an address has one `@`, `domain::text::Email`) and its domain
+/// starts with `domain`: the users whose `email_local_reversed` starts with
+/// this, one range of an index, and those with `@` in their name, are all the
+/// users that can contain the text. A local part has at most 64 characters, so
+/// a longer one can be in a name only, and is not an address probe.
+pub fn local_part_probe(text: &str) -> Option<String> {
+    let text = text.to_lowercase();
+    let (local, rest) = text.split_once('@')?;
+    let length = local.chars().count();
+    if rest.contains('@') || length == 0 || length > 64 {
+        return None;
+    }
+    Some(local.chars().rev().collect())
 }
 
 /// `name or email contains $n`, with the pattern of [`contains_pattern`].
@@ -113,11 +133,12 @@ impl Store {
     ///
     /// A search in a large organization must not test every member. So, in an
     /// organization of more than [`SEARCH_BY_READING_UP_TO`] members, a query of
-    /// three characters or more goes through the trigram index over all users
-    /// (FTS5 on SQLite, pg_trgm on PostgreSQL): when at most
-    /// [`SEARCH_CANDIDATES`] users anywhere contain its [`index_probe`], the
-    /// page is those users' memberships, a bounded number of key lookups,
-    /// tested against the whole text, in one statement. A short query, a small
+    /// three characters or more goes through an index over all users: an
+    /// address by its local part read backwards ([`local_part_probe`]), any
+    /// text by the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL). When
+    /// at most [`SEARCH_CANDIDATES`] users anywhere can contain it, the page is
+    /// those users' memberships, a bounded number of key lookups, tested
+    /// against the whole text, in one statement. A short query, a small
     /// organization, or a very common text (more users than that; its probe is
     /// then remembered for a while, `store::probes`, and not asked about again)
     /// reads the organization's members in join order instead and stops at the
@@ -184,16 +205,20 @@ impl Store {
         self.read_page(statement, keep_plan, member_from_row).await
     }
 
-    /// The page's rows through the trigram index, or `None` when more than
-    /// [`SEARCH_CANDIDATES`] users contain the [`index_probe`] of `query` (then
-    /// reading is the way).
+    /// The page's rows through an index of users, or `None` when more than
+    /// [`SEARCH_CANDIDATES`] users may contain `query` (then reading is the way).
     ///
-    /// Two statements: the users the index finds (at most one more than
+    /// Two statements: the users an index finds (at most one more than
     /// [`SEARCH_CANDIDATES`]), then, when they are few enough, their
     /// memberships here, tested against the whole text. One statement joining
     /// the index's users to their memberships did that join before it could
     /// know there were too many: a common text ("anna") paid for looking up a
     /// thousand users' memberships, then for the reading it falls back to.
+    ///
+    /// An address is looked up by its [`local_part_probe`] first: one range of
+    /// an index, where the trigram index reads every user holding each trigram
+    /// of it. The trigram index's [`index_probe`] is asked when that is not an
+    /// address or finds too many.
     async fn members_found_by_index(
         &self,
         account: AccountId,
@@ -202,50 +227,67 @@ impl Store {
         limit: usize,
         keep_plan: bool,
     ) -> ApiResult<Option<Vec<MemberView>>> {
-        // On SQLite `+` keeps the planner from walking the organization's
-        // members by `account_id` and testing each against the list.
-        let probe = index_probe(query);
         let now = std::time::Instant::now();
-        if self.common_probes().is_common(probe, now) {
-            return Ok(None);
-        }
-        // On PostgreSQL the users are found in a CTE planned apart from the
-        // limit: under `LIMIT` the planner scans `users` until a thousand match
-        // when it expects many, which for a text in a few per cent of them
-        // ("anna", "smith") read most of the table (26–73 ms, where the trigram
-        // index's bitmaps take 6–8 ms; `bench/README.md`).
-        let (found, listed, account_column, argument) = match self.backend() {
-            Backend::Sqlite => (
+        let mut candidates = None;
+        if let Some(reversed) = local_part_probe(query) {
+            let statement = Statement::of(
                 format!(
-                    "SELECT user_id FROM users_search WHERE users_search MATCH $1 LIMIT {}",
-                    SEARCH_CANDIDATES + 1
+                    "SELECT id AS user_id FROM users WHERE email_local_reversed >= $1 AND email_local_reversed < $2
+                     UNION ALL SELECT id AS user_id FROM users WHERE {named_with_at}
+                     LIMIT {}",
+                    SEARCH_CANDIDATES + 1,
+                    named_with_at = match self.backend() {
+                        Backend::Sqlite => "instr(name, '@') > 0",
+                        Backend::Postgres => "strpos(name, '@') > 0",
+                    },
                 ),
-                "SELECT value FROM json_each($2)",
-                "+m.account_id",
-                fts_phrase(probe),
-            ),
-            Backend::Postgres => (
-                format!(
+                [
+                    reversed.clone().into(),
+                    format!("{reversed}{}", char::MAX).into(),
+                ],
+            );
+            candidates = self
+                .probe(Probe::LocalPartEnding, &reversed, statement, keep_plan, now)
+                .await?;
+        }
+        if candidates.is_none() {
+            // On PostgreSQL the users are found in a CTE planned apart from the
+            // limit: under `LIMIT` the planner scans `users` until a thousand match
+            // when it expects many, which for a text in a few per cent of them
+            // ("anna", "smith") read most of the table (26–73 ms, where the trigram
+            // index's bitmaps take 6–8 ms; `bench/README.md`).
+            let probe = index_probe(query);
+            let (found, argument) = match self.backend() {
+                Backend::Sqlite => (
+                    "SELECT user_id FROM users_search WHERE users_search MATCH $1",
+                    fts_phrase(probe),
+                ),
+                Backend::Postgres => (
                     "WITH found AS MATERIALIZED (SELECT id AS user_id FROM users WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\')
-                     SELECT user_id FROM found LIMIT {}",
-                    SEARCH_CANDIDATES + 1
+                     SELECT user_id FROM found",
+                    contains_pattern(probe),
                 ),
-                "SELECT unnest(string_to_array($2, ','))",
-                "m.account_id",
-                contains_pattern(probe),
-            ),
-        };
-        let candidates = Statement::of(found, [argument.into()]);
-        let candidates = self
-            .read_page(candidates, keep_plan, |row| row.get::<String>("user_id"))
-            .await?;
-        if candidates.len() as i64 > SEARCH_CANDIDATES {
-            self.common_probes().found_common(probe, now);
-            return Ok(None);
+            };
+            let statement = Statement::of(
+                format!("{found} LIMIT {}", SEARCH_CANDIDATES + 1),
+                [argument.into()],
+            );
+            candidates = self
+                .probe(Probe::Trigrams, probe, statement, keep_plan, now)
+                .await?;
         }
+        let Some(candidates) = candidates else {
+            return Ok(None);
+        };
         if candidates.is_empty() {
             return Ok(Some(Vec::new()));
         }
+        // On SQLite `+` keeps the planner from walking the organization's
+        // members by `account_id` and testing each against the list.
+        let (listed, account_column) = match self.backend() {
+            Backend::Sqlite => ("SELECT value FROM json_each($2)", "+m.account_id"),
+            Backend::Postgres => ("SELECT unnest(string_to_array($2, ','))", "m.account_id"),
+        };
         // User ids (UUIDs) as one value: a JSON array for SQLite's `json_each`,
         // comma-separated for PostgreSQL's `string_to_array`.
         let list = match self.backend() {
@@ -270,6 +312,30 @@ impl Store {
         self.read_page(statement, keep_plan, member_from_row)
             .await
             .map(Some)
+    }
+
+    /// The users a probe's `statement` finds, or `None` when it finds more
+    /// than [`SEARCH_CANDIDATES`] (remembered for a while, `store::probes`, and
+    /// then not asked again).
+    async fn probe(
+        &self,
+        kind: Probe,
+        probe: &str,
+        statement: Statement,
+        keep_plan: bool,
+        now: std::time::Instant,
+    ) -> ApiResult<Option<Vec<String>>> {
+        if self.common_probes().is_common(kind, probe, now) {
+            return Ok(None);
+        }
+        let found = self
+            .read_page(statement, keep_plan, |row| row.get::<String>("user_id"))
+            .await?;
+        if found.len() as i64 > SEARCH_CANDIDATES {
+            self.common_probes().found_common(kind, probe, now);
+            return Ok(None);
+        }
+        Ok(Some(found))
     }
 
     /// One member, with their teams.
@@ -384,6 +450,27 @@ mod tests {
         assert_eq!(index_probe("an@acme.test"), "an@acme.test");
         assert_eq!(index_probe("@acme.test"), "@acme.test");
         assert_eq!(index_probe("zoë@x"), "zoë@");
+    }
+
+    #[test]
+    fn an_address_is_looked_up_by_its_local_part_read_backwards() {
+        assert_eq!(
+            local_part_probe("Anna.Smith42@gmail.com").as_deref(),
+            Some("24htims.anna")
+        );
+        assert_eq!(local_part_probe("yan@").as_deref(), Some("nay"));
+        assert_eq!(local_part_probe("zoë@x").as_deref(), Some("ëoz"));
+        assert_eq!(local_part_probe("a@").as_deref(), Some("a"));
+        // Not an address: no `@`, nothing before it, two of them, or a local
+        // part longer than any address has.
+        assert_eq!(local_part_probe("anna"), None);
+        assert_eq!(local_part_probe("@acme.test"), None);
+        assert_eq!(local_part_probe("a@b@c"), None);
+        assert_eq!(
+            local_part_probe(&format!("{}@x", "a".repeat(64))).map(|p| p.len()),
+            Some(64)
+        );
+        assert_eq!(local_part_probe(&format!("{}@x", "a".repeat(65))), None);
     }
 
     #[test]

@@ -81,12 +81,25 @@ async fn members_page_with_a_cursor_and_search_by_name_or_email() {
 #[tokio::test]
 async fn member_search_finds_the_same_members_through_the_index_and_by_reading_them() {
     use orgspace_server::store::members::{SEARCH_BY_READING_UP_TO, SEARCH_CANDIDATES};
+    use orgspace_server::store::probes::Probe;
     let app = TestApp::spawn().await;
     let (olga, org) = app.register_organization("olga@acme.test", "Acme").await;
-    for email in ["zed.common@acme.test", "yan@acme.test", "o'neil@acme.test"] {
+    for email in [
+        "zed.common@acme.test",
+        "yan@acme.test",
+        "o'neil@acme.test",
+        "ryan@acme.test",
+        "nameat@acme.test",
+    ] {
         let user = app.register(email).await;
         app.add_member(org, &user, OrgRole::Viewer).await;
     }
+    // A name with an address in it: found by an address search whatever the
+    // member's own address.
+    sqlx::query("UPDATE users SET name = 'Ask yan@acme.test' WHERE email = 'nameat@acme.test'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     // Enough members for the index to be used, and users elsewhere whose email
     // contains "common".
     app.add_filler_members(org, SEARCH_BY_READING_UP_TO + 1)
@@ -95,7 +108,7 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
     for i in 0..SEARCH_CANDIDATES + 5 {
         sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
             .bind(uuid::Uuid::now_v7().to_string())
-            .bind(format!("common{i}@elsewhere.test"))
+            .bind(format!("{i}common@elsewhere.test"))
             .bind(format!("Outsider {i}"))
             .execute(&mut *tx)
             .await
@@ -127,11 +140,35 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
     };
     // Through the index: few users anywhere contain these.
     assert_eq!(search("zed.com").await, ["zed.common@acme.test"]);
-    assert_eq!(search("YAN@").await, ["yan@acme.test"]);
-    // An address: the index is asked about "yan@", every member it finds is
-    // tested against the whole text.
-    assert_eq!(search("yan@acme.test").await, ["yan@acme.test"]);
+    assert_eq!(
+        search("YAN@").await,
+        ["yan@acme.test", "ryan@acme.test", "nameat@acme.test"]
+    );
+    // An address: the users whose local part ends with "yan", and those with
+    // `@` in their name, each tested against the whole text.
+    assert_eq!(
+        search("yan@acme.test").await,
+        ["yan@acme.test", "ryan@acme.test", "nameat@acme.test"]
+    );
+    assert_eq!(
+        search("an@acme.test").await,
+        ["yan@acme.test", "ryan@acme.test", "nameat@acme.test"]
+    );
+    assert_eq!(
+        search("zed.common@acme.test").await,
+        ["zed.common@acme.test"]
+    );
     assert_eq!(search("yan@elsewhere").await, Vec::<String>::new());
+    // The index follows a changed address.
+    sqlx::query("UPDATE users SET email = 'ryan.new@acme.test' WHERE email = 'ryan@acme.test'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        search("yan@acme.test").await,
+        ["yan@acme.test", "nameat@acme.test"]
+    );
+    assert_eq!(search("ryan.new@acme.test").await, ["ryan.new@acme.test"]);
     assert_eq!(search("filler1@acme").await, ["filler1@acme.test"]);
     assert_eq!(search("o'neil").await, ["o'neil@acme.test"]);
     assert_eq!(
@@ -157,13 +194,25 @@ async fn member_search_finds_the_same_members_through_the_index_and_by_reading_t
     assert_eq!(seen.len(), 112, "no member twice");
     // By reading the members: more than SEARCH_CANDIDATES users contain it, or it is short.
     let probes = app.store.common_probes();
-    assert!(!probes.is_common("common", std::time::Instant::now()));
+    assert!(!probes.is_common(Probe::Trigrams, "common", std::time::Instant::now()));
     assert_eq!(search("common").await, ["zed.common@acme.test"]);
     // The index said so once; the next search reads at once, and finds the same.
-    assert!(probes.is_common("common", std::time::Instant::now()));
+    assert!(probes.is_common(Probe::Trigrams, "common", std::time::Instant::now()));
     assert_eq!(search("COMMON").await, ["zed.common@acme.test"]);
     assert_eq!(probes.len(), 1, "only the common probe is remembered");
-    assert_eq!(search("ya").await, ["yan@acme.test"]);
+    // More than SEARCH_CANDIDATES local parts end with "common": the trigram
+    // index is asked next (more users contain "common@" too), then the
+    // members are read. Both probes are remembered.
+    assert_eq!(search("common@acme.test").await, ["zed.common@acme.test"]);
+    let now = std::time::Instant::now();
+    assert!(probes.is_common(Probe::LocalPartEnding, "nommoc", now));
+    assert!(probes.is_common(Probe::Trigrams, "common@", now));
+    assert_eq!(search("common@acme.test").await, ["zed.common@acme.test"]);
+    assert_eq!(probes.len(), 3);
+    assert_eq!(
+        search("ya").await,
+        ["yan@acme.test", "ryan.new@acme.test", "nameat@acme.test"]
+    );
     let (everyone, next) = page("@acme.test", None).await;
     assert_eq!(everyone.len(), 50);
     assert!(next.is_some());
