@@ -76,7 +76,7 @@ pub async fn list_members(
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let (members, next) = state
         .store
-        .list_members(id, search, after.as_ref(), paging.limit)
+        .list_members(&account, search, after.as_ref(), paging.limit)
         .await?;
     // Owners and Admins of ancestors act here too (SPEC §17): listed first,
     // on the first page, marked with `inherited_from`.

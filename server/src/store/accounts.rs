@@ -36,6 +36,9 @@ pub struct AccountRow {
     pub billing_mode: BillingMode,
     /// The ancestor the member's role comes from; `None` for a direct member.
     pub inherited_from: Option<OrganizationRef>,
+    /// How many members it has (the trigger-kept counter), read with the
+    /// access: how a page of its rows is planned ([`Store::keep_plan_for`]).
+    pub members: i64,
 }
 
 /// An account with the caller's direct role and, through its parent and
@@ -44,7 +47,7 @@ pub struct AccountRow {
 /// The columns of the access query: the account `a` as one user sees it.
 pub(super) const ACCOUNT_COLUMNS: &str = "a.id, a.kind, a.name, a.slug, a.status, a.credit_cents, a.plan, a.region,
     a.billing_name, a.billing_street, a.billing_city, a.billing_postal_code, a.billing_country, a.created_at,
-    a.two_factor_required_at, a.billing_mode, m.role,
+    a.two_factor_required_at, a.billing_mode, a.members_count, m.role,
     p.id AS parent_id, p.name AS parent_name, p.status AS parent_status, p.billing_mode AS parent_billing_mode,
     pm.role AS parent_role,
     g.id AS grand_id, g.name AS grand_name, g.status AS grand_status, gm.role AS grand_role";
@@ -194,6 +197,7 @@ impl AccountRow {
             }),
             billing_mode,
             inherited_from: access.inherited_from.and_then(name_of),
+            members: row.get("members_count")?,
         }))
     }
 

@@ -109,6 +109,48 @@ async fn team_admins_manage_their_own_teams_members_and_nobody_elses() {
         .unwrap()
         .iter()
         .any(|t| t["name"] == "Web" && t["role"] == "team_admin"));
+    // The members page lists each member's teams in the order they were
+    // made, and none for a member of no team.
+    olga.request("PUT", member(&ops, &tina), json!({"role": "team_viewer"}))
+        .await;
+    let page: Value = olga
+        .get(&format!("/api/accounts/{org}/members"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let teams_of = |email: &str| -> Vec<(String, String)> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap()["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().into(),
+                    t["role"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        teams_of("tina@acme.test"),
+        [
+            ("Web".into(), "team_admin".into()),
+            ("Ops".into(), "team_viewer".into())
+        ]
+    );
+    assert_eq!(teams_of("max@acme.test"), []);
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        3,
+        "each member once"
+    );
+    olga.delete(&member(&ops, &tina)).await;
     // Tina adds Max to Web, changes his role, and takes him out again.
     assert_eq!(
         tina.request("PUT", member(&web, &max), json!({"role": "team_member"}))
