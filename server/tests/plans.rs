@@ -644,6 +644,29 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
         "one statement for GET /api/accounts/{{id}}: {reads:#?}"
     );
     assert!(reads[0].contains("token_hash") && reads[0].contains("memberships"));
+    // A page of members is the access and the page with its teams: the
+    // organization's size comes with the access, the teams in the page.
+    statements.lock().unwrap().clear();
+    let members = nina
+        .get(&format!("/api/accounts/{nina_org}/members?q=nina"))
+        .await;
+    assert_eq!(members.status(), 200);
+    let reads: Vec<String> = statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| {
+            let sql = sql.trim_start().to_lowercase();
+            sql.starts_with("select") || sql.starts_with("with")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(
+        reads.len(),
+        2,
+        "the access and one statement for a page of members: {reads:#?}"
+    );
+    assert!(reads.iter().any(|sql| sql.contains("team_members")));
 
     // Statistics of `accounts` from when no organization had children
     // (`ANALYZE` run early, as the benchmark's seed does) once led SQLite to walk

@@ -117,14 +117,21 @@ pub async fn list_activity(
         }
     };
     let account = readable(&state, &caller, id).await?;
-    let mut accounts = vec![id];
-    if descendants {
+    let descendants = if descendants {
         account.decide(Permission::ViewDescendants)?;
-        accounts.extend(state.store.descendant_ids(id).await?);
-    }
+        state.store.descendant_ids(id).await?
+    } else {
+        Vec::new()
+    };
     let page = state
         .store
-        .list_activity(&accounts, &filter, before.as_deref(), paging.limit)
+        .list_activity(
+            &account,
+            &descendants,
+            &filter,
+            before.as_deref(),
+            paging.limit,
+        )
         .await?;
     Ok(Json(page_of(page)))
 }
@@ -156,11 +163,11 @@ pub async fn daily_activity(
             })?,
     };
     let mut filter = params.filter()?;
-    readable(&state, &caller, id).await?;
+    let account = readable(&state, &caller, id).await?;
     let today = day_of(now());
     filter.since = Some(start_of_day(today - i64::from(days) + 1));
     filter.until = None;
-    let counts = state.store.daily_activity(id, &filter).await?;
+    let counts = state.store.daily_activity(&account, &filter).await?;
     Ok(Json(
         daily_series(&counts, today, days)
             .into_iter()
@@ -218,7 +225,7 @@ fn encode(format: ExportFormat, entries: &[ActivityView], first: bool) -> ApiRes
 /// Where an export stream is.
 struct Export {
     store: Store,
-    account: AccountId,
+    account: AccountRow,
     filter: ActivityFilter,
     format: ExportFormat,
     before: Option<String>,
@@ -235,7 +242,8 @@ impl Export {
         let (page, next) = match self
             .store
             .list_activity(
-                &[self.account],
+                &self.account,
+                &[],
                 &self.filter,
                 self.before.as_deref(),
                 EXPORT_PAGE,
@@ -244,7 +252,7 @@ impl Export {
         {
             Ok(page) => page,
             Err(error) => {
-                tracing::error!(%error, account = %self.account, "activity export stopped");
+                tracing::error!(%error, account = %self.account.id, "activity export stopped");
                 self.done = true;
                 return Some((Err(std::io::Error::other("export failed")), self));
             }
@@ -296,10 +304,10 @@ pub async fn export_activity(
     let format =
         ExportFormat::parse(params.format.as_deref()).map_err(|e| ApiError::Invalid(vec![e]))?;
     let filter = params.filter()?;
-    readable(&state, &caller, id).await?;
+    let account = readable(&state, &caller, id).await?;
     let export = Export {
         store: state.store.clone(),
-        account: id,
+        account,
         filter,
         format,
         before: None,

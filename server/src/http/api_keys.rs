@@ -58,7 +58,7 @@ pub async fn list_keys(
     let whose = (!sees_all_keys(account.kind, account.role)).then_some(user.id);
     let page = state
         .store
-        .list_keys(id, whose, after.as_ref(), paging.limit, clock::now())
+        .list_keys(&account, whose, after.as_ref(), paging.limit, clock::now())
         .await?;
     Ok(Json(page_of(page)))
 }

@@ -117,7 +117,7 @@ pub async fn list_instances(
     };
     let page = state
         .store
-        .list_instances(id, &visible, team, after, paging.limit)
+        .list_instances(&account, &visible, team, after, paging.limit)
         .await?;
     Ok(Json(page_of(page)))
 }

@@ -279,7 +279,7 @@ pub async fn list_invitations(
     let account = caller.member_account(&state, id).await?;
     account.decide(Permission::ManageInvitations)?;
     let (status, cursor, limit) = query.parse()?;
-    let scope = InvitationScope::Account(id);
+    let scope = InvitationScope::Account(&account);
     let now = clock::now();
     let page = state
         .store

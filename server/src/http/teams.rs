@@ -47,12 +47,10 @@ pub async fn list_teams(
     ApiPath(id): ApiPath<AccountId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> ApiResult<Json<Page<TeamView>>> {
-    caller
-        .member_account(&state, id)
-        .await?
-        .decide(Permission::ViewOrganization)?;
+    let account = caller.member_account(&state, id).await?;
+    account.decide(Permission::ViewOrganization)?;
     let paging = params.parse()?;
-    let teams = state.store.list_teams(id, caller.user.id).await?;
+    let teams = state.store.list_teams(&account, caller.user.id).await?;
     Ok(Json(page_in_memory(teams, &paging)?))
 }
 

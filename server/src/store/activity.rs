@@ -2,6 +2,7 @@
 //! [`WriteTx::record`] in the transaction of the change they record; no
 //! function here or anywhere edits or deletes one.
 
+use super::accounts::AccountRow;
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
 use super::tx::query;
@@ -169,16 +170,19 @@ fn id_floor(at: Timestamp) -> String {
 
 /// A filtered read of one account's log.
 struct Where {
-    account: AccountId,
+    keep_plan: bool,
     statement: Statement,
 }
 
 impl Where {
-    fn new(account: AccountId, select: &str, filter: &ActivityFilter) -> Self {
+    fn new(store: &Store, account: &AccountRow, select: &str, filter: &ActivityFilter) -> Self {
         let mut statement = Statement::new(format!("{select} WHERE 1 = 1"));
-        statement.and("a.account_id = ", Bind::Text(account.to_string()));
+        statement.and("a.account_id = ", Bind::Text(account.id.to_string()));
         filter_by(&mut statement, filter);
-        Self { account, statement }
+        Self {
+            keep_plan: store.keep_plan_for(account.members),
+            statement,
+        }
     }
 
     async fn fetch<T>(
@@ -186,8 +190,9 @@ impl Where {
         store: &Store,
         decode: impl FnMut(&dyn Columns) -> ApiResult<T>,
     ) -> ApiResult<Vec<T>> {
-        let keep = store.keep_plan(self.account).await?;
-        store.read_page(self.statement, keep, decode).await
+        store
+            .read_page(self.statement, self.keep_plan, decode)
+            .await
     }
 }
 
@@ -322,20 +327,19 @@ impl Store {
     /// A page of entries, newest first, older than the entry `before` if
     /// given, and the cursor of the next page.
     ///
-    /// `accounts` is the account asked for, then any descendants whose
-    /// entries join it (SPEC §17); each entry names its account.
+    /// `account` is the account asked for, as the access query read it;
+    /// `descendants` those whose entries join it (SPEC §17); each entry names
+    /// its account.
     pub async fn list_activity(
         &self,
-        accounts: &[AccountId],
+        account: &AccountRow,
+        descendants: &[AccountId],
         filter: &ActivityFilter,
         before: Option<&str>,
         limit: usize,
     ) -> ApiResult<(Vec<ActivityView>, Option<String>)> {
-        let [account, descendants @ ..] = accounts else {
-            return Ok((Vec::new(), None));
-        };
         if descendants.is_empty() {
-            let mut w = Where::new(*account, &SELECT, filter);
+            let mut w = Where::new(self, account, &SELECT, filter);
             if let Some(before) = before {
                 w.statement.and("a.id < ", Bind::Text(before.to_owned()));
             }
@@ -343,7 +347,10 @@ impl Store {
             let items = w.fetch(self, view).await?;
             return Ok(split_page(items, limit, |e| e.id.clone()));
         }
-        let keep = self.keep_plan(*account).await?;
+        let keep = self.keep_plan_for(account.members);
+        let accounts: Vec<AccountId> = std::iter::once(account.id)
+            .chain(descendants.iter().copied())
+            .collect();
         let mut items = Vec::new();
         for some in accounts.chunks(ACCOUNTS_PER_READ) {
             let page = merged_page(some, filter, before, limit);
@@ -358,10 +365,11 @@ impl Store {
     /// Entries per UTC day (days since 1970-01-01) that pass `filter`.
     pub async fn daily_activity(
         &self,
-        account: AccountId,
+        account: &AccountRow,
         filter: &ActivityFilter,
     ) -> ApiResult<Vec<(i64, u64)>> {
         let mut w = Where::new(
+            self,
             account,
             "SELECT a.at / 86400000 AS day, COUNT(*) AS n FROM activity a",
             filter,

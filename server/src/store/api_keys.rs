@@ -2,6 +2,7 @@
 //! key's status is derived from its expiry and its owner's membership
 //! (`domain::api_keys::key_status`), so nothing here deactivates or reactivates.
 
+use super::accounts::AccountRow;
 use super::auth::{UserRow, USER_COLUMNS};
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, millis_opt, parsed, split_page, Bind, Columns, Statement};
@@ -160,7 +161,7 @@ impl Store {
     /// after the key `after`.
     pub async fn list_keys(
         &self,
-        account: AccountId,
+        account: &AccountRow,
         user: Option<UserId>,
         after: Option<&ApiKeyId>,
         limit: usize,
@@ -168,7 +169,7 @@ impl Store {
     ) -> ApiResult<(Vec<ApiKeyView>, Option<ApiKeyId>)> {
         let mut statement =
             Statement::new(format!("SELECT {COLUMNS} {FROM} WHERE k.account_id = $1"));
-        statement.binds.push(Bind::Text(account.to_string()));
+        statement.binds.push(Bind::Text(account.id.to_string()));
         if let Some(user) = user {
             statement.and("k.user_id = ", Bind::Text(user.to_string()));
         }
@@ -179,7 +180,7 @@ impl Store {
             ));
         }
         statement.page("k.created_at, k.id", limit);
-        let keep = self.keep_plan(account).await?;
+        let keep = self.keep_plan_for(account.members);
         let items = self.read_page(statement, keep, |r| view(r, now)).await?;
         Ok(split_page(items, limit, |k| k.id.clone()))
     }

@@ -1,6 +1,7 @@
 //! Instances (SPEC §9). Who may see or change which instance is decided by
 //! `domain::resources`; these functions only read and write rows.
 
+use super::accounts::AccountRow;
 use super::pool::{Store, WriteTx};
 use super::sql::{count, millis, parsed, parsed_opt, split_page, Bind, Columns, Statement};
 use super::tx::{query, query_scalar};
@@ -38,7 +39,7 @@ impl Store {
     /// the next page.
     pub async fn list_instances(
         &self,
-        account: AccountId,
+        account: &AccountRow,
         visible: &Visible,
         team: Option<TeamId>,
         after: Option<InstanceId>,
@@ -47,7 +48,7 @@ impl Store {
         let mut statement = Statement::new(format!(
             "SELECT {COLUMNS} FROM instances i LEFT JOIN teams t ON t.id = i.team_id WHERE i.account_id = $1"
         ));
-        statement.binds.push(Bind::Text(account.to_string()));
+        statement.binds.push(Bind::Text(account.id.to_string()));
         if let Visible::Teams(teams) = visible {
             statement.and_in("i.team_id", teams.iter().map(|t| Bind::Text(t.to_string())));
         }
@@ -58,7 +59,7 @@ impl Store {
             statement.and("i.id > ", Bind::Text(after.to_string()));
         }
         statement.page("i.id", limit);
-        let keep = self.keep_plan(account).await?;
+        let keep = self.keep_plan_for(account.members);
         let items = self.read_page(statement, keep, view).await?;
         Ok(split_page(items, limit, |i| i.id))
     }

@@ -1,5 +1,6 @@
 //! Invitations and the teams they bring.
 
+use super::accounts::AccountRow;
 use super::pool::{Store, WriteTx};
 use super::sql::{
     count, millis, parsed, parsed_opt, placeholders, split_page, Bind, Columns, Statement,
@@ -54,7 +55,8 @@ fn from_row(row: &dyn Columns) -> ApiResult<InvitationView> {
 /// Which invitations to list.
 #[derive(Debug, Clone, Copy)]
 pub enum InvitationScope<'a> {
-    Account(AccountId),
+    /// An organization's, as the access query read it.
+    Account(&'a AccountRow),
     Email(&'a str),
 }
 
@@ -83,8 +85,8 @@ impl Store {
         let (column, value, keep) = match scope {
             InvitationScope::Account(account) => (
                 "i.account_id",
-                account.to_string(),
-                self.keep_plan(account).await?,
+                account.id.to_string(),
+                self.keep_plan_for(account.members),
             ),
             InvitationScope::Email(email) => ("i.email", email.to_owned(), true),
         };

@@ -1,5 +1,6 @@
 //! Teams of an organization and their members' team roles.
 
+use super::accounts::AccountRow;
 use super::pool::{Store, WriteTx};
 use super::sql::{count, parse_opt, parsed, parsed_opt, placeholders, Columns};
 use super::tx::{query, query_scalar};
@@ -12,14 +13,18 @@ pub const FIRST_TEAM: &str = "My Team";
 
 impl Store {
     /// The organization's teams, oldest first, with how many members each has.
-    pub async fn list_teams(&self, account: AccountId, viewer: UserId) -> ApiResult<Vec<TeamView>> {
-        let keep = self.keep_plan(account).await?;
+    pub async fn list_teams(
+        &self,
+        account: &AccountRow,
+        viewer: UserId,
+    ) -> ApiResult<Vec<TeamView>> {
+        let keep = self.keep_plan_for(account.members);
         let rows = sqlx::query(&Store::page_query(
             &format!("{TEAM_VIEW} WHERE t.account_id = $1 ORDER BY t.created_at, t.id"),
             keep,
         ))
         .persistent(keep)
-        .bind(account.to_string())
+        .bind(account.id.to_string())
         .bind(viewer.to_string())
         .fetch_all(self.pool())
         .await?;
