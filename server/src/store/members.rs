@@ -4,9 +4,7 @@
 use super::accounts::AccountRow;
 use super::pool::{Backend, Store, WriteTx};
 use super::probes::Probe;
-use super::sql::{
-    contains_pattern, millis, parse_opt, parsed, parsed_opt, split_page, Columns, Statement,
-};
+use super::sql::{contains_pattern, millis, parse_opt, parsed, split_page, Columns, Statement};
 use super::teams::team_role_from_row;
 use super::tx::{query, query_scalar};
 use crate::error::ApiResult;
@@ -173,10 +171,12 @@ impl Store {
                     .await?
             }
         };
-        Ok(split_page(members, limit, |m| MemberCursor {
+        let (mut members, next) = split_page(members, limit, |m| MemberCursor {
             joined_at: m.joined_at.as_millis(),
             user_id: m.user_id.to_string(),
-        }))
+        });
+        self.attach_teams(account, &mut members, keep).await?;
+        Ok((members, next))
     }
 
     /// The page's rows by reading the organization's members in join order,
@@ -191,8 +191,8 @@ impl Store {
     ) -> ApiResult<Vec<MemberView>> {
         let mut statement = Statement::of(
             format!(
-                "SELECT m.account_id, m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}
-                 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
+                 JOIN users u ON u.id = m.user_id WHERE m.account_id = $1",
             ),
             [account.to_string().into()],
         );
@@ -202,7 +202,7 @@ impl Store {
             statement.binds.push(contains_pattern(query).into());
         }
         push_page(&mut statement, after, limit);
-        self.read_members(statement, keep_plan).await
+        self.read_page(statement, keep_plan, member_from_row).await
     }
 
     /// The page's rows through an index of users, or `None` when more than
@@ -297,7 +297,7 @@ impl Store {
         };
         let mut statement = Statement::of(
             format!(
-                "SELECT m.account_id, m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}
                  FROM memberships m JOIN users u ON u.id = m.user_id
                  WHERE {account_column} = $1 AND m.user_id IN ({listed}) AND {matches}",
                 matches = contains_condition(3),
@@ -309,45 +309,9 @@ impl Store {
             ],
         );
         push_page(&mut statement, after, limit);
-        self.read_members(statement, keep_plan).await.map(Some)
-    }
-
-    /// The members of `page` (a page's statement: its `limit + 1` memberships
-    /// `m` in join order, with `m.account_id` among its columns) with their
-    /// teams, in one statement: the page joined to each member's team
-    /// memberships by `(account_id, user_id)`, one row per member and team.
-    /// Reading the teams apart cost PostgreSQL a round trip more per page.
-    async fn read_members(&self, page: Statement, keep_plan: bool) -> ApiResult<Vec<MemberView>> {
-        let statement = Statement {
-            sql: format!(
-                "WITH page AS ({})
-                 SELECT page.*, tm.team_id, t.name AS team_name, tm.role AS team_role FROM page
-                 LEFT JOIN team_members tm ON tm.account_id = page.account_id AND tm.user_id = page.user_id
-                 LEFT JOIN teams t ON t.id = tm.team_id
-                 ORDER BY page.joined_at, page.user_id, t.created_at, t.id",
-                page.sql
-            )
-            .into(),
-            binds: page.binds,
-        };
-        let mut members: Vec<MemberView> = Vec::new();
-        self.read_page(statement, keep_plan, |row| {
-            let user: UserId = parsed(row, "user_id")?;
-            if members.last().is_none_or(|last| last.user_id != user) {
-                members.push(member_from_row(row)?);
-            }
-            if let (Some(team_id), Some(member)) = (parsed_opt(row, "team_id")?, members.last_mut())
-            {
-                member.teams.push(TeamRoleView {
-                    team_id,
-                    name: row.get("team_name")?,
-                    role: parsed(row, "team_role")?,
-                });
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(members)
+        self.read_page(statement, keep_plan, member_from_row)
+            .await
+            .map(Some)
     }
 
     /// The users a probe's `statement` finds, or `None` when it finds more
