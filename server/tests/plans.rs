@@ -665,6 +665,20 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
         "the access, the page and its teams: {reads:#?}"
     );
     assert!(!reads.iter().any(|sql| sql.contains("SELECT members_count")));
+    // Who am I is the session with its user, then the accounts with the
+    // second factors and invitations counted.
+    statements.lock().unwrap().clear();
+    assert_eq!(nina.get("/api/me").await.status(), 200);
+    let reads = statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
+        .count();
+    assert_eq!(
+        reads, 2,
+        "GET /api/me: the session, then the accounts with the counts"
+    );
 
     // Statistics of `accounts` from when no organization had children
     // (`ANALYZE` run early, as the benchmark's seed does) once led SQLite to walk

@@ -51,9 +51,7 @@ pub fn router() -> Router<AppState> {
     (status = 200, description = "Who is signed in", body = MeResponse),
     Unauthenticated))]
 pub async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeResponse>> {
-    let user = &caller.user;
-    let accounts = state.store.accounts_of(user.id).await?;
-    let (user, pending_invitations) = state.store.me_of(user, now()).await?;
+    let (user, accounts, pending_invitations) = state.store.who_am_i(&caller.user, now()).await?;
     Ok(Json(MeResponse {
         user,
         accounts: accounts.iter().map(|a| a.view()).collect(),

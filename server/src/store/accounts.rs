@@ -81,9 +81,12 @@ static ACCOUNT_SELECT: LazyLock<String> = LazyLock::new(|| {
 /// child account in the database and kept those under the user's memberships
 /// when `ANALYZE` had last seen few children: 14.8 ms instead of 0.5 for a
 /// user with 26 accounts among 20,000 children (bench/README.md).
-static ACCOUNTS_OF: LazyLock<String> = LazyLock::new(|| {
+static ACCOUNTS_OF: LazyLock<String> = LazyLock::new(|| accounts_of_with(""));
+
+/// [`ACCOUNTS_OF`] with `extra` columns after the account's (`, …`), on every row.
+pub(super) fn accounts_of_with(extra: &str) -> String {
     format!(
-        "{}
+        "SELECT {ACCOUNT_COLUMNS}{extra} FROM accounts a {}
          WHERE a.id IN (
             SELECT account_id FROM memberships WHERE user_id = $1
             UNION SELECT c.id FROM memberships o CROSS JOIN accounts c
@@ -93,9 +96,9 @@ static ACCOUNTS_OF: LazyLock<String> = LazyLock::new(|| {
                     AND c.parent_id = o.account_id AND d.parent_id = c.id)
          ORDER BY CASE WHEN a.kind = 'personal' THEN 0 ELSE 1 END,
             CASE WHEN m.joined_at IS NULL THEN 1 ELSE 0 END, m.joined_at, a.created_at, a.id",
-        ACCOUNT_SELECT.as_str()
+        account_joins("$2")
     )
-});
+}
 
 /// One account as the user `$2` sees it ([`Store::account_for`]).
 static ACCOUNT_FOR: LazyLock<String> =

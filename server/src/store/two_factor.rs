@@ -1,6 +1,7 @@
 //! Second factors (SPEC §15): authenticator secrets, recovery codes, passkeys,
 //! sign-ins waiting for their second factor, and the organization policy.
 
+use super::accounts::{accounts_of_with, AccountRow};
 use super::auth::UserRow;
 use super::pool::{Store, WriteTx};
 use super::sql::Columns;
@@ -12,6 +13,7 @@ use domain::api::{PasskeyView, UserView};
 use domain::two_factor::TwoFactor;
 use domain::{Timestamp, UserId};
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// A stored passkey: what the list shows and the WebAuthn record.
 #[derive(Clone, Debug)]
@@ -55,6 +57,35 @@ pub struct PendingSignIn {
 
 const PASSKEY_COLUMNS: &str = "id, name, created_at, last_used_at, passkey";
 
+/// The user's second factors and the pending invitations to an address,
+/// counted: the columns `passkeys`, `codes` and `invitations`, for the user
+/// `{user}`, the address `{email}` (NULL: none) and the time `{now}`.
+fn counts(user: &str, email: &str, now: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM passkeys p WHERE p.user_id = {user}) AS passkeys,
+         (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = {user} AND r.used_at IS NULL) AS codes,
+         (SELECT COUNT(*) FROM invitations i
+           WHERE i.email = {email} AND i.status = 'pending' AND i.expires_at > {now}) AS invitations"
+    )
+}
+
+/// [`counts`] alone.
+static COUNTED: LazyLock<String> = LazyLock::new(|| format!("SELECT {}", counts("$1", "$2", "$3")));
+
+/// The user's accounts with [`counts`] ([`Store::who_am_i`]).
+static WHO_AM_I: LazyLock<String> =
+    LazyLock::new(|| accounts_of_with(&format!(", {}", counts("$1", "$3", "$4"))));
+
+/// The second factors (with the authenticator's `totp`) and the invitations
+/// of a row with [`counts`].
+fn counted_from_row(row: &dyn Columns, totp: bool) -> ApiResult<(TwoFactor, u64)> {
+    let small = |column: &str| -> ApiResult<u32> {
+        Ok(u32::try_from(row.get::<i64>(column)?).unwrap_or(u32::MAX))
+    };
+    let two_factor = TwoFactor::new(totp, small("passkeys")?, small("codes")?);
+    Ok((two_factor, count(row.get("invitations")?)))
+}
+
 impl Store {
     /// The user as `GET /api/me` shows them, second factors counted.
     pub async fn user_view(&self, user: &UserRow) -> ApiResult<UserView> {
@@ -62,15 +93,47 @@ impl Store {
         Ok(user.view(two_factor))
     }
 
-    /// The user as `GET /api/me` shows them and the pending, unexpired
-    /// invitations addressed to them — none until their address is verified —
-    /// in one statement.
-    pub async fn me_of(&self, user: &UserRow, now: Timestamp) -> ApiResult<(UserView, u64)> {
+    /// `GET /api/me` in one statement: the user's accounts ([`Store::accounts_of`])
+    /// with, on every row, their second factors and the pending invitations
+    /// addressed to them (none until their address is verified) counted.
+    /// The counts depend on the parameters only, so each is computed once per
+    /// statement (an InitPlan on PostgreSQL; SQLite keeps an uncorrelated
+    /// subquery's result), not per account. Apart, they were a statement more,
+    /// a round trip to PostgreSQL.
+    pub async fn who_am_i(
+        &self,
+        user: &UserRow,
+        now: Timestamp,
+    ) -> ApiResult<(UserView, Vec<AccountRow>, u64)> {
         let invited = user.email_verified().then_some(user.email.as_str());
-        let (two_factor, pending) = self
-            .second_factors_and_invitations(user.id, user.two_factor_on(), invited, now)
+        let statement = Statement::of(
+            WHO_AM_I.as_str(),
+            [
+                user.id.to_string().into(),
+                user.id.to_string().into(),
+                invited.into(),
+                now.as_millis().into(),
+            ],
+        );
+        let mut counted = None;
+        let accounts = self
+            .read_all(statement, |row| {
+                if counted.is_none() {
+                    counted = Some(counted_from_row(row, user.two_factor_on())?);
+                }
+                AccountRow::from_row(row)
+            })
             .await?;
-        Ok((user.view(two_factor), pending))
+        // Everyone has their personal account; without it, the counts apart.
+        let (two_factor, pending) = match counted {
+            Some(counted) => counted,
+            None => {
+                self.second_factors_and_invitations(user.id, user.two_factor_on(), invited, now)
+                    .await?
+            }
+        };
+        let accounts = accounts.into_iter().flatten().collect();
+        Ok((user.view(two_factor), accounts, pending))
     }
 
     /// The user's second factors, counted.
@@ -91,20 +154,15 @@ impl Store {
         now: Timestamp,
     ) -> ApiResult<(TwoFactor, u64)> {
         let statement = Statement::of(
-            "SELECT (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = $1) AS passkeys,
-                    (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = $1 AND r.used_at IS NULL) AS codes,
-                    (SELECT COUNT(*) FROM invitations i
-                      WHERE i.email = $2 AND i.status = 'pending' AND i.expires_at > $3) AS invitations",
-            [user.to_string().into(), invited.into(), now.as_millis().into()],
+            COUNTED.as_str(),
+            [
+                user.to_string().into(),
+                invited.into(),
+                now.as_millis().into(),
+            ],
         );
-        self.read_one(statement, |row| {
-            let small = |column: &str| -> ApiResult<u32> {
-                Ok(u32::try_from(row.get::<i64>(column)?).unwrap_or(u32::MAX))
-            };
-            let two_factor = TwoFactor::new(totp, small("passkeys")?, small("codes")?);
-            Ok((two_factor, count(row.get("invitations")?)))
-        })
-        .await
+        self.read_one(statement, |row| counted_from_row(row, totp))
+            .await
     }
 
     /// The user's passkeys, oldest first.
