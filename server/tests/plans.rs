@@ -557,6 +557,19 @@ fn is_bounded_scan(detail: &str) -> bool {
         .is_some_and(|index| BOUNDED_SCANS.contains(&index))
 }
 
+/// The `SELECT`s that `GET path` as `user` ran (it must answer 200).
+async fn reads_of(statements: &Mutex<BTreeSet<String>>, user: &User, path: &str) -> Vec<String> {
+    statements.lock().unwrap().clear();
+    assert_eq!(user.get(path).await.status(), 200, "{path}");
+    statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
+        .cloned()
+        .collect()
+}
+
 /// How many of `statements` were explained, and the scans found in them.
 async fn scans_in_each(
     db: &mut sqlx::AnyConnection,
@@ -628,16 +641,7 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     // access read in one statement, so looking at the account is one round
     // trip (session, user, membership, account and ancestors together).
     let (nina, nina_org) = app.register_organization("nina@acme.test", "Nina Co").await;
-    statements.lock().unwrap().clear();
-    let seen = nina.get(&format!("/api/accounts/{nina_org}")).await;
-    assert_eq!(seen.status(), 200);
-    let reads: Vec<String> = statements
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
-        .cloned()
-        .collect();
+    let reads = reads_of(&statements, &nina, &format!("/api/accounts/{nina_org}")).await;
     assert_eq!(
         reads.len(),
         1,
@@ -647,18 +651,8 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     // A page of members is the access, the page and its members' teams: the
     // organization's size, which chooses how the page is read, comes with the
     // access.
-    statements.lock().unwrap().clear();
-    let members = nina
-        .get(&format!("/api/accounts/{nina_org}/members?q=nina"))
-        .await;
-    assert_eq!(members.status(), 200);
-    let reads: Vec<String> = statements
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
-        .cloned()
-        .collect();
+    let members = format!("/api/accounts/{nina_org}/members?q=nina");
+    let reads = reads_of(&statements, &nina, &members).await;
     assert_eq!(
         reads.len(),
         3,
@@ -667,16 +661,10 @@ async fn no_request_path_query_scans_members_invitations_or_activity() {
     assert!(!reads.iter().any(|sql| sql.contains("SELECT members_count")));
     // Who am I is the session with its user, then the accounts with the
     // second factors and invitations counted.
-    statements.lock().unwrap().clear();
-    assert_eq!(nina.get("/api/me").await.status(), 200);
-    let reads = statements
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|sql| sql.trim_start().to_lowercase().starts_with("select"))
-        .count();
+    let reads = reads_of(&statements, &nina, "/api/me").await;
     assert_eq!(
-        reads, 2,
+        reads.len(),
+        2,
         "GET /api/me: the session, then the accounts with the counts"
     );
 
