@@ -261,8 +261,7 @@ pub async fn leave_account(
             ),
         ));
     }
-    let role = tx.account().role;
-    let change = memberships::remove_member(&mut tx, caller.user.id, role).await?;
+    let change = memberships::remove_member(&mut tx, caller.user.id).await?;
     tx.commit(change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,6 @@ use super::state::AppState;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::operations::{AccountTx, Change};
-use crate::store::accounts::headcount;
 use crate::store::billing::{self as billing_db, Payment};
 use crate::store::invitations::{count_pending, expire_due};
 use crate::store::{AccountRow, Target};
@@ -175,7 +174,7 @@ pub async fn change_plan(
     }
     let now = tx.now();
     expire_due(tx.tx(), id, now).await?;
-    let members = headcount(tx.tx(), id).await?.n_members;
+    let members = account.member_count();
     check_plan_change(plan, members, count_pending(tx.tx(), id).await?)?;
     billing_db::set_plan(tx.tx(), id, plan).await?;
     let updated = tx.reread().await?;

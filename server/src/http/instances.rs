@@ -147,13 +147,6 @@ pub async fn create_instance(
     let team = owning_team(&mut tx, new.team_id).await?;
     let account = tx.account().clone();
     check_can_create(account.status)?;
-    if instances_db::name_taken(tx.tx(), id, new.name.as_str()).await? {
-        let message = format!(
-            "is taken: this account already has an instance named {}",
-            new.name
-        );
-        return Err(invalid("name", &message));
-    }
     let row = NewInstanceRow {
         account: id,
         team,
@@ -163,7 +156,13 @@ pub async fn create_instance(
         created_by: caller.user.id,
     };
     let now = tx.now();
-    let view = instances_db::create_instance(tx.tx(), row, now).await?;
+    let Some(view) = instances_db::create_instance(tx.tx(), row, now).await? else {
+        let message = format!(
+            "is taken: this account already has an instance named {}",
+            new.name
+        );
+        return Err(invalid("name", &message));
+    };
     let payload = json!({ "name": view.name, "size": view.size, "team_id": view.team_id, "region": view.region });
     tx.commit(Change::new(
         Event::InstanceCreated,
@@ -186,22 +185,20 @@ async fn owning_team(tx: &mut AccountTx, named: Option<TeamId>) -> ApiResult<Opt
         tx.decide(Permission::ManageResources)?;
         return Ok(None);
     }
-    let team = match named {
-        Some(team) => {
-            team_name(tx.tx(), account.id, team)
-                .await?
-                .ok_or(ApiError::NotFound("team"))?;
-            team
-        }
-        None => only_team_for(tx, &account).await?,
+    let Some(team) = named else {
+        return Ok(Some(only_team_for(tx, &account).await?));
     };
+    team_name(tx.tx(), account.id, team)
+        .await?
+        .ok_or(ApiError::NotFound("team"))?;
     let user = tx.actor().user;
     let role = team_role(tx.tx(), team, user).await?;
     tx.decide_in_team(role, TeamPermission::ManageTeamResources)?;
     Ok(Some(team))
 }
 
-/// The one team where the caller may create resources, when the request names none.
+/// The one team where the caller may create resources, when the request
+/// names none (its role there read with the teams, and decided).
 async fn only_team_for(tx: &mut AccountTx, account: &AccountRow) -> ApiResult<TeamId> {
     let user = tx.actor().user;
     let candidates: Vec<TeamId> = teams_with_roles(tx.tx(), account.id, user)

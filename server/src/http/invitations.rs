@@ -13,9 +13,7 @@ use crate::operations::invitations::{
 };
 use crate::operations::{AccountTx, Change};
 use crate::secrets::{random_token, token_hash};
-use crate::store::accounts::headcount;
 use crate::store::invitations::{self as invitations_db, InvitationKey, NewInvitationRow};
-use crate::store::members::is_member_by_email;
 use crate::store::sso::sso_required_in;
 use crate::store::teams::{first_team, teams_of_account};
 use crate::store::{InvitationScope, Target, UserRow};
@@ -152,27 +150,22 @@ async fn invitation_teams(
     }
 }
 
+/// The seats in use for inviting `email`: members (as read under the
+/// account's lock) and pending invitations, after marking overdue
+/// invitations expired (which also frees their email for a new invitation).
 /// Refuses with `already_member` when someone with `email` is a member.
-async fn check_not_member(tx: &mut AccountTx, email: &str) -> ApiResult<()> {
-    let id = tx.account().id;
-    if is_member_by_email(tx.tx(), id, email).await? {
+async fn seats_for(tx: &mut AccountTx, email: &str) -> ApiResult<(u32, u32)> {
+    let (id, now) = (tx.account().id, tx.now());
+    invitations_db::expire_due(tx.tx(), id, now).await?;
+    let here = invitations_db::address_here(tx.tx(), id, email).await?;
+    if here.member {
         let name = &tx.account().name;
         return Err(ApiError::denied(
             ErrorCode::AlreadyMember,
             format!("{email} is already a member of {name}."),
         ));
     }
-    Ok(())
-}
-
-/// The seats in use: members and pending invitations, after marking overdue
-/// invitations expired (which also frees their email for a new invitation).
-async fn seats_in_use(tx: &mut AccountTx) -> ApiResult<(u32, u32)> {
-    let (id, now) = (tx.account().id, tx.now());
-    invitations_db::expire_due(tx.tx(), id, now).await?;
-    let members = headcount(tx.tx(), id).await?.n_members;
-    let pending = invitations_db::count_pending(tx.tx(), id).await?;
-    Ok((members, pending))
+    Ok((tx.account().member_count(), here.pending))
 }
 
 /// Invites an email with a role and teams (Owners). Members plus pending
@@ -205,8 +198,7 @@ pub async fn create_invitation(
     let domain = email_domain(email).unwrap_or_default();
     let required = sso_required_in(tx.tx(), id, &domain).await?;
     invite_by_email(&tx.account().name, required)?;
-    check_not_member(&mut tx, email).await?;
-    let (members, pending) = seats_in_use(&mut tx).await?;
+    let (members, pending) = seats_for(&mut tx, email).await?;
     let (token, invitation_id) = (
         random_token(),
         InvitationId::from_uuid(uuid::Uuid::now_v7()),
@@ -316,8 +308,7 @@ pub async fn resend_invitation(
     let now = tx.now();
     let renewed = facts.state.resend(now, state.config.invitation_ttl)?;
     if !facts.state.holds_seat(now) {
-        check_not_member(&mut tx, &facts.email).await?;
-        let (members, pending) = seats_in_use(&mut tx).await?;
+        let (members, pending) = seats_for(&mut tx, &facts.email).await?;
         check_seat(tx.account().plan, members, pending)?;
     }
     let token = random_token();

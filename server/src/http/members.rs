@@ -7,7 +7,7 @@ use super::state::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::operations::memberships;
 use crate::operations::{AccountTx, Change};
-use crate::store::accounts::headcount;
+use crate::store::accounts::member_standing;
 use crate::store::members::{member_role, set_member_role, MemberCursor};
 use crate::store::Target;
 use axum::extract::State;
@@ -122,11 +122,11 @@ pub async fn change_member_role(
     let mut tx =
         AccountTx::open(&state.store, caller.actor(), id, Permission::ManageMembers).await?;
     let role = parse_role("role", &request.role).map_err(ApiError::Invalid)?;
-    let from = member_role(tx.tx(), id, member)
+    let (from, headcount) = member_standing(tx.tx(), id, member)
         .await?
         .ok_or(ApiError::NotFound("member"))?;
     if from != role {
-        check_role_change(from, role, headcount(tx.tx(), id).await?)?;
+        check_role_change(from, role, headcount)?;
         set_member_role(tx.tx(), id, member, role).await?;
         let payload = json!({ "from": from.id(), "to": role.id() });
         tx.commit(Change::new(
@@ -159,10 +159,7 @@ pub async fn remove_member(
     if member != caller.user.id {
         tx.decide(Permission::ManageMembers)?;
     }
-    let role = member_role(tx.tx(), id, member)
-        .await?
-        .ok_or(ApiError::NotFound("member"))?;
-    let change = memberships::remove_member(&mut tx, member, role).await?;
+    let change = memberships::remove_member(&mut tx, member).await?;
     tx.commit(change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts::{locked_account_for, locked_member_account};
+use crate::store::accounts::{account_in, locked_member_account};
 use crate::store::hierarchy::lock_hierarchy;
 use crate::store::{AccountRow, Actor, Entry, Store, Target, WriteTx};
 use domain::activity::Event;
@@ -151,7 +151,7 @@ impl AccountTx {
     /// The account as the actor sees it now, inside the transaction (after a
     /// change to its name, plan, credit or the actor's role).
     pub async fn reread(&mut self) -> ApiResult<AccountRow> {
-        locked_account_for(&mut self.tx, self.account.id, self.actor.user)
+        account_in(&mut self.tx, self.account.id, self.actor.user)
             .await?
             .ok_or_else(|| ApiError::Internal("the changed account vanished".into()))
     }

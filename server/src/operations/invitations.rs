@@ -4,9 +4,7 @@
 
 use super::account_tx::Change;
 use crate::error::{ApiError, ApiResult};
-use crate::store::accounts::{
-    count_organizations, insert_membership, lock_account, locked_member_account,
-};
+use crate::store::accounts::{account_in, count_organizations, insert_membership, lock_account};
 use crate::store::auth::{lock_user, set_email_verified};
 use crate::store::invitations::{invitation_facts, save_state, InvitationKey};
 use crate::store::members::member_role;
@@ -84,8 +82,11 @@ pub async fn accept_invitation(
     if proof == Proof::MailedToken {
         set_email_verified(&mut tx, user.id, now).await?;
     }
-    let account = locked_member_account(&mut tx, facts.account, user.id).await?;
-    // Read after the organization's lock; refusing rolls the membership back.
+    // Read under the organization's lock (taken above); refusing rolls the
+    // membership back.
+    let account = account_in(&mut tx, facts.account, user.id)
+        .await?
+        .ok_or(ApiError::NotFound("account"))?;
     may_join(
         &account.name,
         account.requires_two_factor(),

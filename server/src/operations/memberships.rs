@@ -1,23 +1,25 @@
 //! Taking a member out of an organization: leaving, or removal by an Owner.
 
 use super::account_tx::{AccountTx, Change};
-use crate::error::ApiResult;
-use crate::store::accounts::{delete_membership, headcount};
+use crate::error::{ApiError, ApiResult};
+use crate::store::accounts::{delete_membership, member_standing};
 use crate::store::api_keys::count_keys_of;
 use crate::store::Target;
 use domain::activity::Event;
 use domain::rules::{check_leave, check_remove};
-use domain::{OrgRole, UserId};
+use domain::UserId;
 use serde_json::json;
 
-/// Takes `member` (with `role`) out of the account of `tx`: leaving when the
-/// actor is the member, removal otherwise (the caller decided the permission).
-/// Their team places go with the membership; their keys here stop working.
-/// Returns the change to commit.
-pub async fn remove_member(tx: &mut AccountTx, member: UserId, role: OrgRole) -> ApiResult<Change> {
+/// Takes `member` out of the account of `tx`: leaving when the actor is the
+/// member, removal otherwise (the caller decided the permission); 404 when
+/// they are not a member. Their team places go with the membership; their
+/// keys here stop working. Returns the change to commit.
+pub async fn remove_member(tx: &mut AccountTx, member: UserId) -> ApiResult<Change> {
     let account = tx.account().id;
     let kind = tx.account().kind;
-    let count = headcount(tx.tx(), account).await?;
+    let (role, count) = member_standing(tx.tx(), account, member)
+        .await?
+        .ok_or(ApiError::NotFound("member"))?;
     let event = if member == tx.actor().user {
         check_leave(kind, role, count)?;
         Event::MemberLeft

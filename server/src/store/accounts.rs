@@ -37,7 +37,9 @@ pub struct AccountRow {
     /// The ancestor the member's role comes from; `None` for a direct member.
     pub inherited_from: Option<OrganizationRef>,
     /// How many members it has (the trigger-kept counter), read with the
-    /// access: how a page of its rows is planned ([`Store::keep_plan_for`]).
+    /// access: how a page of its rows is planned ([`Store::keep_plan_for`]),
+    /// and, read under the account's lock, the members a limit counts
+    /// ([`AccountRow::member_count`]).
     pub members: i64,
 }
 
@@ -125,6 +127,13 @@ fn ancestor(row: &dyn Columns, prefix: &str) -> ApiResult<Option<Ancestor>> {
 }
 
 impl AccountRow {
+    /// Its members as the rules count them: read after the account's lock
+    /// (`AccountTx::account`), this holds until the transaction changes a
+    /// membership.
+    pub fn member_count(&self) -> u32 {
+        u32::try_from(self.members).unwrap_or(u32::MAX)
+    }
+
     /// The account as the caller sees it, or `None` when they have no access
     /// (neither a member nor an Owner or Admin of an ancestor).
     pub(super) fn from_row(row: &dyn Columns) -> ApiResult<Option<Self>> {
@@ -337,17 +346,26 @@ pub async fn locked_account_for(
 }
 
 /// Takes the account's row lock for the rest of the transaction (implied
-/// where the transaction runs alone, `WriteTx::runs_alone`: not written).
+/// where the transaction runs alone, `WriteTx::runs_alone`: not taken).
 pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()> {
     if tx.runs_alone() {
         return Ok(());
     }
-    query("UPDATE accounts SET lock_version = lock_version + 1 WHERE id = $1")
+    query(LOCK_ACCOUNT)
         .bind(account.to_string())
         .execute(tx)
         .await?;
     Ok(())
 }
+
+/// The account's row lock on PostgreSQL: the strength an `UPDATE` of a column
+/// that is no key takes (it waits for another such lock or update, not for
+/// rows being inserted that refer to the account), without writing a new
+/// version of the row, as `UPDATE … SET lock_version = lock_version + 1` did
+/// on every write (bench/README.md, "The row lock without a row version").
+/// A statement of its own: the reads after it see what the previous holder
+/// committed, where a locking read's joined rows would be its snapshot's.
+const LOCK_ACCOUNT: &str = "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE";
 
 /// How many organizations `user` belongs to that count against the limit:
 /// top-level ones (children live within their hierarchy, SPEC §17).
@@ -362,19 +380,46 @@ pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u3
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Members and Owners of an account: members from the account's trigger-kept
+/// counter, Owners by the partial index of owners (a handful of entries).
+const HEADCOUNT_COLUMNS: &str = "a.members_count,
+    (SELECT COUNT(*) FROM memberships o WHERE o.account_id = $1 AND o.role = 'owner') AS owners";
+
 /// Members and Owners of an account.
 pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
-    // Members from the account's trigger-kept counter, Owners by the partial
-    // index of owners (a handful of entries).
-    let row = query(
-        "SELECT a.members_count,
-                (SELECT COUNT(*) FROM memberships WHERE account_id = $1 AND role = 'owner') AS owners
-         FROM accounts a WHERE a.id = $1",
-    )
+    let row = query(format!(
+        "SELECT {HEADCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"
+    ))
     .bind(account.to_string())
     .fetch_one(tx)
     .await?;
-    let (members, owners): (i64, i64) = (row.try_get("members_count")?, row.try_get("owners")?);
+    headcount_of(&row)
+}
+
+/// A member's role and the account's headcount, read together: the rules on
+/// the last Owner and the last member need both (`None`: not a member).
+pub async fn member_standing(
+    tx: &mut WriteTx,
+    account: AccountId,
+    user: UserId,
+) -> ApiResult<Option<(OrgRole, Headcount)>> {
+    let row = query(format!(
+        "SELECT m.role, {HEADCOUNT_COLUMNS}
+         FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE m.account_id = $1 AND m.user_id = $2"
+    ))
+    .bind(account.to_string())
+    .bind(user.to_string())
+    .fetch_optional(tx)
+    .await?;
+    match row {
+        Some(row) => Ok(Some((parsed(&row, "role")?, headcount_of(&row)?))),
+        None => Ok(None),
+    }
+}
+
+fn headcount_of(row: &dyn Columns) -> ApiResult<Headcount> {
+    let (members, owners): (i64, i64) = (row.get("members_count")?, row.get("owners")?);
     Ok(Headcount {
         n_members: u32::try_from(members).unwrap_or(u32::MAX),
         n_owners: u32::try_from(owners).unwrap_or(u32::MAX),

@@ -409,12 +409,13 @@ pub async fn locked_user(tx: &mut WriteTx, user: UserId) -> ApiResult<Option<Use
 }
 
 /// Takes the user's row lock for the rest of the transaction (implied where
-/// the transaction runs alone, `WriteTx::runs_alone`: not written).
+/// the transaction runs alone, `WriteTx::runs_alone`: not taken), as
+/// `store::accounts::lock_account` takes an account's.
 pub async fn lock_user(tx: &mut WriteTx, user: UserId) -> ApiResult<()> {
     if tx.runs_alone() {
         return Ok(());
     }
-    query("UPDATE users SET lock_version = lock_version + 1 WHERE id = $1")
+    query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
         .bind(user.to_string())
         .execute(tx)
         .await?;

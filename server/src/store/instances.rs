@@ -81,16 +81,6 @@ pub async fn instance_team(
         .transpose()
 }
 
-/// Whether `account` already has an instance called `name`.
-pub async fn name_taken(tx: &mut WriteTx, account: AccountId, name: &str) -> ApiResult<bool> {
-    let n: i64 = query_scalar("SELECT COUNT(*) FROM instances WHERE account_id = $1 AND name = $2")
-        .bind(account.to_string())
-        .bind(name)
-        .fetch_one(tx)
-        .await?;
-    Ok(n > 0)
-}
-
 /// How many instances `team` owns.
 pub async fn count_in_team(tx: &mut WriteTx, team: TeamId) -> ApiResult<u64> {
     let n: i64 = query_scalar("SELECT COUNT(*) FROM instances WHERE team_id = $1")
@@ -110,14 +100,16 @@ pub struct NewInstanceRow<'a> {
     pub created_by: UserId,
 }
 
-/// Inserts an instance and returns it as listed.
+/// Inserts an instance and returns it as listed; `None` when the account
+/// already has an instance of that name (its unique index; on PostgreSQL the
+/// transaction is then over: the caller rolls back).
 pub async fn create_instance(
     tx: &mut WriteTx,
     new: NewInstanceRow<'_>,
     now: Timestamp,
-) -> ApiResult<InstanceView> {
+) -> ApiResult<Option<InstanceView>> {
     let id = InstanceId::from_uuid(uuid::Uuid::now_v7());
-    query(
+    if query(
         "INSERT INTO instances (id, account_id, team_id, name, size, region, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -129,15 +121,19 @@ pub async fn create_instance(
     .bind(new.region.map(|r| r.id()))
     .bind(new.created_by.to_string())
     .bind(now.as_millis())
-    .execute(tx)
-    .await?;
+    .execute_unless_taken(tx)
+    .await?
+    .is_none()
+    {
+        return Ok(None);
+    }
     let row = query(format!(
         "SELECT {COLUMNS} FROM instances i LEFT JOIN teams t ON t.id = i.team_id WHERE i.id = $1"
     ))
     .bind(id.to_string())
     .fetch_one(tx)
     .await?;
-    view(&row)
+    view(&row).map(Some)
 }
 
 pub async fn delete_instance(tx: &mut WriteTx, instance: InstanceId) -> ApiResult<()> {

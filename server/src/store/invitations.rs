@@ -232,6 +232,37 @@ pub async fn expire_due(tx: &mut WriteTx, account: AccountId, now: Timestamp) ->
     Ok(())
 }
 
+/// An invitation's address as the account knows it (after `expire_due`).
+pub struct AddressHere {
+    /// Someone with the address is a member.
+    pub member: bool,
+    /// The account's pending invitations, to any address.
+    pub pending: u32,
+}
+
+/// Whether someone with `email` is a member of `account`, with its pending
+/// invitations: what inviting the address checks, in one statement.
+pub async fn address_here(
+    tx: &mut WriteTx,
+    account: AccountId,
+    email: &str,
+) -> ApiResult<AddressHere> {
+    let row = query(
+        "SELECT a.pending_invitations,
+            (SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.account_id = $1 AND u.email = $2) AS members
+         FROM accounts a WHERE a.id = $1",
+    )
+    .bind(account.to_string())
+    .bind(email)
+    .fetch_one(tx)
+    .await?;
+    Ok(AddressHere {
+        member: row.try_get::<i64>("members")? > 0,
+        pending: u32::try_from(count(row.try_get("pending_invitations")?)).unwrap_or(u32::MAX),
+    })
+}
+
 /// Pending invitations of an account (after `expire_due`).
 pub async fn count_pending(tx: &mut WriteTx, account: AccountId) -> ApiResult<u32> {
     // The account's trigger-kept counter of pending invitations.

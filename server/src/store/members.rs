@@ -340,19 +340,24 @@ impl Store {
 
     /// One member, with their teams.
     pub async fn member(&self, account: AccountId, user: UserId) -> ApiResult<Option<MemberView>> {
+        // The account's size comes with the member: it decides how their
+        // teams are read on PostgreSQL (`Store::keep_plan_for`).
         let statement = Statement::of(
             format!(
-                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN} FROM memberships m
-                 JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND m.user_id = $2",
+                "SELECT m.user_id, u.email, u.name, m.role, m.joined_at, {TWO_FACTOR_COLUMN}, a.members_count
+                 FROM memberships m JOIN users u ON u.id = m.user_id JOIN accounts a ON a.id = m.account_id
+                 WHERE m.account_id = $1 AND m.user_id = $2",
             ),
             [account.to_string().into(), user.to_string().into()],
         );
-        let Some(member) = self.read_optional(statement, member_from_row).await? else {
+        let read =
+            |row: &dyn Columns| Ok((member_from_row(row)?, row.get::<i64>("members_count")?));
+        let Some((member, size)) = self.read_optional(statement, read).await? else {
             return Ok(None);
         };
         let mut members = vec![member];
-        let keep = self.keep_plan(account).await?;
-        self.attach_teams(account, &mut members, keep).await?;
+        self.attach_teams(account, &mut members, self.keep_plan_for(size))
+            .await?;
         Ok(members.pop())
     }
 
@@ -404,22 +409,6 @@ pub async fn member_role(
             .fetch_optional(tx)
             .await?;
     parse_opt("role", role)
-}
-
-/// Whether someone with `email` is a member of `account`.
-pub async fn is_member_by_email(
-    tx: &mut WriteTx,
-    account: AccountId,
-    email: &str,
-) -> ApiResult<bool> {
-    let n: i64 = query_scalar(
-        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.account_id = $1 AND u.email = $2",
-    )
-    .bind(account.to_string())
-    .bind(email)
-    .fetch_one(tx)
-    .await?;
-    Ok(n > 0)
 }
 
 pub async fn set_member_role(

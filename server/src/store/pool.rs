@@ -3,7 +3,7 @@
 //! (`store::writer`); where write transactions begin (`store::tx`).
 //!
 //! Write transactions that must not interleave take a row's write lock first
-//! (`UPDATE … SET lock_version = lock_version + 1`) on PostgreSQL. On SQLite,
+//! (`SELECT … FOR NO KEY UPDATE`) on PostgreSQL. On SQLite,
 //! whose writers are serialized by the file anyway, a process's writers take
 //! turns on its writer connection (an in-memory database's, which has none, on
 //! a process-wide gate), so none fails with `SQLITE_BUSY`, and the row locks
@@ -16,7 +16,6 @@ pub use super::tx::WriteTx;
 use super::tx::{Done, Query};
 use super::writer::{SqliteTx, Writer};
 use crate::error::{ApiError, ApiResult};
-use domain::AccountId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
@@ -184,27 +183,6 @@ impl Store {
         } else {
             Cow::Owned(format!("{sql} /* planned for its parameters */"))
         }
-    }
-
-    /// [`Store::keep_plan_for`] the account, whose size it looks up on
-    /// PostgreSQL (a primary-key read of the trigger-kept counter).
-    pub async fn keep_plan(&self, account: AccountId) -> ApiResult<bool> {
-        if self.backend == Backend::Sqlite {
-            return Ok(true);
-        }
-        Ok(self.keep_plan_for(self.members_count(account).await?))
-    }
-
-    /// The account's members, from its trigger-kept counter (0 if it is gone).
-    pub async fn members_count(&self, account: AccountId) -> ApiResult<i64> {
-        let statement = Statement::of(
-            "SELECT members_count FROM accounts WHERE id = $1",
-            [account.to_string().into()],
-        );
-        Ok(self
-            .read_optional(statement, |row| row.get::<i64>("members_count"))
-            .await?
-            .unwrap_or(0))
     }
 
     /// The member searches' index probes this process found common
