@@ -230,8 +230,10 @@ const ACCOUNTS_PER_READ: usize = 32;
 
 /// A page of several accounts' logs merged (a parent's and its descendants',
 /// SPEC §17): each account's newest `limit + 1` entries by its own index,
-/// then the newest of those. `account_id IN (…) ORDER BY id` would read and
-/// sort every entry of every account to return one page.
+/// then the newest of those, and only those joined to their actors.
+/// `account_id IN (…) ORDER BY id` would read and sort every entry of every
+/// account to return one page; joining before the page looked up the actors
+/// of every account's entries (11 accounts: 561 lookups for a page of 51).
 fn merged_page(
     accounts: &[AccountId],
     filter: &ActivityFilter,
@@ -252,6 +254,7 @@ fn merged_page(
         statement.page("a.id DESC", limit);
         statement.push_sql(&format!(") d{i}"));
     }
+    statement.page("id DESC", limit);
     statement.push_sql(") e LEFT JOIN users u ON u.id = e.actor_user_id");
     statement.page("e.id DESC", limit);
     statement
