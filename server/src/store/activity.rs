@@ -230,7 +230,9 @@ const ACCOUNTS_PER_READ: usize = 32;
 
 /// A page of several accounts' logs merged (a parent's and its descendants',
 /// SPEC §17): each account's newest `limit + 1` entries by its own index,
-/// then the newest of those, and only those joined to their actors.
+/// then the newest of those, and only those read whole and joined to their
+/// actors (the accounts' entries are merged by their ids alone, which the
+/// index by account holds).
 /// `account_id IN (…) ORDER BY id` would read and sort every entry of every
 /// account to return one page; joining before the page looked up the actors
 /// of every account's entries (11 accounts: 561 lookups for a page of 51).
@@ -245,7 +247,7 @@ fn merged_page(
         if i > 0 {
             statement.push_sql(" UNION ALL ");
         }
-        statement.push_sql("SELECT * FROM (SELECT a.* FROM activity a WHERE 1 = 1");
+        statement.push_sql("SELECT * FROM (SELECT a.id FROM activity a WHERE 1 = 1");
         statement.and("a.account_id = ", Bind::Text(account.to_string()));
         filter_by(&mut statement, filter);
         if let Some(before) = before {
@@ -255,8 +257,9 @@ fn merged_page(
         statement.push_sql(&format!(") d{i}"));
     }
     statement.page("id DESC", limit);
-    statement.push_sql(") e LEFT JOIN users u ON u.id = e.actor_user_id");
-    statement.page("e.id DESC", limit);
+    // The page's order is its ids' (the caller sorts what it merges).
+    statement
+        .push_sql(") p JOIN activity e ON e.id = p.id LEFT JOIN users u ON u.id = e.actor_user_id");
     statement
 }
 
