@@ -362,7 +362,8 @@ pub async fn lock_account(tx: &mut WriteTx, account: AccountId) -> ApiResult<()>
 /// that is no key takes (it waits for another such lock or update, not for
 /// rows being inserted that refer to the account), without writing a new
 /// version of the row, as `UPDATE … SET lock_version = lock_version + 1` did
-/// on every write (bench/README.md, "The row lock without a row version").
+/// on every write (bench/README.md, "Writes on PostgreSQL: the account's lock
+/// and what runs under it").
 /// A statement of its own: the reads after it see what the previous holder
 /// committed, where a locking read's joined rows would be its snapshot's.
 const LOCK_ACCOUNT: &str = "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE";
@@ -380,19 +381,30 @@ pub async fn count_organizations(tx: &mut WriteTx, user: UserId) -> ApiResult<u3
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Members and Owners of an account: members from the account's trigger-kept
-/// counter, Owners by the partial index of owners (a handful of entries).
+/// Members and Owners of the account `a` (`$1`): members from its
+/// trigger-kept counter, Owners by the partial index of owners (a handful of
+/// entries).
 const HEADCOUNT_COLUMNS: &str = "a.members_count,
     (SELECT COUNT(*) FROM memberships o WHERE o.account_id = $1 AND o.role = 'owner') AS owners";
 
+static HEADCOUNT: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {HEADCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"));
+
+/// The member `$2`'s role with the headcount of the account `$1`.
+static MEMBER_STANDING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT m.role, {HEADCOUNT_COLUMNS}
+         FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE m.account_id = $1 AND m.user_id = $2"
+    )
+});
+
 /// Members and Owners of an account.
 pub async fn headcount(tx: &mut WriteTx, account: AccountId) -> ApiResult<Headcount> {
-    let row = query(format!(
-        "SELECT {HEADCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1"
-    ))
-    .bind(account.to_string())
-    .fetch_one(tx)
-    .await?;
+    let row = query(HEADCOUNT.as_str())
+        .bind(account.to_string())
+        .fetch_one(tx)
+        .await?;
     headcount_of(&row)
 }
 
@@ -403,15 +415,11 @@ pub async fn member_standing(
     account: AccountId,
     user: UserId,
 ) -> ApiResult<Option<(OrgRole, Headcount)>> {
-    let row = query(format!(
-        "SELECT m.role, {HEADCOUNT_COLUMNS}
-         FROM memberships m JOIN accounts a ON a.id = m.account_id
-         WHERE m.account_id = $1 AND m.user_id = $2"
-    ))
-    .bind(account.to_string())
-    .bind(user.to_string())
-    .fetch_optional(tx)
-    .await?;
+    let row = query(MEMBER_STANDING.as_str())
+        .bind(account.to_string())
+        .bind(user.to_string())
+        .fetch_optional(tx)
+        .await?;
     match row {
         Some(row) => Ok(Some((parsed(&row, "role")?, headcount_of(&row)?))),
         None => Ok(None),

@@ -230,12 +230,11 @@ const ACCOUNTS_PER_READ: usize = 32;
 
 /// A page of several accounts' logs merged (a parent's and its descendants',
 /// SPEC §17): each account's newest `limit + 1` entries by its own index,
-/// then the newest of those, and only those read whole and joined to their
-/// actors (the accounts' entries are merged by their ids alone, which the
-/// index by account holds).
-/// `account_id IN (…) ORDER BY id` would read and sort every entry of every
-/// account to return one page; joining before the page looked up the actors
-/// of every account's entries (11 accounts: 561 lookups for a page of 51).
+/// merged by their ids alone (which that index holds), then the newest of
+/// those read whole with their actors. `account_id IN (…) ORDER BY id` would
+/// read and sort every entry of every account to return one page; reading
+/// each account's entries whole before choosing read, joined and sorted 561
+/// rows for a page of 51 under 11 accounts (bench/README.md).
 fn merged_page(
     accounts: &[AccountId],
     filter: &ActivityFilter,
